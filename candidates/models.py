@@ -1,0 +1,263 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+class SeekingStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PASSIVE = "passive", "Passive"
+
+
+class Source(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    SOURCED = "sourced", "Sourced"
+    REFERRAL = "referral", "Referral"
+    EVENT = "event", "Event"
+    DATABASE = "database", "Database"
+    SILVER_MEDALIST = "silver_medalist", "Silver medalist"
+    OTHER = "other", "Other"
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    LEGITIMATE_INTEREST = "legitimate_interest", "Legitimate interest"
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CandidateQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(seeking_status=SeekingStatus.ACTIVE)
+
+    def passive(self):
+        return self.filter(seeking_status=SeekingStatus.PASSIVE)
+
+    def matching(self, text: str):
+        """Every word of the text appears in the name, title, company or email (the portable search)."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                models.Q(first_name__icontains=word)
+                | models.Q(last_name__icontains=word)
+                | models.Q(title__icontains=word)
+                | models.Q(company__icontains=word)
+                | models.Q(email__icontains=word)
+            )
+        return qs
+
+    def contactable(self):
+        return self.filter(do_not_contact=False, unsubscribed_at__isnull=True, erased_at__isnull=True)
+
+
+class Candidate(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    linkedin_url = models.URLField(
+        "LinkedIn URL", blank=True, help_text="Normalised to https://www.linkedin.com/in/<slug>"
+    )
+    title = models.CharField(max_length=150, blank=True)
+    company = models.CharField(max_length=150, blank=True)
+    industry = models.CharField(max_length=100, blank=True)
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="candidates")
+    country = CountryField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    timezone = models.CharField(max_length=64, blank=True, help_text="IANA timezone, e.g. Europe/London")
+    seeking_status = models.CharField(
+        max_length=10, choices=SeekingStatus.choices, default=SeekingStatus.PASSIVE
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SOURCED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_candidates",
+    )
+    notes = models.TextField(blank=True, help_text="Plain text")
+    engagement_score = models.FloatField(default=0)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    # Privacy
+    lawful_basis = models.CharField(
+        max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.LEGITIMATE_INTEREST
+    )
+    privacy_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    do_not_contact = models.BooleanField(default=False)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="candidate_email_unique_ci"
+            ),
+            models.UniqueConstraint(
+                fields=["linkedin_url"],
+                condition=~models.Q(linkedin_url=""),
+                name="candidate_linkedin_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(Lower("email"), name="candidate_email_ci_idx"),
+            models.Index(fields=["seeking_status", "source"], name="candidate_status_source_idx"),
+            models.Index(fields=["owner", "last_contacted_at"], name="candidate_owner_contact_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_passive(self) -> bool:
+        return self.seeking_status == SeekingStatus.PASSIVE
+
+    def get_absolute_url(self):
+        return reverse("candidates:detail", args=[self.pk])
+
+
+class TalentPool(models.Model):
+    class Kind(models.TextChoices):
+        STATIC = "static", "Static"
+        SMART = "smart", "Smart (saved search)"
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATIC)
+    query = models.JSONField(default=dict, blank=True, help_text="Search filters of a smart pool")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pools"
+    )
+    members = models.ManyToManyField(Candidate, through="PoolMembership", related_name="pools", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("candidates:pool", args=[self.pk])
+
+
+class PoolMembership(models.Model):
+    pool = models.ForeignKey(TalentPool, on_delete=models.CASCADE, related_name="memberships")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="pool_memberships")
+    note = models.CharField(max_length=255, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "candidate"], name="pool_member_unique")]
+
+    def __str__(self):
+        return f"{self.candidate} in {self.pool}"
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        REVIEWING = "reviewing", "Being reviewed"
+        CONTACTED = "contacted", "Contacted"
+        INTERVIEWING = "interviewing", "Interviewing"
+        HIRED = "hired", "Hired"
+        NOT_A_FIT = "not_a_fit", "Not a fit right now"
+
+    referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="referrals")
+    relationship = models.CharField(max_length=120)
+    reason = models.TextField("Why they would be great")
+    role_title = models.CharField("Role in mind", max_length=150, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx")]
+
+    def __str__(self):
+        return f"{self.candidate} referred by {self.referrer}"
+
+
+class Activity(models.Model):
+    """One entry on a candidate's timeline. Other apps write here through services.record_activity."""
+
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        CREATED = "created", "Created"
+        TOUCH = "touch", "Touch"
+        REPLY = "reply", "Reply"
+        STAGE_MOVE = "stage_move", "Stage move"
+        REFERRAL = "referral", "Referral"
+        POOL = "pool", "Pool"
+        MERGE = "merge", "Merge"
+        IMPORT = "import", "Import"
+        PRIVACY = "privacy", "Privacy"
+        REVIEW = "review", "Review"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=255)
+    body = models.TextField(blank=True, help_text="Plain text")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["candidate", "-created_at"], name="activity_timeline_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.summary}"
+
+
+class Suppression(models.Model):
+    """An address that outreach must never contact again (unsubscribe, erasure, do-not-contact).
+
+    Kept here rather than in outreach because erasure (a candidates operation) must leave one behind, and
+    apps only import downwards. Outreach reads it before every send; imports read it to keep people out.
+    """
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        ERASED = "erased", "Erased on request"
+        BOUNCED = "bounced", "Hard bounce"
+        MANUAL = "manual", "Added by a recruiter"
+
+    email = models.EmailField(blank=True)
+    linkedin_url = models.URLField(blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(Lower("email"), name="suppression_email_ci_idx"),
+            models.Index(fields=["linkedin_url"], name="suppression_linkedin_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email or self.linkedin_url} ({self.get_reason_display()})"

@@ -1,0 +1,52 @@
+"""The four roles of Longlist as django-rules predicates. Every app's rules.py builds on these.
+
+The groups themselves are created by a data migration in recruiting/.
+"""
+
+import rules
+from rest_framework.permissions import DjangoObjectPermissions
+
+ADMIN = "Admin"
+RECRUITER = "Recruiter"
+HIRING_MANAGER = "Hiring manager"
+EMPLOYEE = "Employee"
+ALL_ROLES = (ADMIN, RECRUITER, HIRING_MANAGER, EMPLOYEE)
+
+is_admin = rules.is_superuser | rules.is_group_member(ADMIN)
+is_recruiter = rules.is_group_member(RECRUITER)
+is_hiring_manager = rules.is_group_member(HIRING_MANAGER)
+is_employee = rules.is_group_member(EMPLOYEE)
+# Admins configure the system and may also do everything a recruiter does.
+is_recruiting_team = is_admin | is_recruiter
+
+
+def role_names(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    names = [g.name for g in user.groups.all() if g.name in ALL_ROLES]
+    if user.is_superuser and ADMIN not in names:
+        names.insert(0, ADMIN)
+    return names
+
+
+def add_model_perms(app_label: str, model_names: list[str], view, change, delete=is_admin) -> None:
+    """Register view/add/change/delete for each model; used by the admin site and by views alike."""
+    for model in model_names:
+        rules.add_perm(f"{app_label}.view_{model}", view)
+        rules.add_perm(f"{app_label}.add_{model}", change)
+        rules.add_perm(f"{app_label}.change_{model}", change)
+        rules.add_perm(f"{app_label}.delete_{model}", delete)
+
+
+class RulesObjectPermissions(DjangoObjectPermissions):
+    """DRF permission that asks django-rules: view to read, add/change/delete to write, per object too.
+
+    Objects a user may not view answer 404, as the pages do.
+    """
+
+    perms_map = {
+        **DjangoObjectPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }

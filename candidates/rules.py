@@ -1,0 +1,27 @@
+import rules
+
+from .roles import add_model_perms, is_admin, is_recruiting_team
+
+
+@rules.predicate
+def is_referrer(user, referral):
+    return referral is not None and referral.referrer_id == user.id
+
+
+rules.add_perm("candidates", is_admin)  # the app's section of the Django admin site
+add_model_perms(
+    "candidates",
+    ["candidate", "talentpool", "poolmembership", "activity", "skill"],
+    view=is_recruiting_team,
+    change=is_recruiting_team,
+)
+add_model_perms("candidates", ["suppression"], view=is_recruiting_team, change=is_admin)
+
+# Referrals: any staff login refers people; the referrer sees their own, recruiters see all.
+rules.add_perm("candidates.view_referral", is_recruiting_team | is_referrer)
+rules.add_perm("candidates.add_referral", rules.is_authenticated)
+rules.add_perm("candidates.change_referral", is_recruiting_team)
+rules.add_perm("candidates.delete_referral", is_admin)
+rules.add_perm("candidates.manage_referrals", is_recruiting_team)
+
+rules.add_perm("candidates.erase_candidate", is_admin)

@@ -1,0 +1,155 @@
+"""Operations that change candidates, pools, referrals and the timeline."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from .models import Activity, Candidate, PoolMembership, Referral, Skill, Source, TalentPool
+from .normalize import normalize_email, normalize_linkedin_url
+from .selectors import find_existing_candidate
+
+
+def record_activity(
+    *,
+    candidate: Candidate,
+    kind: str,
+    summary: str,
+    actor: AbstractBaseUser | None = None,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+) -> Activity:
+    """Add one entry to a candidate's timeline. Every app writes the timeline through this function."""
+    return Activity.objects.create(
+        candidate=candidate, kind=kind, summary=summary[:255], actor=actor, body=body, data=data or {}
+    )
+
+
+def set_skills(candidate: Candidate, names: Iterable[str]) -> None:
+    wanted = sorted({n.strip() for n in names if n.strip()}, key=str.lower)
+    existing = {s.name.lower(): s for s in Skill.objects.filter(name__in=wanted)}
+    missing = [Skill(name=n) for n in wanted if n.lower() not in existing]
+    Skill.objects.bulk_create(missing, ignore_conflicts=True)
+    candidate.skills.set(Skill.objects.filter(name__in=wanted))
+
+
+@transaction.atomic
+def create_candidate(
+    *, by: AbstractBaseUser | None = None, skills: Iterable[str] = (), **fields: Any
+) -> Candidate:
+    fields["email"] = normalize_email(fields.get("email", ""))
+    fields["linkedin_url"] = normalize_linkedin_url(fields.get("linkedin_url", ""))
+    candidate = Candidate(**fields)
+    candidate.full_clean(exclude=["skills"])
+    candidate.save()
+    set_skills(candidate, skills)
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.CREATED,
+        actor=by,
+        summary=f"Added to Longlist ({candidate.get_source_display().lower()})",
+    )
+    return candidate
+
+
+@transaction.atomic
+def update_candidate(
+    *, candidate: Candidate, by: AbstractBaseUser | None = None, skills: Iterable[str] | None = None, **fields
+) -> Candidate:
+    if "email" in fields:
+        fields["email"] = normalize_email(fields["email"])
+    if "linkedin_url" in fields:
+        fields["linkedin_url"] = normalize_linkedin_url(fields["linkedin_url"])
+    for name, value in fields.items():
+        setattr(candidate, name, value)
+    candidate.full_clean(exclude=["skills"])
+    candidate.save()
+    if skills is not None:
+        set_skills(candidate, skills)
+    return candidate
+
+
+def add_note(*, candidate: Candidate, body: str, by: AbstractBaseUser) -> Activity:
+    first_line = body.strip().splitlines()[0] if body.strip() else ""
+    return record_activity(
+        candidate=candidate, kind=Activity.Kind.NOTE, actor=by, summary=first_line[:120], body=body.strip()
+    )
+
+
+@transaction.atomic
+def add_to_pool(*, pool: TalentPool, candidates: Iterable[Candidate], by: AbstractBaseUser | None) -> int:
+    """Add candidates to a static pool; returns how many were not already members."""
+    candidates = list(candidates)
+    already = set(
+        PoolMembership.objects.filter(pool=pool, candidate__in=candidates).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    new = [c for c in candidates if c.pk not in already]
+    PoolMembership.objects.bulk_create([PoolMembership(pool=pool, candidate=c, added_by=by) for c in new])
+    Activity.objects.bulk_create(
+        [
+            Activity(candidate=c, kind=Activity.Kind.POOL, actor=by, summary=f"Added to pool {pool.name}")
+            for c in new
+        ]
+    )
+    return len(new)
+
+
+@transaction.atomic
+def submit_referral(
+    *,
+    referrer: AbstractBaseUser,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    linkedin_url: str = "",
+    relationship: str,
+    reason: str,
+    role_title: str = "",
+) -> Referral:
+    """Create or link the referred person and credit the referrer."""
+    candidate = find_existing_candidate(email=email, linkedin_url=linkedin_url)
+    if candidate is None:
+        candidate = create_candidate(
+            by=referrer,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            linkedin_url=linkedin_url,
+            source=Source.REFERRAL,
+        )
+    referral = Referral.objects.create(
+        referrer=referrer,
+        candidate=candidate,
+        relationship=relationship,
+        reason=reason,
+        role_title=role_title,
+    )
+    name = referrer.get_full_name() or referrer.get_username()
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.REFERRAL,
+        actor=referrer,
+        summary=f"Referred by {name}" + (f" for {role_title}" if role_title else ""),
+        body=reason,
+        data={"referral_id": referral.pk, "relationship": relationship},
+    )
+    return referral
+
+
+@transaction.atomic
+def set_referral_status(*, referral: Referral, status: str, by: AbstractBaseUser) -> Referral:
+    if referral.status == status:
+        return referral
+    referral.status = status
+    referral.save(update_fields=["status", "updated_at"])
+    record_activity(
+        candidate=referral.candidate,
+        kind=Activity.Kind.REFERRAL,
+        actor=by,
+        summary=f"Referral status: {referral.get_status_display()}",
+        data={"referral_id": referral.pk},
+    )
+    return referral

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
+
+
+class StepInline(admin.StackedInline):
+    model = Step
+    extra = 0
+
+
+@admin.register(Sequence)
+class SequenceAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "sender", "daily_cap", "business_days_only"]
+    list_filter = ["status"]
+    inlines = [StepInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "sequence", "status", "enrolled_at"]
+    list_filter = ["status", "sequence"]
+    raw_id_fields = ["candidate"]
+
+
+@admin.register(Touch)
+class TouchAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "channel", "status", "due_at", "assignee", "attempts"]
+    list_filter = ["status", "channel"]
+    raw_id_fields = ["candidate", "enrollment"]
+    date_hierarchy = "due_at"
+
+
+@admin.register(EngagementEvent)
+class EngagementEventAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "kind", "topic", "occurred_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["candidate", "touch"]

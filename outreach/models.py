@@ -1,0 +1,184 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from candidates.models import Candidate
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LINKEDIN_CONNECT = "linkedin_connect", "LinkedIn connection request"
+    LINKEDIN_MESSAGE = "linkedin_message", "LinkedIn message"
+    ENGAGE = "engage", "Engage with their content"
+    CALL = "call", "Call"
+    TASK = "task", "Custom task"
+
+
+MANUAL_CHANNELS = {c for c in Channel.values if c != Channel.EMAIL}
+
+
+class Sequence(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=150, unique=True)
+    purpose = models.TextField(blank=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    send_window_start = models.TimeField(default="09:00")
+    send_window_end = models.TimeField(default="17:00")
+    business_days_only = models.BooleanField(default=True)
+    daily_cap = models.PositiveIntegerField(default=100, help_text="Emails per sender per day")
+    min_gap_days = models.PositiveSmallIntegerField(
+        default=3, help_text="Minimum days between any two touches to one candidate, across sequences"
+    )
+    track_opens = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Step(models.Model):
+    class DelayUnit(models.TextChoices):
+        DAYS = "days", "days"
+        WEEKS = "weeks", "weeks"
+        MONTHS = "months", "months"
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    delay_amount = models.PositiveSmallIntegerField(default=0)
+    delay_unit = models.CharField(max_length=6, choices=DelayUnit.choices, default=DelayUnit.DAYS)
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True, help_text="Placeholders: {{ first_name }}, {{ company }}, …")
+
+    class Meta:
+        ordering = ["sequence", "position"]
+        constraints = [models.UniqueConstraint(fields=["sequence", "position"], name="step_position_unique")]
+
+    def __str__(self):
+        return f"{self.sequence} #{self.position}: {self.get_channel_display()}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.channel in MANUAL_CHANNELS
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        STOPPED = "stopped", "Stopped"
+
+    LIVE_STATUSES = (Status.ACTIVE, Status.PAUSED)
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="enrollments")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="enrollments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    stop_reason = models.CharField(max_length=120, blank=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sequence", "candidate"],
+                condition=models.Q(status__in=["active", "paused"]),
+                name="enrollment_one_live_per_sequence",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} in {self.sequence}"
+
+
+class Touch(models.Model):
+    """One planned contact: an email the dispatcher sends, or a manual task in a recruiter's queue."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        TASK_OPEN = "task_open", "Task open"
+        DONE = "done", "Done"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="touches")
+    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="touches")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="touches")
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    due_at = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name_plural = "touches"
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="touch_due_idx"),
+            models.Index(fields=["assignee", "status", "due_at"], name="touch_task_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.candidate} ({self.get_status_display()})"
+
+    @property
+    def message_id(self) -> str:
+        return f"<{self.idempotency_key}@longlist>"
+
+
+class EngagementEvent(models.Model):
+    class Kind(models.TextChoices):
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        CLICKED = "clicked", "Clicked"
+        REPLIED = "replied", "Replied"
+        CONNECTED = "connected", "Connected"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Bounced"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="engagement_events")
+    touch = models.ForeignKey(Touch, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    topic = models.CharField(max_length=60, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["candidate", "-occurred_at"], name="engagement_candidate_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} by {self.candidate}"

@@ -1,0 +1,12 @@
+import rules
+
+from candidates.roles import add_model_perms, is_admin, is_recruiting_team
+
+rules.add_perm("outreach", is_admin)
+# Admins configure nurture cadences; recruiters read them and enroll people.
+add_model_perms("outreach", ["sequence", "step"], view=is_recruiting_team, change=is_admin)
+add_model_perms(
+    "outreach", ["enrollment", "touch", "engagementevent"], view=is_recruiting_team, change=is_recruiting_team
+)
+rules.add_perm("outreach.view_task_queue", is_recruiting_team)
+rules.add_perm("outreach.complete_task", is_recruiting_team)

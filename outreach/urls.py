@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outreach"
+
+urlpatterns = [
+    path("sequences/", views.sequence_list, name="sequences"),
+    path("sequences/<int:pk>/", views.sequence_detail, name="sequence"),
+    path("tasks/", views.task_queue, name="tasks"),
+]

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Card, Pipeline, Requisition, ShortlistReview, Stage, StageChange
+
+
+@admin.register(Requisition)
+class RequisitionAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "expected_open_date", "headcount", "hiring_manager", "recruiter"]
+    list_filter = ["status", "is_published"]
+    search_fields = ["title", "department"]
+    filter_horizontal = ["pools"]
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+
+
+@admin.register(Pipeline)
+class PipelineAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "requisition"]
+    inlines = [StageInline]
+
+
+@admin.register(Card)
+class CardAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "pipeline", "stage", "position", "status"]
+    list_filter = ["status", "pipeline"]
+    raw_id_fields = ["candidate", "added_by"]
+
+
+admin.site.register(StageChange, list_display=["card", "from_stage", "to_stage", "moved_by", "moved_at"])
+admin.site.register(ShortlistReview, list_display=["card", "reviewer", "decision", "created_at"])

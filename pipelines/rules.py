@@ -1,0 +1,42 @@
+import rules
+
+from candidates.roles import add_model_perms, is_admin, is_hiring_manager, is_recruiting_team
+
+
+@rules.predicate
+def is_requisition_manager(user, requisition):
+    return requisition is not None and requisition.hiring_manager_id == user.id
+
+
+@rules.predicate
+def is_card_requisition_manager(user, card):
+    requisition = getattr(card.pipeline, "requisition", None) if card is not None else None
+    return requisition is not None and requisition.hiring_manager_id == user.id
+
+
+rules.add_perm("pipelines", is_admin)
+add_model_perms(
+    "pipelines",
+    ["pipeline", "stage", "card", "stagechange"],
+    view=is_recruiting_team,
+    change=is_recruiting_team,
+)
+add_model_perms(
+    "pipelines",
+    ["requisition"],
+    view=is_recruiting_team | is_requisition_manager,
+    change=is_recruiting_team,
+)
+add_model_perms(
+    "pipelines",
+    ["shortlistreview"],
+    view=is_recruiting_team | is_card_requisition_manager,
+    change=is_admin | is_card_requisition_manager,
+)
+
+rules.add_perm("pipelines.view_board", is_recruiting_team)
+rules.add_perm("pipelines.move_card", is_recruiting_team)
+rules.add_perm("pipelines.edit_stages", is_admin)
+rules.add_perm("pipelines.view_shortlist", is_recruiting_team | is_requisition_manager)
+rules.add_perm("pipelines.review_shortlist", is_requisition_manager)
+rules.add_perm("pipelines.list_requisitions", is_recruiting_team | is_hiring_manager)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pipelines"
+
+urlpatterns = [
+    path("requisitions/", views.requisition_list, name="requisitions"),
+    path("requisitions/<int:pk>/", views.requisition_detail, name="requisition"),
+    path("requisitions/<int:pk>/board/", views.board, name="board"),
+    path("requisitions/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+    path("talent-board/", views.talent_board, name="talent_board"),
+]

@@ -1,0 +1,30 @@
+from django.urls import reverse
+
+from candidates.roles import role_names
+
+# (label, url name, permission that shows it)
+NAVIGATION = [
+    ("Home", "home", None),
+    ("Candidates", "candidates:list", "candidates.view_candidate"),
+    ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
+    ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
+    ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
+    ("Sequences", "outreach:sequences", "outreach.view_sequence"),
+    ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
+    ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
+    ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
+    ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm is None or user.has_perm(perm):
+            url = reverse(url_name)
+            current = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": label, "url": url, "current": current})
+    return {"nav_items": items, "user_roles": role_names(user)}

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import api, views
+
+
+def api_urls(patterns):
+    """DRF authenticates API requests itself (session or token): exempt them from the login redirect."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            api_urls(pattern.url_patterns)
+        else:
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("candidates.urls")),
+    path("", include("pipelines.urls")),
+    path("", include("outreach.urls")),
+    path(
+        "api/",
+        include(
+            api_urls(
+                [
+                    *api.router.urls,
+                    path("token/", obtain_auth_token, name="api-token"),
+                    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+                    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+                ]
+            )
+        ),
+    ),
+]
