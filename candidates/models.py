@@ -123,16 +123,12 @@ class Candidate(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("candidates:detail", args=[self.pk])
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def is_passive(self) -> bool:
-        return self.seeking_status == SeekingStatus.PASSIVE
-
-    def get_absolute_url(self):
-        return reverse("candidates:detail", args=[self.pk])
 
 
 class TalentPool(models.Model):
