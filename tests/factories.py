@@ -1,0 +1,169 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from candidates.models import Activity, Candidate, Referral, TalentPool
+from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
+from outreach.models import Enrollment, Sequence, Step, Touch
+from pipelines import services as pipeline_services
+from pipelines.models import Card, Requisition, Stage
+
+
+def _add_role(user, create, role):
+    if create and role:
+        user.groups.add(Group.objects.get(name=role))
+        user.is_staff = role == ADMIN
+    if create:
+        user.save()
+
+
+def _role(default):
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kw: _add_role(user, create, extracted or default)
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; pass role="Recruiter" (or use the role factories below) to put them in a role group."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "longlist")
+    role = _role(None)
+
+
+class RecruiterFactory(UserFactory):
+    role = _role(RECRUITER)
+
+
+class AdminFactory(UserFactory):
+    role = _role(ADMIN)
+
+
+class HiringManagerFactory(UserFactory):
+    role = _role(HIRING_MANAGER)
+
+
+class EmployeeFactory(UserFactory):
+    role = _role(EMPLOYEE)
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"candidate{n}@example.org")
+    title = factory.Faker("job")
+    company = factory.Faker("company")
+    industry = "Software"
+    years_experience = 6
+    country = "GB"
+    city = "London"
+    timezone = "Europe/London"
+    seeking_status = "passive"
+    source = "sourced"
+
+
+class TalentPoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TalentPool
+
+    name = factory.Sequence(lambda n: f"Pool {n}")
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    referrer = factory.SubFactory(EmployeeFactory)
+    candidate = factory.SubFactory(CandidateFactory, source="referral")
+    relationship = "Former colleague"
+    reason = "Great engineer"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    candidate = factory.SubFactory(CandidateFactory)
+    kind = Activity.Kind.NOTE
+    summary = "A note"
+
+
+class RequisitionFactory(factory.django.DjangoModelFactory):
+    """A requisition with its board and the default stages, as services.create_requisition makes it."""
+
+    class Meta:
+        model = Requisition
+
+    title = factory.Sequence(lambda n: f"Senior Engineer {n}")
+    department = "Engineering"
+    location = "London"
+    status = Requisition.Status.OPEN
+    hiring_manager = factory.SubFactory(HiringManagerFactory)
+    recruiter = factory.SubFactory(RecruiterFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return pipeline_services.create_requisition(**kwargs)
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Card
+
+    candidate = factory.SubFactory(CandidateFactory)
+    pipeline = factory.LazyAttribute(lambda c: RequisitionFactory().pipeline)
+    stage = factory.LazyAttribute(lambda c: c.pipeline.stages.order_by("position").first())
+    position = factory.Sequence(int)
+
+
+def stage_named(requisition: Requisition, name: str) -> Stage:
+    return requisition.pipeline.stages.get(name=name)
+
+
+class SequenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sequence
+
+    name = factory.Sequence(lambda n: f"Nurture {n}")
+    sender = factory.SubFactory(RecruiterFactory)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    sequence = factory.SubFactory(SequenceFactory)
+    position = factory.Sequence(int)
+    delay_amount = 2
+    channel = "email"
+    subject = "Hello {{ first_name }}"
+    body = "Hi {{ first_name }}, ..."
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    sequence = factory.SubFactory(SequenceFactory)
+    candidate = factory.SubFactory(CandidateFactory)
+
+
+class TouchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Touch
+
+    enrollment = factory.SubFactory(EnrollmentFactory)
+    candidate = factory.SelfAttribute("enrollment.candidate")
+    channel = "email"
+    due_at = factory.LazyFunction(timezone.now)
