@@ -4,8 +4,9 @@ from tests.factories import AdminFactory, EmployeeFactory, HiringManagerFactory,
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    """Tests need no collectstatic: serve static names as they are."""
+def _test_settings(settings):
+    """Tests need no collectstatic, and a fast password hasher (PBKDF2 costs ~0.5 s a user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

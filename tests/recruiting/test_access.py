@@ -1,0 +1,112 @@
+"""Every page for every role: who gets in (200), who is refused (403) and who cannot even see it exists (404)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    CandidateFactory,
+    RequisitionFactory,
+    SequenceFactory,
+    TalentPoolFactory,
+)
+
+ROLES = ["admin", "recruiter", "manager", "employee"]
+
+
+@pytest.fixture
+def objects(hiring_manager):
+    return {
+        "candidate": CandidateFactory(),
+        "pool": TalentPoolFactory(),
+        "sequence": SequenceFactory(),
+        "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
+        "other_requisition": RequisitionFactory(),
+    }
+
+
+# (url name, object key for the argument or None, expected status for admin, recruiter, manager, employee)
+PAGES = [
+    ("home", None, (200, 200, 200, 200)),
+    ("candidates:list", None, (200, 200, 403, 403)),
+    ("candidates:create", None, (200, 200, 403, 403)),
+    ("candidates:detail", "candidate", (200, 200, 403, 403)),
+    ("candidates:edit", "candidate", (200, 200, 403, 403)),
+    ("candidates:pools", None, (200, 200, 403, 403)),
+    ("candidates:pool", "pool", (200, 200, 403, 403)),
+    ("candidates:referrals", None, (200, 200, 403, 403)),
+    ("candidates:referral_create", None, (200, 200, 200, 200)),
+    ("candidates:my_referrals", None, (200, 200, 200, 200)),
+    ("pipelines:requisitions", None, (200, 200, 200, 403)),
+    ("pipelines:requisition", "own_requisition", (200, 200, 200, 404)),
+    ("pipelines:requisition", "other_requisition", (200, 200, 404, 404)),
+    ("pipelines:board", "own_requisition", (200, 200, 403, 404)),
+    ("pipelines:board", "other_requisition", (200, 200, 404, 404)),
+    ("pipelines:shortlist", "own_requisition", (200, 200, 200, 404)),
+    ("pipelines:shortlist", "other_requisition", (200, 200, 404, 404)),
+    ("pipelines:talent_board", None, (200, 200, 403, 403)),
+    ("outreach:sequences", None, (200, 200, 403, 403)),
+    ("outreach:sequence", "sequence", (200, 200, 403, 403)),
+    ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("admin:index", None, (200, 302, 302, 302)),
+]
+
+CASES = [
+    pytest.param(name, key, role, expected[i], id=f"{name}-{key or 'page'}-{role}")
+    for name, key, expected in PAGES
+    for i, role in enumerate(ROLES)
+]
+
+
+@pytest.mark.parametrize(("url_name", "object_key", "role", "expected"), CASES)
+def test_page_access_by_role(client, users_by_role, objects, url_name, object_key, role, expected):
+    args = [objects[object_key].pk] if object_key else []
+    client.force_login(users_by_role[role])
+    assert client.get(reverse(url_name, args=args)).status_code == expected
+
+
+@pytest.mark.parametrize(("url_name", "object_key"), [(name, key) for name, key, _ in PAGES])
+def test_anonymous_visitor_is_sent_to_login(client, objects, url_name, object_key):
+    args = [objects[object_key].pk] if object_key else []
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_login_page_is_public(client, db):
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_demo_password_logs_in_and_lands_on_home(client, recruiter):
+    response = client.post(reverse("login"), {"username": recruiter.username, "password": "longlist"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_navigation_shows_only_what_the_role_may_open(client, employee, hiring_manager):
+    client.force_login(employee)
+    nav = client.get(reverse("home")).context["nav_items"]
+    assert [item["label"] for item in nav] == ["Home", "Refer someone", "My referrals"]
+    client.force_login(hiring_manager)
+    nav = client.get(reverse("home")).context["nav_items"]
+    assert [item["label"] for item in nav] == ["Home", "Requisitions", "Refer someone", "My referrals"]
+
+
+def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
+    own = RequisitionFactory(hiring_manager=hiring_manager, title="Mine")
+    RequisitionFactory(title="Someone else's")
+    client.force_login(hiring_manager)
+    listed = list(client.get(reverse("pipelines:requisitions")).context["requisitions"])
+    assert listed == [own]
+
+
+def test_htmx_post_without_csrf_token_is_refused(recruiter):
+    from django.test import Client
+
+    candidate = CandidateFactory()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(recruiter)
+    response = strict.post(
+        reverse("candidates:add_note", args=[candidate.pk]), {"body": "hello"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 403
+    assert not candidate.activities.filter(kind="note").exists()
