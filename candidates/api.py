@@ -7,9 +7,16 @@ from .normalize import normalize_linkedin_url
 from .roles import RulesObjectPermissions
 
 
+class SkillNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=80)
+
+    def to_representation(self, data):
+        return [skill.name for skill in data.all()]
+
+
 class CandidateSerializer(serializers.ModelSerializer):
-    skills = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    skills = SkillNamesField(required=False)
+    linkedin_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = Candidate
@@ -40,12 +47,6 @@ class CandidateSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["engagement_score", "last_contacted_at", "created_at", "updated_at"]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["skills"] = [s.name for s in instance.skills.all()]
-        data["country"] = str(instance.country.code or "")
-        return data
 
     def validate_linkedin_url(self, value):
         try:

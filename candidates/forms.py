@@ -95,7 +95,5 @@ class ReferralForm(forms.Form):
         return cleaned
 
 
-class ReferralStatusForm(forms.ModelForm):
-    class Meta:
-        model = Referral
-        fields = ["status"]
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Referral.Status.choices)

@@ -26,10 +26,11 @@ class LawfulBasis(models.TextChoices):
 
 
 class Skill(models.Model):
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_unique_ci")]
 
     def __str__(self):
         return self.name

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from .models import Activity, Candidate, PoolMembership, Referral, Skill, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
@@ -27,11 +28,17 @@ def record_activity(
 
 
 def set_skills(candidate: Candidate, names: Iterable[str]) -> None:
-    wanted = sorted({n.strip() for n in names if n.strip()}, key=str.lower)
-    existing = {s.name.lower(): s for s in Skill.objects.filter(name__in=wanted)}
-    missing = [Skill(name=n) for n in wanted if n.lower() not in existing]
-    Skill.objects.bulk_create(missing, ignore_conflicts=True)
-    candidate.skills.set(Skill.objects.filter(name__in=wanted))
+    """Replace a candidate's skills; names match existing skills whatever their case."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            wanted.setdefault(name.strip().lower(), name.strip())
+    existing = Skill.objects.annotate(key=Lower("name")).filter(key__in=wanted)
+    known = {s.key for s in existing}
+    Skill.objects.bulk_create(
+        [Skill(name=name) for key, name in wanted.items() if key not in known], ignore_conflicts=True
+    )
+    candidate.skills.set(Skill.objects.annotate(key=Lower("name")).filter(key__in=wanted))
 
 
 @transaction.atomic

@@ -129,7 +129,7 @@ def referral_inbox(request):
 @permission_required("candidates.manage_referrals", raise_exception=True)
 def referral_status(request, pk):
     referral = get_object_or_404(Referral, pk=pk)
-    form = ReferralStatusForm(request.POST, instance=referral)
+    form = ReferralStatusForm(request.POST)
     if form.is_valid():
         services.set_referral_status(referral=referral, status=form.cleaned_data["status"], by=request.user)
     return render(
