@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -100,6 +101,10 @@ class Candidate(models.Model):
     erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Search: all searchable text in one lowercased document (kept by services.refresh_search_documents);
+    # on PostgreSQL also as a tsvector with a GIN index (the column is unused on SQLite).
+    search_document = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -258,3 +263,95 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.email or self.linkedin_url} ({self.get_reason_display()})"
+
+
+class SilverMedal(models.Model):
+    """A candidate turned down from a late stage, kept for rediscovery when a similar role opens.
+
+    The requisition is recorded by id and title rather than a foreign key: candidates/ may not depend on
+    pipelines/ (apps import only downwards).
+    """
+
+    class Reason(models.TextChoices):
+        TIMING = "timing", "Timing"
+        COMPENSATION = "compensation", "Compensation"
+        ANOTHER_CANDIDATE = "another_candidate", "Another candidate was chosen"
+        LOCATION = "location", "Location"
+        NOT_QUALIFIED = "not_qualified", "Not qualified"
+        OTHER = "other", "Other"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="silver_medals")
+    requisition_id = models.PositiveBigIntegerField()
+    requisition_title = models.CharField(max_length=150)
+    stage_name = models.CharField(max_length=60)
+    progress = models.FloatField(help_text="How far they got: 0 = first stage, 1 = last stage")
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    reason_detail = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "requisition_id"], name="silver_medal_once_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} for {self.requisition_title}"
+
+
+class ImportJob(models.Model):
+    """One CSV upload: previewed, then imported in batches (by a Celery task for large files)."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Waiting for confirmation"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/")
+    original_name = models.CharField(max_length=255)
+    pool = models.ForeignKey(TalentPool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.SOURCED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    matched_count = models.PositiveIntegerField(
+        default=0, help_text="Rows matched to people already in Longlist"
+    )
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{line, reason}] for rows not imported")
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.original_name} ({self.get_status_display()})"
+
+
+class PrivacyPolicy(models.Model):
+    """The admins' privacy settings; there is one row (see PrivacyPolicy.current)."""
+
+    retention_days = models.PositiveIntegerField(
+        default=730, help_text="Review people for deletion this many days after the last contact"
+    )
+    notice_due_days = models.PositiveIntegerField(
+        default=30, help_text="Send sourced people the privacy notice within this many days (GDPR Art. 14)"
+    )
+
+    class Meta:
+        verbose_name_plural = "privacy policy"
+
+    def __str__(self):
+        return "Privacy policy"
+
+    @classmethod
+    def current(cls) -> "PrivacyPolicy":
+        return cls.objects.get_or_create(pk=1)[0]

@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 
 from .models import Activity, Candidate, PoolMembership, Referral, Skill, Source, TalentPool
@@ -25,6 +26,43 @@ def record_activity(
     return Activity.objects.create(
         candidate=candidate, kind=kind, summary=summary[:255], actor=actor, body=body, data=data or {}
     )
+
+
+def search_document_for(candidate: Candidate, note_bodies: Iterable[str] = ()) -> str:
+    """All the text a free-text search looks at, lowercased, one line per source."""
+    parts = [
+        candidate.full_name,
+        candidate.email,
+        candidate.title,
+        candidate.company,
+        candidate.industry,
+        candidate.city,
+        candidate.country.name if candidate.country else "",
+        " ".join(skill.name for skill in candidate.skills.all()),
+        candidate.notes,
+        *note_bodies,
+    ]
+    return "\n".join(p for p in parts if p).lower()
+
+
+def refresh_search_documents(candidate_ids: Iterable[int]) -> None:
+    """Recompute the search text of these candidates (and, on PostgreSQL, their weighted tsvector)."""
+    ids = list(candidate_ids)
+    notes: dict[int, list[str]] = {}
+    for candidate_id, body in Activity.objects.filter(
+        candidate_id__in=ids, kind=Activity.Kind.NOTE
+    ).values_list("candidate_id", "body"):
+        notes.setdefault(candidate_id, []).append(body)
+    candidates = list(Candidate.objects.filter(pk__in=ids).prefetch_related("skills"))
+    for candidate in candidates:
+        candidate.search_document = search_document_for(candidate, notes.get(candidate.pk, ()))
+    Candidate.objects.bulk_update(candidates, ["search_document"], batch_size=500)
+    if connection.vendor == "postgresql":
+        Candidate.objects.filter(pk__in=ids).update(
+            search_vector=SearchVector("first_name", "last_name", weight="A", config="simple")
+            + SearchVector("title", "company", weight="B", config="simple")
+            + SearchVector("search_document", weight="C", config="simple")
+        )
 
 
 def set_skills(candidate: Candidate, names: Iterable[str]) -> None:
@@ -51,6 +89,7 @@ def create_candidate(
     candidate.full_clean(exclude=["skills"])
     candidate.save()
     set_skills(candidate, skills)
+    refresh_search_documents([candidate.pk])
     record_activity(
         candidate=candidate,
         kind=Activity.Kind.CREATED,
@@ -74,14 +113,18 @@ def update_candidate(
     candidate.save()
     if skills is not None:
         set_skills(candidate, skills)
+    refresh_search_documents([candidate.pk])
     return candidate
 
 
+@transaction.atomic
 def add_note(*, candidate: Candidate, body: str, by: AbstractBaseUser) -> Activity:
     first_line = body.strip().splitlines()[0] if body.strip() else ""
-    return record_activity(
+    note = record_activity(
         candidate=candidate, kind=Activity.Kind.NOTE, actor=by, summary=first_line[:120], body=body.strip()
     )
+    refresh_search_documents([candidate.pk])
+    return note
 
 
 @transaction.atomic
