@@ -1,0 +1,37 @@
+"""`make bench`: run every benchmark module in its own process and print their reports.
+
+Each module in bench/ with a ``main()`` is one benchmark. It sets up its own database (named by the
+DATABASE_URL this runner gives it), measures medians against a floor measured in the same run, and prints
+a short report. Benchmarks needing PostgreSQL are skipped with a message when it does not answer.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHES = [
+    # (module, database URL or None for a fresh SQLite file)
+    ("bench.imports", None),
+    ("bench.search", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
+]
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parent.parent
+    only = set(sys.argv[1:])
+    failed = 0
+    for module, database_url in BENCHES:
+        if only and module.split(".")[-1] not in only:
+            continue
+        if not (root / (module.replace(".", "/") + ".py")).exists():
+            continue
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "recruiting.settings"}
+        env["DATABASE_URL"] = database_url or f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
+        print(f"\n=== {module} ===", flush=True)
+        failed += subprocess.run([sys.executable, "-m", module], cwd=root, env=env).returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
