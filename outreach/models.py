@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -30,14 +31,17 @@ class Sequence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    send_window_start = models.TimeField(default="09:00")
-    send_window_end = models.TimeField(default="17:00")
+    send_window_start = models.TimeField(default=datetime.time(9, 0))
+    send_window_end = models.TimeField(default=datetime.time(17, 0))
     business_days_only = models.BooleanField(default=True)
     daily_cap = models.PositiveIntegerField(default=100, help_text="Emails per sender per day")
     min_gap_days = models.PositiveSmallIntegerField(
         default=3, help_text="Minimum days between any two touches to one candidate, across sequences"
     )
     track_opens = models.BooleanField(default=False)
+    sender_timezone = models.CharField(
+        max_length=64, default="UTC", help_text="Used for candidates whose timezone is unknown"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -124,6 +128,9 @@ class Touch(models.Model):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="touches")
     step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="touches")
+    step_position = models.PositiveSmallIntegerField(
+        default=0, help_text="The step's position when scheduled"
+    )
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="touches")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -133,6 +140,7 @@ class Touch(models.Model):
     )
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False, help_text="Who holds the lease")
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     subject = models.CharField(max_length=255, blank=True)

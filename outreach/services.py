@@ -1,45 +1,146 @@
-"""Operations that change sequences, enrollments and touches."""
+"""Operations that change sequences, enrollments and touches, and the dispatcher that sends them.
 
-from datetime import datetime, timedelta
+The database is the source of truth: every planned contact is a Touch row. The dispatcher claims due rows
+under a lease, re-checks the stop rules, sends, and schedules the next step. Sending is at-least-once at the
+SMTP boundary (a worker killed after the server accepted a message but before it recorded that will have
+the message sent again when the lease expires); the touch's idempotency key is the Message-ID, so that rare
+retry is recognisably the same message.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate
+from candidates.models import Activity, Candidate, Source, Suppression
 from candidates.services import record_activity
+from pipelines.models import Card, Pipeline
 
-from .models import Enrollment, Sequence, Step, Touch
+from . import email as outreach_email
+from . import placeholders
+from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
+from .timing import SendWindow, apply_daily_cap, next_touch_time
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
 
 
-def step_delay(step: Step) -> relativedelta | timedelta:
-    if step.delay_unit == Step.DelayUnit.MONTHS:
-        return relativedelta(months=step.delay_amount)
-    if step.delay_unit == Step.DelayUnit.WEEKS:
-        return timedelta(weeks=step.delay_amount)
-    return timedelta(days=step.delay_amount)
+# --- Sequences and steps ------------------------------------------------------------------------------
 
 
-def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> Touch:
-    """Create the touch for a step, due its delay after the previous one."""
-    sequence = enrollment.sequence
-    return Touch.objects.create(
-        enrollment=enrollment,
-        step=step,
-        candidate=enrollment.candidate,
-        channel=step.channel,
-        status=Touch.Status.TASK_OPEN if step.is_manual else Touch.Status.SCHEDULED,
-        due_at=after + step_delay(step),
-        assignee=(sequence.sender or enrollment.enrolled_by) if step.is_manual else None,
+def validate_step(step: Step) -> None:
+    """Raise placeholders.TemplateError when the subject or body uses an unknown or malformed placeholder."""
+    placeholders.validate(step.subject)
+    placeholders.validate(step.body)
+
+
+@transaction.atomic
+def save_step(step: Step) -> Step:
+    """Save a step after validating its message. Touches already scheduled keep their own copy."""
+    validate_step(step)
+    if step.position is None:
+        last = step.sequence.steps.order_by("-position").values_list("position", flat=True).first()
+        step.position = 0 if last is None else last + 1
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def reorder_steps(*, sequence: Sequence, step_ids: list[int]) -> None:
+    """Renumber the steps in the given order (one statement per phase, positions stay unique)."""
+    steps = {s.pk: s for s in sequence.steps.all()}
+    if sorted(step_ids) != sorted(steps):
+        raise ValueError("The new order must list every step of the sequence once.")
+    offset = len(steps) + 1000
+    for i, pk in enumerate(step_ids):
+        steps[pk].position = offset + i
+    Step.objects.bulk_update(steps.values(), ["position"])
+    for i, pk in enumerate(step_ids):
+        steps[pk].position = i
+    Step.objects.bulk_update(steps.values(), ["position"])
+
+
+@transaction.atomic
+def delete_step(step: Step) -> None:
+    """Delete a step and renumber the rest. Scheduled touches of it are still sent as scheduled."""
+    sequence = step.sequence
+    step.delete()
+    reorder_steps(
+        sequence=sequence, step_ids=list(sequence.steps.order_by("position").values_list("pk", flat=True))
     )
+
+
+@transaction.atomic
+def set_sequence_status(*, sequence: Sequence, status: str, now: datetime | None = None) -> Sequence:
+    """Pause, resume or archive a sequence. Resuming moves touches that fell due meanwhile to the next window."""
+    sequence.status = status
+    sequence.save(update_fields=["status"])
+    if status == Sequence.Status.ARCHIVED:
+        for enrollment in sequence.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
+            stop_enrollment(enrollment=enrollment, reason="sequence archived")
+    elif status == Sequence.Status.ACTIVE:
+        for enrollment in sequence.enrollments.filter(status=Enrollment.Status.ACTIVE):
+            _resume_overdue_touches(enrollment, now or timezone.now())
+    return sequence
+
+
+# --- Enrollment ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnrollmentReport:
+    enrolled: list[Enrollment] = field(default_factory=list)
+    skipped: list[tuple[Candidate, str]] = field(default_factory=list)
+
+
+def skip_reason(candidate: Candidate, sequence: Sequence) -> str:
+    """Why this person must not be enrolled, or '' when they may be."""
+    if candidate.erased_at:
+        return "erased"
+    if candidate.do_not_contact:
+        return "do not contact"
+    if candidate.unsubscribed_at or is_suppressed(candidate):
+        return "unsubscribed"
+    if Enrollment.objects.filter(
+        sequence=sequence, candidate=candidate, status__in=Enrollment.LIVE_STATUSES
+    ).exists():
+        return "already enrolled"
+    if in_active_hiring_process(candidate):
+        return "in an active hiring process"
+    return ""
+
+
+def is_suppressed(candidate: Candidate) -> bool:
+    match = Q(pk__in=[])
+    if candidate.email:
+        match |= Q(email__iexact=candidate.email)
+    if candidate.linkedin_url:
+        match |= Q(linkedin_url=candidate.linkedin_url)
+    return Suppression.objects.filter(match).exists()
+
+
+def in_active_hiring_process(candidate: Candidate) -> bool:
+    return Card.objects.filter(
+        candidate=candidate, status=Card.Status.ACTIVE, pipeline__kind=Pipeline.Kind.REQUISITION
+    ).exists()
 
 
 @transaction.atomic
 def enroll(
     *, candidate: Candidate, sequence: Sequence, by: AbstractBaseUser | None, now: datetime | None = None
 ) -> Enrollment:
-    """Start a candidate on a sequence and schedule its first step."""
+    """Start a candidate on a sequence and schedule its first step. Checks no skip rule (see enroll_many)."""
     now = now or timezone.now()
     enrollment = Enrollment.objects.create(sequence=sequence, candidate=candidate, enrolled_by=by)
     first = sequence.steps.order_by("position").first()
@@ -53,3 +154,411 @@ def enroll(
         data={"enrollment_id": enrollment.pk},
     )
     return enrollment
+
+
+def enroll_many(
+    *,
+    candidates: Iterable[Candidate],
+    sequence: Sequence,
+    by: AbstractBaseUser | None,
+    now: datetime | None = None,
+) -> EnrollmentReport:
+    """Enroll everyone who may be enrolled; the report says who was skipped and why."""
+    report = EnrollmentReport()
+    for candidate in candidates:
+        reason = skip_reason(candidate, sequence)
+        if reason:
+            report.skipped.append((candidate, reason))
+        else:
+            report.enrolled.append(enroll(candidate=candidate, sequence=sequence, by=by, now=now))
+    return report
+
+
+@transaction.atomic
+def pause_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None = None) -> Enrollment:
+    if enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment.status = Enrollment.Status.PAUSED
+        enrollment.save(update_fields=["status"])
+        _note(enrollment, by, f"Paused in sequence {enrollment.sequence.name}")
+    return enrollment
+
+
+@transaction.atomic
+def resume_enrollment(
+    *, enrollment: Enrollment, by: AbstractBaseUser | None = None, now: datetime | None = None
+) -> Enrollment:
+    if enrollment.status == Enrollment.Status.PAUSED:
+        enrollment.status = Enrollment.Status.ACTIVE
+        enrollment.save(update_fields=["status"])
+        _resume_overdue_touches(enrollment, now or timezone.now())
+        _note(enrollment, by, f"Resumed in sequence {enrollment.sequence.name}")
+    return enrollment
+
+
+@transaction.atomic
+def stop_enrollment(*, enrollment: Enrollment, reason: str, by: AbstractBaseUser | None = None) -> Enrollment:
+    """End an enrollment for good and cancel what it still had planned."""
+    if enrollment.status not in Enrollment.LIVE_STATUSES:
+        return enrollment
+    enrollment.status = Enrollment.Status.STOPPED
+    enrollment.stop_reason = reason[:120]
+    enrollment.ended_at = timezone.now()
+    enrollment.save(update_fields=["status", "stop_reason", "ended_at"])
+    enrollment.touches.filter(status__in=[Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]).update(
+        status=Touch.Status.CANCELLED
+    )
+    _note(enrollment, by, f"Stopped in sequence {enrollment.sequence.name}: {reason}")
+    return enrollment
+
+
+def _resume_overdue_touches(enrollment: Enrollment, now: datetime) -> None:
+    """Touches that fell due while paused go out in the next window rather than all at once."""
+    window = send_window(enrollment.sequence)
+    tz = candidate_timezone(enrollment.candidate, enrollment.sequence)
+    for touch in enrollment.touches.filter(status=Touch.Status.SCHEDULED, due_at__lt=now):
+        touch.due_at = next_touch_time(previous=now, delay=timedelta(0), tz=tz, window=window)
+        touch.save(update_fields=["due_at"])
+
+
+def _note(enrollment: Enrollment, by: AbstractBaseUser | None, summary: str) -> None:
+    record_activity(
+        candidate=enrollment.candidate,
+        kind=Activity.Kind.TOUCH,
+        actor=by,
+        summary=summary,
+        data={"enrollment_id": enrollment.pk},
+    )
+
+
+# --- Scheduling ---------------------------------------------------------------------------------------
+
+
+def send_window(sequence: Sequence) -> SendWindow:
+    return SendWindow(sequence.send_window_start, sequence.send_window_end, sequence.business_days_only)
+
+
+def candidate_timezone(candidate: Candidate, sequence: Sequence) -> ZoneInfo:
+    for name in (candidate.timezone, sequence.sender_timezone):
+        try:
+            return ZoneInfo(name) if name else ZoneInfo("UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return ZoneInfo("UTC")
+
+
+def step_delay(step: Step) -> relativedelta | timedelta:
+    if step.delay_unit == Step.DelayUnit.MONTHS:
+        return relativedelta(months=step.delay_amount)
+    if step.delay_unit == Step.DelayUnit.WEEKS:
+        return timedelta(weeks=step.delay_amount)
+    return timedelta(days=step.delay_amount)
+
+
+def last_touch_elsewhere(enrollment: Enrollment) -> datetime | None:
+    """The latest touch this person got or has planned from any other enrollment (for the minimum gap)."""
+    latest = (
+        Touch.objects.filter(candidate_id=enrollment.candidate_id)
+        .exclude(enrollment=enrollment)
+        .filter(
+            status__in=[Touch.Status.SENT, Touch.Status.DONE, Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]
+        )
+        .order_by("-due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return latest
+
+
+def emails_booked_on(sequence: Sequence, tz: ZoneInfo):
+    """booked_on(day) for the daily cap: emails of this sequence's sender due that local day."""
+    sender_touches = Touch.objects.filter(
+        channel="email",
+        status__in=[Touch.Status.SCHEDULED, Touch.Status.SENDING, Touch.Status.SENT],
+        enrollment__sequence__sender_id=sequence.sender_id,
+    )
+    if sequence.sender_id is None:
+        sender_touches = sender_touches.filter(enrollment__sequence=sequence)
+
+    def booked_on(day: date) -> int:
+        start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+        return sender_touches.filter(due_at__gte=start, due_at__lt=start + timedelta(days=1)).count()
+
+    return booked_on
+
+
+def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> Touch:
+    """Create the touch for a step: its delay after the previous touch, in the next send window, within the
+    minimum gap to any other touch and (for emails) the sender's daily cap. It keeps a copy of the step's
+    message, so editing the step later does not change a touch already planned."""
+    sequence = enrollment.sequence
+    tz = candidate_timezone(enrollment.candidate, sequence)
+    window = send_window(sequence)
+    elsewhere = last_touch_elsewhere(enrollment)
+    not_before = elsewhere + timedelta(days=sequence.min_gap_days) if elsewhere else None
+    due = next_touch_time(previous=after, delay=step_delay(step), tz=tz, window=window, not_before=not_before)
+    if not step.is_manual:
+        due = apply_daily_cap(
+            due, tz=tz, window=window, cap=sequence.daily_cap, booked_on=emails_booked_on(sequence, tz)
+        )
+    return Touch.objects.create(
+        enrollment=enrollment,
+        step=step,
+        step_position=step.position,
+        candidate=enrollment.candidate,
+        channel=step.channel,
+        status=Touch.Status.TASK_OPEN if step.is_manual else Touch.Status.SCHEDULED,
+        due_at=due,
+        assignee=(sequence.sender or enrollment.enrolled_by) if step.is_manual else None,
+        subject=step.subject,
+        body=step.body,
+    )
+
+
+def schedule_next_step(enrollment: Enrollment, done: Touch, at: datetime) -> Touch | None:
+    """Schedule the step after `done` (by position when it was scheduled), or complete the enrollment."""
+    following = enrollment.sequence.steps.filter(position__gt=done.step_position).order_by("position").first()
+    if following is None:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.ended_at = at
+        enrollment.save(update_fields=["status", "ended_at"])
+        return None
+    return schedule_touch(enrollment=enrollment, step=following, after=at)
+
+
+# --- Manual tasks -------------------------------------------------------------------------------------
+
+TASK_OUTCOMES = {
+    "sent": "Sent",
+    "connected": "Connected",
+    "replied": "Replied",
+    "no_answer": "No answer",
+    "skipped": "Skipped",
+}
+
+
+@transaction.atomic
+def complete_task(
+    *, touch: Touch, outcome: str, by: AbstractBaseUser | None, note: str = "", now: datetime | None = None
+) -> Touch | None:
+    """Close a manual task with its outcome, put it on the timeline and schedule the next step.
+
+    Returns the next touch, if any. A reply stops the enrollment (the conversation takes over).
+    """
+    if outcome not in TASK_OUTCOMES:
+        raise ValueError(f"Unknown outcome {outcome!r}.")
+    now = now or timezone.now()
+    updated = Touch.objects.filter(pk=touch.pk, status=Touch.Status.TASK_OPEN).update(
+        status=Touch.Status.SKIPPED if outcome == "skipped" else Touch.Status.DONE,
+        outcome=outcome,
+        completed_at=now,
+    )
+    if updated != 1:
+        return None  # already completed (a double click, or a colleague got there first)
+    touch.refresh_from_db()
+    candidate = touch.candidate
+    label = touch.get_channel_display()
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.TOUCH,
+        actor=by,
+        summary=f"{label}: {TASK_OUTCOMES[outcome].lower()}",
+        body=note,
+        data={"touch_id": touch.pk, "outcome": outcome},
+    )
+    if outcome != "skipped":
+        Candidate.objects.filter(pk=candidate.pk).update(last_contacted_at=now)
+    if outcome in ("connected", "replied"):
+        EngagementEvent.objects.create(
+            candidate=candidate, touch=touch, kind=outcome, occurred_at=now, data={"channel": touch.channel}
+        )
+    enrollment = touch.enrollment
+    if outcome == "replied":
+        stop_enrollment(enrollment=enrollment, reason="replied", by=by)
+        return None
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        return None
+    return schedule_next_step(enrollment, touch, now)
+
+
+# --- The dispatcher -----------------------------------------------------------------------------------
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried: int = 0
+
+    def add(self, other: "DispatchResult") -> None:
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.retried += other.retried
+
+
+def claim_due_touches(*, now: datetime, limit: int, lease: timedelta = LEASE) -> tuple[uuid.UUID, list[int]]:
+    """Take a lease on up to `limit` due email touches; returns the claim token and the claimed ids.
+
+    Due means scheduled and due, or left in "sending" by a worker whose lease has expired. On PostgreSQL rows
+    locked by another dispatcher are skipped (SKIP LOCKED); on SQLite writers are serialised. Either way the
+    conditional UPDATE is the claim: a row is only ever claimed by one dispatcher at a time.
+    """
+    token = uuid.uuid4()
+    due = Q(status=Touch.Status.SCHEDULED, due_at__lte=now) | Q(
+        status=Touch.Status.SENDING, lease_expires_at__lt=now
+    )
+    live = Q(enrollment__status=Enrollment.Status.ACTIVE, enrollment__sequence__status=Sequence.Status.ACTIVE)
+    with transaction.atomic():
+        candidates = Touch.objects.filter(due, live, channel="email").order_by("due_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+        ids = list(candidates.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return token, []
+        Touch.objects.filter(Q(pk__in=ids), due).update(
+            status=Touch.Status.SENDING, lease_expires_at=now + lease, claim_token=token
+        )
+    claimed = list(Touch.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True))
+    return token, claimed
+
+
+def dispatch_due_touches(
+    *, now: datetime | None = None, batch_size: int = 200, max_batches: int | None = None
+) -> DispatchResult:
+    """One pass of the dispatcher: claim due emails batch by batch and send each; safe to run in parallel."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        token, ids = claim_due_touches(now=now, limit=batch_size)
+        if not ids:
+            break
+        batches += 1
+        for touch in Touch.objects.filter(pk__in=ids).select_related(
+            "candidate", "enrollment__sequence__sender", "enrollment__candidate"
+        ):
+            result.add(send_touch(touch=touch, token=token, now=now))
+    return result
+
+
+def stop_rule(touch: Touch) -> str:
+    """Why a claimed touch must not be sent now ('' when it may)."""
+    candidate = touch.candidate
+    if candidate.erased_at:
+        return "erased"
+    if candidate.unsubscribed_at or is_suppressed(candidate):
+        return "unsubscribed"
+    if candidate.do_not_contact:
+        return "do not contact"
+    if not candidate.email:
+        return "no email address"
+    if Card.objects.filter(candidate=candidate, status=Card.Status.HIRED).exists():
+        return "hired"
+    enrollment = Enrollment.objects.only("status").get(pk=touch.enrollment_id)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        return f"enrollment {enrollment.get_status_display().lower()}"
+    return ""
+
+
+def send_touch(*, touch: Touch, token: uuid.UUID, now: datetime) -> DispatchResult:
+    """Send one claimed email touch, then record the outcome and schedule the next step."""
+    reason = stop_rule(touch)
+    if reason:
+        if Touch.objects.filter(pk=touch.pk, claim_token=token).update(
+            status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
+        ):
+            if reason.startswith("enrollment"):
+                return DispatchResult(skipped=1)
+            stop_enrollment(enrollment=touch.enrollment, reason=reason)
+        return DispatchResult(skipped=1)
+    attach_notice = (
+        touch.candidate.source != Source.APPLIED and touch.candidate.privacy_notice_sent_at is None
+    )
+    try:
+        message = outreach_email.build_message(touch, privacy_notice=attach_notice)
+        message.send()
+    except Exception as error:  # an SMTP or rendering failure: retry with backoff, then give up
+        return _record_failure(touch, token, now, error)
+    with transaction.atomic():
+        if not Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING).update(
+            status=Touch.Status.SENT,
+            sent_at=now,
+            lease_expires_at=None,
+            subject=message.subject,
+            last_error="",
+        ):
+            logger.warning("Touch %s was sent after its lease passed to another dispatcher", touch.pk)
+            return DispatchResult()
+        candidate = touch.candidate
+        updates = {"last_contacted_at": now}
+        if attach_notice:
+            updates["privacy_notice_sent_at"] = now
+        Candidate.objects.filter(pk=candidate.pk).update(**updates)
+        EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="sent", occurred_at=now)
+        record_activity(
+            candidate=candidate,
+            kind=Activity.Kind.TOUCH,
+            summary=f"Email sent: {message.subject}",
+            body=message.body,
+            data={
+                "touch_id": touch.pk,
+                "sequence": touch.enrollment.sequence.name,
+                "privacy_notice": attach_notice,
+            },
+        )
+        schedule_next_step(touch.enrollment, touch, now)
+    return DispatchResult(sent=1)
+
+
+def _record_failure(touch: Touch, token: uuid.UUID, now: datetime, error: Exception) -> DispatchResult:
+    attempts = touch.attempts + 1
+    final = attempts >= MAX_ATTEMPTS
+    Touch.objects.filter(pk=touch.pk, claim_token=token).update(
+        status=Touch.Status.FAILED if final else Touch.Status.SCHEDULED,
+        attempts=attempts,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        due_at=touch.due_at if final else now + timedelta(minutes=2**attempts),
+        lease_expires_at=None,
+        claim_token=None,
+    )
+    logger.warning("Sending touch %s failed (attempt %s): %s", touch.pk, attempts, error)
+    return DispatchResult(failed=1) if final else DispatchResult(retried=1)
+
+
+# --- Engagement from email links ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def unsubscribe(*, candidate: Candidate, touch: Touch | None = None, now: datetime | None = None) -> None:
+    """Global and permanent: no sequence ever mails this person again."""
+    now = now or timezone.now()
+    if candidate.unsubscribed_at is None:
+        Candidate.objects.filter(pk=candidate.pk).update(unsubscribed_at=now)
+        candidate.unsubscribed_at = now
+        Suppression.objects.create(
+            email=candidate.email, linkedin_url=candidate.linkedin_url, reason=Suppression.Reason.UNSUBSCRIBED
+        )
+        EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="unsubscribed", occurred_at=now)
+        record_activity(
+            candidate=candidate, kind=Activity.Kind.PRIVACY, summary="Unsubscribed from all email"
+        )
+    for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
+        stop_enrollment(enrollment=enrollment, reason="unsubscribed")
+
+
+def record_click(*, touch: Touch, url: str, topics: list[str], now: datetime | None = None) -> None:
+    EngagementEvent.objects.create(
+        candidate_id=touch.candidate_id,
+        touch=touch,
+        kind="clicked",
+        url=url[:500],
+        topic=",".join(topics)[:60],
+        occurred_at=now or timezone.now(),
+    )
+
+
+def record_open(*, touch: Touch, now: datetime | None = None) -> None:
+    EngagementEvent.objects.create(
+        candidate_id=touch.candidate_id, touch=touch, kind="opened", occurred_at=now or timezone.now()
+    )

@@ -161,7 +161,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-touches": {"task": "outreach.tasks.dispatch_due_touches", "schedule": 60.0},
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

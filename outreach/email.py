@@ -1,0 +1,102 @@
+"""Builds the email for a touch: text and HTML parts, tracked links, unsubscribe headers (RFC 8058)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils.html import escape
+
+from candidates.models import PrivacyPolicy
+
+from . import placeholders, tokens
+from .models import Touch
+
+PRIVACY_NOTICE = (
+    "Why you are hearing from us: we have your details from {origin}, and think you could be a great fit for "
+    "roles we hire for. We keep your name, contact details and professional background to contact you about "
+    "such roles, on the basis of our legitimate interest in recruiting, for up to {retention} after our last "
+    "contact. You can object at any time: unsubscribe with the link below and we will not contact you again."
+)
+ORIGINS = {
+    "sourced": "your public professional profile",
+    "referral": "a recommendation by someone who knows you",
+    "event": "an event you attended",
+    "database": "an earlier conversation with you",
+    "silver_medalist": "your earlier application",
+}
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def unsubscribe_url(touch: Touch) -> str:
+    token = tokens.make(tokens.UNSUBSCRIBE, c=touch.candidate_id, t=touch.pk)
+    return absolute(reverse("outreach:unsubscribe", args=[token]))
+
+
+def click_url(touch: Touch, link: placeholders.Link) -> str:
+    token = tokens.make(tokens.CLICK, t=touch.pk, u=link.url, topics=list(link.topics))
+    return absolute(reverse("outreach:click", args=[token]))
+
+
+def open_pixel_url(touch: Touch) -> str:
+    return absolute(reverse("outreach:open", args=[tokens.make(tokens.OPEN, t=touch.pk)]))
+
+
+def message_values(touch: Touch) -> dict[str, str]:
+    candidate = touch.candidate
+    sender = touch.enrollment.sequence.sender
+    return {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "full_name": candidate.full_name,
+        "company": candidate.company,
+        "title": candidate.title,
+        "city": candidate.city,
+        "sender_name": (sender.get_full_name() or sender.get_username()) if sender else "",
+        "sender_first_name": sender.first_name if sender else "",
+    }
+
+
+def sender_address(touch: Touch) -> str:
+    sender = touch.enrollment.sequence.sender
+    if sender and sender.email:
+        return f"{sender.get_full_name() or sender.get_username()} <{sender.email}>"
+    return settings.DEFAULT_FROM_EMAIL
+
+
+def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAlternatives:
+    values = message_values(touch)
+
+    def track(link: placeholders.Link) -> str:
+        return click_url(touch, link)
+
+    subject = placeholders.render_text(touch.subject, values).strip() or "Hello"
+    text = placeholders.render_text(touch.body, values, link_url=track)
+    html = placeholders.render_html(touch.body, values, link_url=track)
+    unsubscribe = unsubscribe_url(touch)
+    notice = ""
+    if privacy_notice:
+        origin = ORIGINS.get(touch.candidate.source, "a public source")
+        days = PrivacyPolicy.current().retention_days
+        retention = f"{days // 30} months" if days >= 60 else f"{days} days"
+        notice = PRIVACY_NOTICE.format(origin=origin, retention=retention)
+        text += f"\n\n{notice}"
+        html += f'\n<p style="color:#5f6877;font-size:12px">{escape(notice)}</p>'
+    text += f"\n\nNot interested? Unsubscribe: {unsubscribe}\n"
+    html += f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
+    if touch.enrollment.sequence.track_opens:
+        html += f'\n<img src="{escape(open_pixel_url(touch))}" width="1" height="1" alt="">'
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=sender_address(touch),
+        to=[touch.candidate.email],
+        headers={
+            "Message-ID": touch.message_id,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,19 @@
+"""Signed tokens for the links in outgoing email: unsubscribe, tracked clicks and the open pixel.
+
+Each kind has its own salt, so a click token can never be replayed as an unsubscribe token.
+"""
+
+from django.core import signing
+
+UNSUBSCRIBE = "outreach.unsubscribe"
+CLICK = "outreach.click"
+OPEN = "outreach.open"
+
+
+def make(kind: str, **payload) -> str:
+    return signing.dumps(payload, salt=kind, compress=True)
+
+
+def read(kind: str, token: str) -> dict:
+    """The payload of a valid token; raises signing.BadSignature for anything forged or mangled."""
+    return signing.loads(token, salt=kind)

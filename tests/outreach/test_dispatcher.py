@@ -1,0 +1,278 @@
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from candidates.models import Activity, Suppression
+from outreach import services
+from outreach.models import Enrollment, Touch
+from tests.factories import CandidateFactory, CardFactory, RecruiterFactory, SequenceFactory, StepFactory
+
+MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sequence(db):
+    sequence = SequenceFactory(
+        name="Passive nurture",
+        sender=RecruiterFactory(first_name="Rosa", last_name="Martinez", email="rosa@example.com"),
+        send_window_start=time(9),
+        send_window_end=time(17),
+        min_gap_days=0,
+    )
+    StepFactory(
+        sequence=sequence,
+        position=0,
+        delay_amount=0,
+        channel="email",
+        subject="Hi {{ first_name }}",
+        body='Hello {{ first_name | "there" }}, see [our team](https://example.com/team){platform}',
+    )
+    StepFactory(
+        sequence=sequence,
+        position=1,
+        delay_amount=7,
+        channel="email",
+        subject="Follow-up",
+        body="Still keen, {{ first_name }}?",
+    )
+    return sequence
+
+
+@pytest.fixture
+def candidate(db):
+    return CandidateFactory(
+        first_name="Ada", email="ada@example.com", timezone="Europe/London", source="sourced"
+    )
+
+
+def test_first_email_is_scheduled_in_the_candidates_window(sequence, candidate):
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    touch = enrollment.touches.get()
+    assert touch.status == Touch.Status.SCHEDULED
+    assert touch.due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # London = UTC in winter
+
+
+def test_dispatch_sends_renders_tracks_and_schedules_the_next_step(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert result.sent == 1
+    [message] = mail.outbox
+    touch = Touch.objects.get(step_position=0)
+    assert message.subject == "Hi Ada"
+    assert message.to == ["ada@example.com"]
+    assert message.from_email == "Rosa Martinez <rosa@example.com>"
+    assert message.extra_headers["Message-ID"] == f"<{touch.idempotency_key}@longlist>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http")
+    html = message.alternatives[0][0]
+    assert "/o/c/" in html and "https://example.com/team" not in html  # links are tracked redirects
+    assert (
+        "Why you are hearing from us" in message.body
+    )  # privacy notice in the first email to a sourced person
+    candidate.refresh_from_db()
+    assert candidate.privacy_notice_sent_at is not None
+    assert touch.status == Touch.Status.SENT
+    follow_up = Touch.objects.get(step_position=1)
+    assert follow_up.status == Touch.Status.SCHEDULED
+    assert follow_up.due_at.date() == (MONDAY_8AM_UTC + timedelta(days=7)).date()
+    assert candidate.activities.filter(kind=Activity.Kind.TOUCH, summary="Email sent: Hi Ada").exists()
+
+
+def test_a_second_pass_sends_nothing_more(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    later = MONDAY_8AM_UTC + timedelta(hours=2)
+    services.dispatch_due_touches(now=later)
+    assert services.dispatch_due_touches(now=later).sent == 0
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_is_sent_before_it_is_due(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(minutes=30)).sent == 0
+    assert mail.outbox == []
+
+
+def test_unsubscribed_candidate_is_skipped_and_the_enrollment_stops(sequence, candidate):
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    Suppression.objects.create(email="ADA@example.com", reason="unsubscribed")
+    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert result.skipped == 1 and mail.outbox == []
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.STOPPED
+    assert enrollment.stop_reason == "unsubscribed"
+
+
+def test_paused_enrollment_is_not_sent_and_resumes_in_the_next_window(sequence, candidate):
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    services.pause_enrollment(enrollment=enrollment)
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
+    friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+    services.resume_enrollment(enrollment=enrollment, now=friday_evening)
+    touch = enrollment.touches.get()
+    assert touch.due_at == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # Monday morning, not all at once
+
+
+def test_hired_candidate_gets_no_more_email(sequence, candidate):
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    CardFactory(candidate=candidate, status="hired")
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).skipped == 1
+    enrollment.refresh_from_db()
+    assert enrollment.stop_reason == "hired"
+
+
+def test_editing_a_step_does_not_change_a_touch_already_scheduled(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    step = sequence.steps.get(position=0)
+    step.subject = "Changed {{ company }}"
+    services.save_step(step)
+    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert mail.outbox[0].subject == "Hi Ada"
+
+
+def test_smtp_errors_retry_with_backoff_then_fail_with_the_error_shown(sequence, candidate, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("SMTP server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    now = MONDAY_8AM_UTC + timedelta(hours=2)
+    for _ in range(services.MAX_ATTEMPTS):
+        services.dispatch_due_touches(now=now)
+        touch = Touch.objects.get(step_position=0)
+        now = max(now, touch.due_at) + timedelta(seconds=1)
+    assert touch.status == Touch.Status.FAILED
+    assert touch.attempts == services.MAX_ATTEMPTS
+    assert "SMTP server down" in touch.last_error
+
+
+def test_a_touch_left_sending_by_a_dead_worker_is_sent_once_the_lease_expires(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    now = MONDAY_8AM_UTC + timedelta(hours=2)
+    _, claimed = services.claim_due_touches(now=now, limit=10)  # the worker that then dies
+    assert len(claimed) == 1
+    assert services.dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 0  # still leased
+    assert services.dispatch_due_touches(now=now + services.LEASE + timedelta(seconds=1)).sent == 1
+    assert len(mail.outbox) == 1
+
+
+def test_manual_step_becomes_a_task_and_completing_it_schedules_the_next(candidate):
+    recruiter = RecruiterFactory()
+    sequence = SequenceFactory(sender=recruiter, min_gap_days=0)
+    StepFactory(
+        sequence=sequence, position=0, delay_amount=0, channel="linkedin_connect", subject="", body="Hi"
+    )
+    StepFactory(sequence=sequence, position=1, delay_amount=3, channel="email")
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
+    task = enrollment.touches.get()
+    assert task.status == Touch.Status.TASK_OPEN and task.assignee == recruiter
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=1)).sent == 0
+    following = services.complete_task(touch=task, outcome="connected", by=recruiter, now=MONDAY_8AM_UTC)
+    assert following.channel == "email" and following.status == Touch.Status.SCHEDULED
+    assert candidate.activities.filter(summary="LinkedIn connection request: connected").exists()
+    assert services.complete_task(touch=task, outcome="connected", by=recruiter) is None  # double click
+
+
+def test_reply_logged_on_a_task_stops_the_enrollment(candidate):
+    recruiter = RecruiterFactory()
+    sequence = SequenceFactory(sender=recruiter)
+    StepFactory(sequence=sequence, position=0, delay_amount=0, channel="call")
+    StepFactory(sequence=sequence, position=1, delay_amount=3, channel="email")
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
+    assert services.complete_task(touch=enrollment.touches.get(), outcome="replied", by=recruiter) is None
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.STOPPED
+
+
+def test_enroll_many_skips_who_must_be_skipped_and_says_why(sequence):
+    ok = CandidateFactory()
+    dnc = CandidateFactory(do_not_contact=True)
+    unsubscribed = CandidateFactory()
+    Suppression.objects.create(email=unsubscribed.email, reason="unsubscribed")
+    in_process = CandidateFactory()
+    CardFactory(candidate=in_process)
+    already = CandidateFactory()
+    services.enroll(candidate=already, sequence=sequence, by=None)
+    report = services.enroll_many(
+        candidates=[ok, dnc, unsubscribed, in_process, already], sequence=sequence, by=None
+    )
+    assert [e.candidate for e in report.enrolled] == [ok]
+    assert {c.pk: reason for c, reason in report.skipped} == {
+        dnc.pk: "do not contact",
+        unsubscribed.pk: "unsubscribed",
+        in_process.pk: "in an active hiring process",
+        already.pk: "already enrolled",
+    }
+
+
+def test_daily_cap_spreads_emails_over_days(candidate):
+    sequence = SequenceFactory(daily_cap=2, min_gap_days=0)
+    StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
+    people = CandidateFactory.create_batch(5, timezone="Europe/London")
+    for person in people:
+        services.enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    days = sorted(Touch.objects.values_list("due_at", flat=True))
+    assert [d.date().isoformat() for d in days] == [
+        "2026-11-30",
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-01",
+        "2026-12-02",
+    ]
+    assert days[1] - days[0] == timedelta(hours=4)  # spaced across the 8-hour window, not a burst
+
+
+def test_minimum_gap_across_sequences(candidate, sequence):
+    other = SequenceFactory(min_gap_days=5)
+    StepFactory(sequence=other, position=0, delay_amount=0, channel="email")
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    second = services.enroll(candidate=candidate, sequence=other, by=None, now=MONDAY_8AM_UTC)
+    assert second.touches.get().due_at >= datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def test_dispatch_command_with_now(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    call_command("dispatch_touches", "--now", "2026-11-30T10:00:00Z")
+    assert len(mail.outbox) == 1
+
+
+def test_dispatch_command_rejects_a_bad_date(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="ISO date-time"):
+        call_command("dispatch_touches", "--now", "next tuesday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_dispatchers_send_each_email_exactly_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent claims are a PostgreSQL matter (SQLite serialises writers).")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    sequence = SequenceFactory(
+        daily_cap=10_000,
+        min_gap_days=0,
+        business_days_only=False,
+        send_window_start=time(0),
+        send_window_end=time(23, 59),
+    )
+    StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
+    for person in CandidateFactory.create_batch(300, timezone="UTC"):
+        services.enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+
+    def run():
+        try:
+            return services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=1), batch_size=20).sent
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        sent = sum(pool.map(lambda _: run(), range(4)))
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert sent == 300
+    assert len(ids) == len(set(ids)) == 300
+    assert Touch.objects.filter(step__position=0, status="sent").count() == 300
