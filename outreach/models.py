@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from candidates.models import Candidate
+from candidates.models import Candidate, TalentPool
 
 
 class Channel(models.TextChoices):
@@ -111,6 +111,35 @@ class Enrollment(models.Model):
 
     def __str__(self):
         return f"{self.candidate} in {self.sequence}"
+
+
+class EnrollmentBatch(models.Model):
+    """One request to enroll many people (a search selection or a pool); large ones run on a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Enrolling"
+        DONE = "done", "Done"
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="batches")
+    pool = models.ForeignKey(TalentPool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    candidate_ids = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    enrolled_count = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True, help_text="[{id, name, reason}]")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enrollment batches"
+
+    def __str__(self):
+        return f"Enrollment in {self.sequence} ({self.get_status_display()})"
 
 
 class Touch(models.Model):

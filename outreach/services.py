@@ -20,13 +20,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate, Source, Suppression
+from candidates.models import Activity, Candidate, Source, Suppression, TalentPool
+from candidates.search import search_candidates
 from candidates.services import record_activity
 from pipelines.models import Card, Pipeline
 
 from . import email as outreach_email
 from . import placeholders
-from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
+from .models import EngagementEvent, Enrollment, EnrollmentBatch, Sequence, Step, Touch
 from .timing import SendWindow, apply_daily_cap, next_touch_time
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,41 @@ MAX_ATTEMPTS = 5
 
 
 # --- Sequences and steps ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_sequence(*, by: AbstractBaseUser | None, **fields) -> Sequence:
+    sequence = Sequence(created_by=by, **fields)
+    sequence.full_clean()
+    sequence.save()
+    return sequence
+
+
+def preview_message(
+    *, sequence: Sequence, candidate: Candidate | None, subject: str, body: str
+) -> dict[str, str]:
+    """Render a step's message for a real candidate (or sample values), or say what is wrong with it."""
+    touch = Touch(
+        enrollment=Enrollment(sequence=sequence, candidate=candidate or SAMPLE_CANDIDATE),
+        candidate=candidate or SAMPLE_CANDIDATE,
+        subject=subject,
+        body=body,
+    )
+    try:
+        placeholders.validate(subject)
+        placeholders.validate(body)
+    except placeholders.TemplateError as error:
+        return {"error": str(error)}
+    values = outreach_email.message_values(touch)
+    return {
+        "subject": placeholders.render_text(subject, values),
+        "html": placeholders.render_html(body, values),
+    }
+
+
+SAMPLE_CANDIDATE = Candidate(
+    first_name="Alex", last_name="Sample", company="Acme", title="Senior Engineer", city="Berlin"
+)
 
 
 def validate_step(step: Step) -> None:
@@ -172,6 +208,50 @@ def enroll_many(
         else:
             report.enrolled.append(enroll(candidate=candidate, sequence=sequence, by=by, now=now))
     return report
+
+
+BATCH_INLINE_LIMIT = 200
+
+
+def start_enrollment_batch(
+    *, sequence: Sequence, candidate_ids: list[int], pool: TalentPool | None, by: AbstractBaseUser | None
+) -> EnrollmentBatch:
+    """Record a request to enroll many people; run it now when small, else on a Celery worker."""
+    from . import tasks
+
+    batch = EnrollmentBatch.objects.create(
+        sequence=sequence, pool=pool, candidate_ids=candidate_ids, requested_by=by
+    )
+    if pool is None and len(candidate_ids) <= BATCH_INLINE_LIMIT:
+        run_enrollment_batch(batch.pk)
+        batch.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: tasks.run_enrollment_batch.delay(batch.pk))
+    return batch
+
+
+def batch_candidates(batch: EnrollmentBatch):
+    if batch.pool is not None:
+        return search_candidates({"pool": batch.pool_id}, pools={batch.pool_id: batch.pool})
+    return Candidate.objects.filter(pk__in=batch.candidate_ids)
+
+
+def run_enrollment_batch(batch_id: int) -> None:
+    """Enroll everyone in the batch who may be enrolled. Claimed atomically, so a second run does nothing."""
+    if not EnrollmentBatch.objects.filter(pk=batch_id, status=EnrollmentBatch.Status.QUEUED).update(
+        status=EnrollmentBatch.Status.RUNNING
+    ):
+        return
+    batch = EnrollmentBatch.objects.select_related("sequence", "requested_by", "pool").get(pk=batch_id)
+    people = list(batch_candidates(batch).order_by("pk"))
+    report = enroll_many(candidates=people, sequence=batch.sequence, by=batch.requested_by)
+    EnrollmentBatch.objects.filter(pk=batch_id).update(
+        status=EnrollmentBatch.Status.DONE,
+        total=len(people),
+        enrolled_count=len(report.enrolled),
+        skipped=[{"id": c.pk, "name": c.full_name, "reason": reason} for c, reason in report.skipped],
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -562,3 +642,8 @@ def record_open(*, touch: Touch, now: datetime | None = None) -> None:
     EngagementEvent.objects.create(
         candidate_id=touch.candidate_id, touch=touch, kind="opened", occurred_at=now or timezone.now()
     )
+
+
+def task_message(touch: Touch) -> str:
+    """The message of a manual task, rendered for its candidate, ready to copy into LinkedIn."""
+    return placeholders.render_text(touch.body, outreach_email.message_values(touch))

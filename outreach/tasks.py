@@ -13,3 +13,8 @@ def dispatch_due_touches() -> dict:
         "failed": result.failed,
         "retried": result.retried,
     }
+
+
+@shared_task
+def run_enrollment_batch(batch_id: int) -> None:
+    services.run_enrollment_batch(batch_id)

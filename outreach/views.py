@@ -1,13 +1,17 @@
 import base64
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core import signing
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from . import selectors, services, tokens
-from .models import Touch
+from .forms import CompleteTaskForm, EnrollForm, PreviewForm, SequenceForm, StepForm
+from .models import EnrollmentBatch, Sequence, Step, Touch
 
 
 @permission_required("outreach.view_sequence", raise_exception=True)
@@ -15,15 +19,200 @@ def sequence_list(request):
     return render(request, "outreach/sequences.html", {"sequences": selectors.sequences_with_counts()})
 
 
+@permission_required("outreach.add_sequence", raise_exception=True)
+def sequence_create(request):
+    form = SequenceForm(request.POST or None, initial={"sender": request.user, "sender_timezone": "UTC"})
+    if request.method == "POST" and form.is_valid():
+        sequence = services.create_sequence(by=request.user, **form.cleaned_data)
+        return redirect("outreach:sequence", sequence.pk)
+    return render(request, "outreach/sequence_form.html", {"form": form})
+
+
+def builder_context(request, sequence: Sequence, invalid: StepForm | None = None, **extra) -> dict:
+    """The sequence page; `invalid` is a step form that failed validation, shown with its errors."""
+
+    def form_for(step: Step) -> StepForm:
+        if invalid is not None and invalid.instance.pk == step.pk:
+            return invalid
+        return StepForm(instance=step, prefix=f"step-{step.pk}")
+
+    return {
+        "sequence": sequence,
+        "steps": [(step, form_for(step)) for step in sequence.steps.all()],
+        "can_edit": request.user.has_perm("outreach.change_sequence", sequence),
+        "step_form": invalid if invalid is not None and invalid.instance.pk is None else StepForm(),
+        "preview_candidates": selectors.preview_candidates(),
+        **extra,
+    }
+
+
 @permission_required("outreach.view_sequence", raise_exception=True)
 def sequence_detail(request, pk):
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
-    return render(request, "outreach/sequence.html", {"sequence": sequence, "steps": sequence.steps.all()})
+    form = SequenceForm(instance=sequence)
+    return render(request, "outreach/sequence.html", builder_context(request, sequence, settings_form=form))
+
+
+@require_POST
+@permission_required("outreach.change_sequence", raise_exception=True)
+def sequence_settings(request, pk):
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    form = SequenceForm(request.POST, instance=sequence)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+    return render(
+        request,
+        "outreach/sequence.html#settings",
+        builder_context(request, sequence, settings_form=form),
+        status=200 if form.is_valid() else 422,
+    )
+
+
+@require_POST
+@permission_required("outreach.change_sequence", raise_exception=True)
+def sequence_status(request, pk):
+    sequence = get_object_or_404(Sequence, pk=pk)
+    status = request.POST.get("status")
+    if status not in Sequence.Status.values:
+        return HttpResponseBadRequest("Unknown status.")
+    services.set_sequence_status(sequence=sequence, status=status)
+    return redirect("outreach:sequence", sequence.pk)
+
+
+@require_POST
+@permission_required("outreach.change_sequence", raise_exception=True)
+def step_save(request, pk, step_id=None):
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    step = get_object_or_404(Step, pk=step_id, sequence=sequence) if step_id else Step(sequence=sequence)
+    form = StepForm(request.POST, instance=step, prefix=f"step-{step_id}" if step_id else None)
+    if not form.is_valid():
+        return render(
+            request,
+            "outreach/sequence.html#steps",
+            builder_context(request, sequence, invalid=form),
+            status=422,
+        )
+    services.save_step(form.instance)
+    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
+
+
+@require_POST
+@permission_required("outreach.change_sequence", raise_exception=True)
+def step_delete(request, pk, step_id):
+    step = get_object_or_404(Step, pk=step_id, sequence_id=pk)
+    services.delete_step(step)
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
+
+
+@require_POST
+@permission_required("outreach.change_sequence", raise_exception=True)
+def steps_reorder(request, pk):
+    """The new order after a drag: the form posts every step's id, top to bottom."""
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    try:
+        services.reorder_steps(sequence=sequence, step_ids=[int(pk) for pk in request.POST.getlist("step")])
+    except ValueError as error:
+        context = builder_context(request, sequence, error=f"The steps could not be reordered: {error}")
+        return render(request, "outreach/sequence.html#steps", context, status=422)
+    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
+
+
+@permission_required("outreach.view_sequence", raise_exception=True)
+def step_preview(request, pk):
+    """Render a subject and body for a real candidate as the admin types (htmx)."""
+    sequence = get_object_or_404(Sequence, pk=pk)
+    # Step forms carry a prefix (step-7-body): take whichever subject and body the form sent.
+    data = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
+    form = PreviewForm(data)
+    form.is_valid()
+    preview = services.preview_message(
+        sequence=sequence,
+        candidate=form.cleaned_data.get("candidate"),
+        subject=form.cleaned_data.get("subject", ""),
+        body=form.cleaned_data.get("body", ""),
+    )
+    return render(request, "outreach/sequence.html#preview", {"preview": preview})
+
+
+@permission_required("outreach.view_enrollment", raise_exception=True)
+def sequence_enrollments(request, pk):
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    page = Paginator(selectors.enrollments_of(sequence), 50).get_page(request.GET.get("page"))
+    return render(request, "outreach/enrollments.html", {"sequence": sequence, "page": page})
+
+
+@require_POST
+@permission_required("outreach.change_enrollment", raise_exception=True)
+def enrollment_action(request, pk, action):
+    enrollment = get_object_or_404(selectors.enrollments_of(None), pk=pk)
+    if action == "pause":
+        services.pause_enrollment(enrollment=enrollment, by=request.user)
+    elif action == "resume":
+        services.resume_enrollment(enrollment=enrollment, by=request.user)
+    elif action == "stop":
+        services.stop_enrollment(enrollment=enrollment, reason="stopped by a recruiter", by=request.user)
+    else:
+        raise Http404
+    enrollment.refresh_from_db()
+    return render(request, "outreach/enrollments.html#enrollment-row", {"enrollment": enrollment})
+
+
+@permission_required("outreach.add_enrollment", raise_exception=True)
+def enroll(request):
+    """Enroll a selection from search (?candidates=1,2,3) or a whole pool (?pool=7) in a sequence."""
+    form = EnrollForm(request.POST if request.method == "POST" else None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        batch = services.start_enrollment_batch(
+            sequence=form.cleaned_data["sequence"],
+            candidate_ids=form.cleaned_data["candidates"],
+            pool=form.cleaned_data["pool"],
+            by=request.user,
+        )
+        return redirect("outreach:batch", batch.pk)
+    selection = form.cleaned_data if form.is_bound and not form.errors else _selection(request.GET)
+    return render(request, "outreach/enroll.html", {"form": form, **selection})
+
+
+def _selection(params) -> dict:
+    form = EnrollForm(params)
+    form.is_valid()
+    ids = form.cleaned_data.get("candidates") or []
+    return {
+        "pool": form.cleaned_data.get("pool"),
+        "selected": selectors.people_named(ids),
+        "selected_count": len(ids),
+    }
+
+
+@permission_required("outreach.add_enrollment", raise_exception=True)
+def batch(request, pk):
+    batch = get_object_or_404(EnrollmentBatch.objects.select_related("sequence", "pool"), pk=pk)
+    template = "outreach/enroll.html#batch" if request.htmx else "outreach/enroll.html"
+    return render(request, template, {"batch": batch})
 
 
 @permission_required("outreach.view_task_queue", raise_exception=True)
 def task_queue(request):
-    return render(request, "outreach/tasks.html", selectors.task_queue(request.user))
+    sections = {name: list(tasks) for name, tasks in selectors.task_queue(request.user).items()}
+    for tasks in sections.values():
+        for task in tasks:
+            task.message = services.task_message(task)
+    return render(request, "outreach/tasks.html", {**sections, "form": CompleteTaskForm()})
+
+
+@require_POST
+@permission_required("outreach.complete_task", raise_exception=True)
+def task_complete(request, pk):
+    task = get_object_or_404(selectors.open_tasks(), pk=pk)
+    form = CompleteTaskForm(request.POST)
+    if not form.is_valid():
+        task.message = services.task_message(task)
+        return render(request, "outreach/tasks.html#task", {"task": task, "form": form}, status=422)
+    services.complete_task(touch=task, by=request.user, **form.cleaned_data)
+    task.refresh_from_db()
+    return render(request, "outreach/tasks.html#task", {"task": task, "done": True})
 
 
 def _touch_from(kind: str, token: str) -> tuple[Touch, dict]:

@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recruiting.context_processors.navigation",
             ],
+            "builtins": ["candidates.templatetags.longlist"],
         },
     },
 ]
