@@ -6,7 +6,10 @@ rules.add_perm("outreach", is_admin)
 # Admins configure nurture cadences; recruiters read them and enroll people.
 add_model_perms("outreach", ["sequence", "step"], view=is_recruiting_team, change=is_admin)
 add_model_perms(
-    "outreach", ["enrollment", "touch", "engagementevent"], view=is_recruiting_team, change=is_recruiting_team
+    "outreach",
+    ["enrollment", "enrollmentbatch", "touch", "engagementevent"],
+    view=is_recruiting_team,
+    change=is_recruiting_team,
 )
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)

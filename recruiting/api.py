@@ -2,7 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
-from candidates.api import CandidateViewSet
+from candidates.api import CandidateViewSet, ImportJobViewSet
+from outreach.api import EnrollmentBatchViewSet, EnrollmentViewSet, SequenceViewSet, StepViewSet, TouchViewSet
 
 router = DefaultRouter()
 router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("imports", ImportJobViewSet, basename="importjob")
+router.register("sequences", SequenceViewSet, basename="sequence")
+router.register("steps", StepViewSet, basename="step")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("enrollment-batches", EnrollmentBatchViewSet, basename="enrollmentbatch")
+router.register("touches", TouchViewSet, basename="touch")
