@@ -137,6 +137,10 @@ SESSION_COOKIE_HTTPONLY = True
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A provider through django-anymail, e.g. EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting@longlist.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

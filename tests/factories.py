@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from candidates import services as candidate_services
 from candidates.models import Activity, Candidate, Referral, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from outreach.models import Enrollment, Sequence, Step, Touch
@@ -12,7 +13,8 @@ from pipelines.models import Card, Requisition, Stage
 
 def _add_role(user, create, role):
     if create and role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests (live server, workers) flush the groups the migration made
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         user.is_staff = role == ADMIN
     if create:
         user.save()
@@ -55,9 +57,22 @@ class EmployeeFactory(UserFactory):
     role = _role(EMPLOYEE)
 
 
+def _skills_and_search_text(candidate, create, extracted, **kwargs):
+    """CandidateFactory(skills=["Python", "SQL"]) sets skills; then the search text is filled as services do."""
+    if not create:
+        return
+    if extracted:
+        candidate_services.set_skills(candidate, extracted)
+    candidate_services.refresh_search_documents([candidate.pk])
+    candidate.refresh_from_db(fields=["search_document", "search_vector"])
+
+
 class CandidateFactory(factory.django.DjangoModelFactory):
+    """A candidate as the services leave one: searchable (search_document, and search_vector on PostgreSQL)."""
+
     class Meta:
         model = Candidate
+        skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
@@ -71,6 +86,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     timezone = "Europe/London"
     seeking_status = "passive"
     source = "sourced"
+    skills = factory.PostGeneration(_skills_and_search_text)
 
 
 class TalentPoolFactory(factory.django.DjangoModelFactory):
