@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, Source, Suppression, TalentPool
@@ -394,9 +395,15 @@ def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> To
     )
 
 
-def schedule_next_step(enrollment: Enrollment, done: Touch, at: datetime) -> Touch | None:
-    """Schedule the step after `done` (by position when it was scheduled), or complete the enrollment."""
-    following = enrollment.sequence.steps.filter(position__gt=done.step_position).order_by("position").first()
+def schedule_next_step(
+    enrollment: Enrollment, done: Touch, at: datetime, steps: list[Step] | None = None
+) -> Touch | None:
+    """Schedule the step after `done` (by position when it was scheduled), or complete the enrollment.
+
+    `steps` are the sequence's steps in order, when the caller has them already."""
+    if steps is None:
+        steps = list(enrollment.sequence.steps.order_by("position"))
+    following = next((step for step in steps if step.position > done.step_position), None)
     if following is None:
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.ended_at = at
@@ -515,35 +522,83 @@ def dispatch_due_touches(
         if not ids:
             break
         batches += 1
-        for touch in Touch.objects.filter(pk__in=ids).select_related(
-            "candidate", "enrollment__sequence__sender", "enrollment__candidate"
-        ):
-            result.add(send_touch(touch=touch, token=token, now=now))
+        touches = list(
+            Touch.objects.filter(pk__in=ids).select_related("candidate", "enrollment__sequence__sender")
+        )
+        facts = stop_facts(touches)
+        for touch in touches:
+            result.add(send_touch(touch=touch, token=token, now=now, facts=facts))
     return result
 
 
-def stop_rule(touch: Touch) -> str:
+@dataclass
+class StopFacts:
+    """What the stop rules need for a batch of touches, read in a few queries just before sending."""
+
+    suppressed_emails: set[str]
+    suppressed_linkedin: set[str]
+    hired: set[int]
+    live_enrollments: set[int]
+    steps: dict[int, list[Step]]
+
+
+def stop_facts(touches: list[Touch]) -> StopFacts:
+    candidates = [t.candidate for t in touches]
+    emails = {c.email.lower() for c in candidates if c.email}
+    profiles = {c.linkedin_url for c in candidates if c.linkedin_url}
+    suppressed = Suppression.objects.annotate(email_ci=Lower("email")).filter(
+        Q(email_ci__in=emails) | Q(linkedin_url__in=profiles)
+    )
+    sequences = {t.enrollment.sequence_id for t in touches}
+    steps: dict[int, list[Step]] = {pk: [] for pk in sequences}
+    for step in Step.objects.filter(sequence_id__in=sequences).order_by("position"):
+        steps[step.sequence_id].append(step)
+    rows = list(suppressed.values_list("email", "linkedin_url"))
+    return StopFacts(
+        suppressed_emails={email.lower() for email, _ in rows if email},
+        suppressed_linkedin={url for _, url in rows if url},
+        hired=set(
+            Card.objects.filter(candidate__in=candidates, status=Card.Status.HIRED).values_list(
+                "candidate_id", flat=True
+            )
+        ),
+        live_enrollments=set(
+            Enrollment.objects.filter(
+                pk__in={t.enrollment_id for t in touches}, status=Enrollment.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        ),
+        steps=steps,
+    )
+
+
+def stop_rule(touch: Touch, facts: StopFacts) -> str:
     """Why a claimed touch must not be sent now ('' when it may)."""
     candidate = touch.candidate
     if candidate.erased_at:
         return "erased"
-    if candidate.unsubscribed_at or is_suppressed(candidate):
+    if (
+        candidate.unsubscribed_at
+        or candidate.email.lower() in facts.suppressed_emails
+        or (candidate.linkedin_url and candidate.linkedin_url in facts.suppressed_linkedin)
+    ):
         return "unsubscribed"
     if candidate.do_not_contact:
         return "do not contact"
     if not candidate.email:
         return "no email address"
-    if Card.objects.filter(candidate=candidate, status=Card.Status.HIRED).exists():
+    if candidate.pk in facts.hired:
         return "hired"
-    enrollment = Enrollment.objects.only("status").get(pk=touch.enrollment_id)
-    if enrollment.status != Enrollment.Status.ACTIVE:
-        return f"enrollment {enrollment.get_status_display().lower()}"
+    if touch.enrollment_id not in facts.live_enrollments:
+        return "enrollment no longer active"
     return ""
 
 
-def send_touch(*, touch: Touch, token: uuid.UUID, now: datetime) -> DispatchResult:
+def send_touch(
+    *, touch: Touch, token: uuid.UUID, now: datetime, facts: StopFacts | None = None
+) -> DispatchResult:
     """Send one claimed email touch, then record the outcome and schedule the next step."""
-    reason = stop_rule(touch)
+    facts = facts or stop_facts([touch])
+    reason = stop_rule(touch, facts)
     if reason:
         if Touch.objects.filter(pk=touch.pk, claim_token=token).update(
             status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
@@ -587,7 +642,7 @@ def send_touch(*, touch: Touch, token: uuid.UUID, now: datetime) -> DispatchResu
                 "privacy_notice": attach_notice,
             },
         )
-        schedule_next_step(touch.enrollment, touch, now)
+        schedule_next_step(touch.enrollment, touch, now, steps=facts.steps.get(touch.enrollment.sequence_id))
     return DispatchResult(sent=1)
 
 
