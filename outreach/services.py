@@ -108,14 +108,10 @@ def reorder_steps(*, sequence: Sequence, step_ids: list[int]) -> None:
     Step.objects.bulk_update(steps.values(), ["position"])
 
 
-@transaction.atomic
 def delete_step(step: Step) -> None:
-    """Delete a step and renumber the rest. Scheduled touches of it are still sent as scheduled."""
-    sequence = step.sequence
+    """Delete a step. Touches already scheduled for it are still sent as planned; positions keep their gap,
+    so those touches still know which steps come after them."""
     step.delete()
-    reorder_steps(
-        sequence=sequence, step_ids=list(sequence.steps.order_by("position").values_list("pk", flat=True))
-    )
 
 
 @transaction.atomic
@@ -398,12 +394,16 @@ def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> To
 def schedule_next_step(
     enrollment: Enrollment, done: Touch, at: datetime, steps: list[Step] | None = None
 ) -> Touch | None:
-    """Schedule the step after `done` (by position when it was scheduled), or complete the enrollment.
+    """Schedule the step after `done`, or complete the enrollment.
 
-    `steps` are the sequence's steps in order, when the caller has them already."""
+    "After" is by the done step's current position (steps may have been reordered since), or by the position
+    it had when scheduled if it has been deleted. `steps` are the sequence's steps in order, when the caller
+    has them already."""
     if steps is None:
         steps = list(enrollment.sequence.steps.order_by("position"))
-    following = next((step for step in steps if step.position > done.step_position), None)
+    current = {step.pk: step.position for step in steps}
+    after = current.get(done.step_id, done.step_position)
+    following = next((step for step in steps if step.position > after), None)
     if following is None:
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.ended_at = at
@@ -658,7 +658,16 @@ def _record_failure(touch: Touch, token: uuid.UUID, now: datetime, error: Except
         claim_token=None,
     )
     logger.warning("Sending touch %s failed (attempt %s): %s", touch.pk, attempts, error)
-    return DispatchResult(failed=1) if final else DispatchResult(retried=1)
+    if not final:
+        return DispatchResult(retried=1)
+    record_activity(
+        candidate=touch.candidate,
+        kind=Activity.Kind.TOUCH,
+        summary=f"Email failed after {attempts} tries",
+        body=f"{type(error).__name__}: {error}",
+        data={"touch_id": touch.pk},
+    )
+    return DispatchResult(failed=1)
 
 
 # --- Engagement from email links ----------------------------------------------------------------------

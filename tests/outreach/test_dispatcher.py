@@ -132,6 +132,26 @@ def test_editing_a_step_does_not_change_a_touch_already_scheduled(sequence, cand
     assert mail.outbox[0].subject == "Hi Ada"
 
 
+def test_deleting_a_step_keeps_its_scheduled_touch_and_the_rest_follow(sequence, candidate):
+    StepFactory(sequence=sequence, position=2, delay_amount=1, channel="email", subject="Third", body="x")
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    services.delete_step(sequence.steps.get(position=0))
+    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert mail.outbox[0].subject == "Hi Ada"  # the touch scheduled before the edit went out as planned
+    assert Touch.objects.get(status="scheduled").subject == "Follow-up"  # then the steps that remain
+
+
+def test_steps_reordered_mid_enrollment_follow_the_new_order(sequence, candidate):
+    third = StepFactory(
+        sequence=sequence, position=2, delay_amount=1, channel="email", subject="Third", body="x"
+    )
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    first, second = sequence.steps.get(position=0), sequence.steps.get(position=1)
+    services.reorder_steps(sequence=sequence, step_ids=[first.pk, third.pk, second.pk])
+    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert Touch.objects.get(status="scheduled").subject == "Third"
+
+
 def test_smtp_errors_retry_with_backoff_then_fail_with_the_error_shown(sequence, candidate, monkeypatch):
     def refuse(self, *args, **kwargs):
         raise ConnectionRefusedError("SMTP server down")
@@ -146,6 +166,7 @@ def test_smtp_errors_retry_with_backoff_then_fail_with_the_error_shown(sequence,
     assert touch.status == Touch.Status.FAILED
     assert touch.attempts == services.MAX_ATTEMPTS
     assert "SMTP server down" in touch.last_error
+    assert candidate.activities.filter(summary=f"Email failed after {services.MAX_ATTEMPTS} tries").exists()
 
 
 def test_a_touch_left_sending_by_a_dead_worker_is_sent_once_the_lease_expires(sequence, candidate):

@@ -4,9 +4,10 @@
 
 Deterministic (fixed random and Faker seeds) and idempotent: every object is looked up by its natural key
 (username, candidate email or LinkedIn URL, pool / sequence / requisition name, one card per board,
-one enrollment per sequence, one referral per referrer and person) and only what is missing is created,
-so a second run creates and changes nothing. Everything goes through the apps' services, so the candidate
-timelines and stage histories look as if people had done the work in the browser.
+one enrollment per sequence, one referral per referrer and person, one silver medal per person and role)
+and only what is missing is created, so a second run creates and changes nothing. Everything goes through
+the apps' services, so the candidate timelines and stage histories look as if people had done the work in
+the browser.
 """
 
 import random
@@ -26,11 +27,20 @@ from django.utils import timezone
 from faker import Faker
 
 from candidates import services as candidate_services
-from candidates.models import Activity, Candidate, LawfulBasis, Referral, SeekingStatus, Source, TalentPool
+from candidates.models import (
+    Candidate,
+    LawfulBasis,
+    Referral,
+    SeekingStatus,
+    SilverMedal,
+    Skill,
+    Source,
+    TalentPool,
+)
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from candidates.selectors import find_existing_candidate
 from outreach import services as outreach_services
-from outreach.models import Channel, Enrollment, Sequence, Step, Touch
+from outreach.models import Channel, Enrollment, Sequence, Step
 from outreach.selectors import day_bounds
 from pipelines import services as pipeline_services
 from pipelines.models import TALENT_STAGES, Card, Pipeline, Requisition
@@ -389,6 +399,8 @@ REQUISITIONS = [
         "manager": "manager",
         "opened_days_ago": 24,
         "pools": ["Backend engineers — Berlin expansion", "Silver medalists"],
+        "industry": "Software",
+        "skills": ["Python", "Go", "PostgreSQL", "Django", "Kubernetes"],
         "families": {"backend"},
         "min_years": 4,
         "cards": 22,
@@ -406,6 +418,8 @@ REQUISITIONS = [
         "manager": "manager2",
         "opened_days_ago": 15,
         "pools": ["Product designers"],
+        "industry": "Software",
+        "skills": ["Figma", "Design systems", "User research", "Prototyping"],
         "families": {"design"},
         "min_years": 2,
         "cards": 12,
@@ -422,6 +436,8 @@ REQUISITIONS = [
         "manager": "manager",
         "opened_days_ago": 40,
         "pools": ["Data & ML"],
+        "industry": "Software",
+        "skills": ["SQL", "Python", "dbt", "Airflow", "Data modelling"],
         "families": {"data", "ml"},
         "min_years": 2,
         "cards": 16,
@@ -439,6 +455,8 @@ REQUISITIONS = [
         "expected_in_days": 182,
         "headcount": 2,
         "pools": ["Backend engineers — Berlin expansion", "Engineering leaders"],
+        "industry": "Software",
+        "skills": ["People management", "Hiring", "System design", "Mentoring"],
         "families": set(),
         "cards": 0,
         "description": (
@@ -447,6 +465,24 @@ REQUISITIONS = [
         ),
     },
 ]
+
+# Silver medals from earlier rounds of the demo roles, for rediscovery: job family -> requisition title.
+SILVER_MEDAL_ROLES = {
+    "backend": "Senior Backend Engineer",
+    "devops": "Senior Backend Engineer",
+    "data": "Data Engineer",
+    "ml": "Data Engineer",
+    "design": "Product Designer",
+}
+SILVER_MEDAL_COUNT = 12
+# reason: (weight, what the recruiter wrote)
+SILVER_MEDAL_REASONS = {
+    "timing": (35, "Wanted to stay until their equity vested; asked us to come back"),
+    "compensation": (20, "Our offer was below their current package"),
+    "another_candidate": (30, "Close second; the other finalist had more domain experience"),
+    "location": (5, "Could not relocate at the time"),
+    "not_qualified": (10, "Not enough depth in system design then"),
+}
 
 PITCH_REASONS = [
     "has led a migration very like ours and can tell the story well",
@@ -599,6 +635,8 @@ class Plan:
     # requisition title -> [(candidate index, stage name, pitch)]
     cards: dict[str, list[tuple[int, str, str]]]
     talent_cards: list[tuple[int, str]]
+    # (candidate index, requisition title, stage name, reason, reason detail, days ago)
+    silver_medals: list[tuple[int, str, str, str, str, int]]
     # (sequence name, candidate index, days ago, fraction of that day, progress draws)
     enrollments: list[tuple[str, int, int, float, tuple[float, float]]]
     existing_referral: int
@@ -846,11 +884,26 @@ def build_plan() -> Plan:
     for index in event_people[:6]:
         enrollments.append((EVENT_FOLLOW_UP, index, 0, rng.random(), (0.0, 0.0)))
 
+    # Drawn from their own generator so the draws above stay as they were.
+    medal_rng = random.Random(SEED + 1)
+    silver_medals = []
+    on_board = {title: {i for i, _, _ in planned} for title, planned in cards.items()}
+    for index in pools["Silver medalists"]:
+        title = SILVER_MEDAL_ROLES.get(specs[index].family)
+        if title is None or index in on_board[title]:
+            continue
+        stage = medal_rng.choice(["Interview", "Final", "Final", "Offer"])
+        reason = _weighted(medal_rng, {key: weight for key, (weight, _) in SILVER_MEDAL_REASONS.items()})
+        silver_medals.append(
+            (index, title, stage, reason, SILVER_MEDAL_REASONS[reason][1], medal_rng.randint(45, 720))
+        )
+
     return Plan(
         candidates=specs,
         pools=pools,
         cards=cards,
         talent_cards=talent_cards,
+        silver_medals=silver_medals[:SILVER_MEDAL_COUNT],
         enrollments=enrollments,
         existing_referral=existing_referral,
     )
@@ -887,6 +940,7 @@ class Seeder:
         self.seed_candidates()
         self.seed_pools()
         self.seed_requisitions()
+        self.seed_silver_medals()
         self.seed_talent_board()
         self.seed_referrals()
         self.seed_sequences()
@@ -991,7 +1045,14 @@ class Seeder:
                 else:
                     fields["expected_open_date"] = today + timedelta(days=req["expected_in_days"])
                 requisition = pipeline_services.create_requisition(
-                    by=self.users["recruiter"], pools=[self.pools[name] for name in req["pools"]], **fields
+                    by=self.users["recruiter"],
+                    pools=[self.pools[name] for name in req["pools"]],
+                    industry=req["industry"],
+                    **fields,
+                )
+                requisition.skills.set(
+                    Skill.objects.filter(name__iexact=name).first() or Skill.objects.create(name=name)
+                    for name in req["skills"]
                 )
                 self.count("requisitions")
             self.requisitions[req["title"]] = requisition
@@ -1019,6 +1080,24 @@ class Seeder:
             )
             on_board.add(candidate.pk)
             self.count("cards")
+
+    def seed_silver_medals(self) -> None:
+        """People turned down late in earlier rounds of the demo roles (months ago), for rediscovery."""
+        have = set(SilverMedal.objects.values_list("candidate_id", "requisition_id"))
+        for index, title, stage_name, reason, detail, days_ago in self.plan.silver_medals:
+            candidate, requisition = self.candidates[index], self.requisitions[title]
+            if (candidate.pk, requisition.pk) in have:
+                continue
+            medal = candidate_services.add_silver_medalist(
+                candidate=candidate,
+                requisition=requisition,
+                stage=requisition.pipeline.stages.get(name=stage_name),
+                reason=reason,
+                reason_detail=detail,
+                by=self.users["recruiter"],
+            )
+            SilverMedal.objects.filter(pk=medal.pk).update(created_at=self.now - timedelta(days=days_ago))
+            self.count("silver medals")
 
     def seed_talent_board(self) -> None:
         board = pipeline_services.get_or_create_talent_board()
@@ -1135,39 +1214,20 @@ class Seeder:
                 self._progress_nurture(enrollment, progress)
 
     def _progress_nurture(self, enrollment: Enrollment, draws: tuple[float, float]) -> None:
-        """Pretend the recruiter already did the LinkedIn tasks that fell due a while ago.
-
-        Outreach has no "complete a task" service yet, so the touch is closed here and the next step is
-        scheduled with outreach.services.schedule_touch, as the task queue would.
-        """
-        steps = list(enrollment.sequence.steps.order_by("position"))
-        outcomes = {Channel.LINKEDIN_CONNECT: "accepted", Channel.ENGAGE: "done"}
+        """Pretend the recruiter already did the LinkedIn tasks that fell due a while ago."""
+        outcomes = {Channel.LINKEDIN_CONNECT: "connected", Channel.ENGAGE: "sent"}
         touch = enrollment.touches.order_by("-due_at").first()
         for draw in draws:
             done_at = touch.due_at + timedelta(days=1)
-            if (
-                touch.step is None
-                or touch.channel not in outcomes
-                or done_at > self.now - timedelta(hours=12)
-            ):
+            if touch.channel not in outcomes or done_at > self.now - timedelta(hours=12):
                 return
             if draw > 0.8:
                 return  # still open: the recruiter is behind on this one
-            Touch.objects.filter(pk=touch.pk).update(
-                status=Touch.Status.DONE, completed_at=done_at, outcome=outcomes[touch.channel]
+            touch = outreach_services.complete_task(
+                touch=touch, outcome=outcomes[touch.channel], by=touch.assignee, now=done_at
             )
-            candidate_services.record_activity(
-                candidate=enrollment.candidate,
-                kind=Activity.Kind.TOUCH,
-                actor=touch.assignee,
-                summary=f"{Channel(touch.channel).label}: {outcomes[touch.channel]}",
-                data={"touch_id": touch.pk},
-            )
-            Candidate.objects.filter(pk=enrollment.candidate_id).update(last_contacted_at=done_at)
-            following = [s for s in steps if s.position > touch.step.position]
-            if not following:
+            if touch is None:
                 return
-            touch = outreach_services.schedule_touch(enrollment=enrollment, step=following[0], after=done_at)
 
 
 class Command(BaseCommand):
