@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from candidates.models import Activity, Candidate
 from candidates.services import record_activity
@@ -68,3 +69,70 @@ def add_card(
         data={"card_id": card.pk, "stage_id": stage.pk},
     )
     return card
+
+
+class StaleCard(Exception):
+    """The card moved since the user last saw it; the caller shows the fresh columns."""
+
+
+def _column(stage_id: int, *, exclude: int | None = None) -> list[Card]:
+    cards = Card.objects.filter(stage_id=stage_id, status=Card.Status.ACTIVE).order_by("position", "pk")
+    return list(cards.exclude(pk=exclude) if exclude else cards)
+
+
+@transaction.atomic
+def move_card(
+    *,
+    card: Card,
+    to_stage: Stage,
+    position: int,
+    expected_version: int,
+    by: AbstractBaseUser | None = None,
+) -> set[int]:
+    """Move a card to `position` (0-based) in `to_stage` and renumber the affected columns in one go.
+
+    The ordering rule: every move locks the (at most two) stages it touches, in id order, so moves into the
+    same columns happen one after the other and positions stay 0..n-1 without gaps or duplicates. A move
+    made from a stale view of the card (its version changed since) is refused with StaleCard.
+    Returns the ids of the stages whose columns changed.
+    """
+    if to_stage.pipeline_id != card.pipeline_id:
+        raise ValueError("A card can only move within its own board.")
+    stage_ids = sorted({card.stage_id, to_stage.pk})
+    list(Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk"))
+    current = Card.objects.select_for_update().get(pk=card.pk)
+    if current.version != expected_version or current.status != Card.Status.ACTIVE:
+        raise StaleCard
+    from_stage_id = current.stage_id
+    target = _column(to_stage.pk, exclude=current.pk)
+    position = max(0, min(position, len(target)))
+    target.insert(position, current)
+    changed = []
+    for index, item in enumerate(target):
+        if item.position != index or item.pk == current.pk:
+            item.position = index
+            changed.append(item)
+    if from_stage_id != to_stage.pk:
+        for index, item in enumerate(_column(from_stage_id, exclude=current.pk)):
+            if item.position != index:
+                item.position = index
+                changed.append(item)
+    Card.objects.bulk_update(changed, ["position"])
+    moved_stage = from_stage_id != to_stage.pk
+    Card.objects.filter(pk=current.pk).update(
+        stage=to_stage,
+        version=current.version + 1,
+        **({"entered_stage_at": timezone.now()} if moved_stage else {}),
+    )
+    if moved_stage:
+        from_stage = Stage.objects.get(pk=from_stage_id)
+        StageChange.objects.create(card=current, from_stage=from_stage, to_stage=to_stage, moved_by=by)
+        record_activity(
+            candidate=current.candidate,
+            kind=Activity.Kind.STAGE_MOVE,
+            actor=by,
+            summary=f"{current.pipeline.name}: {from_stage.name} → {to_stage.name}",
+            data={"card_id": current.pk, "from_stage_id": from_stage_id, "to_stage_id": to_stage.pk},
+        )
+    card.refresh_from_db()
+    return set(stage_ids)
