@@ -1,9 +1,17 @@
 """Read queries for requisitions and boards."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from candidates.selectors import Suggestion, suggest_from_database
 
 from .models import Card, Pipeline, Requisition, ShortlistReview, Stage
 
@@ -20,7 +28,7 @@ def requisitions_for(user: AbstractBaseUser) -> QuerySet[Requisition]:
 
 def get_requisition_for_user(user: AbstractBaseUser, pk: int) -> Requisition:
     """The requisition, or 404 when it does not exist or the user may not see it."""
-    return get_object_or_404(requisitions_for(user), pk=pk)
+    return get_object_or_404(requisitions_for(user).prefetch_related("skills", "pools"), pk=pk)
 
 
 def requisition_counts() -> dict[str, int]:
@@ -30,13 +38,70 @@ def requisition_counts() -> dict[str, int]:
     )
 
 
-def board_columns(pipeline: Pipeline) -> list[Stage]:
-    """Stages with their active cards (the first BOARD_COLUMN_LIMIT each) in a constant number of queries."""
-    stages = list(
-        pipeline.stages.annotate(card_count=Count("cards", filter=Q(cards__status=Card.Status.ACTIVE)))
-    )
+@dataclass(frozen=True)
+class BoardFilters:
+    """What a recruiter narrowed the board to: words in name or title, owner, active/passive."""
+
+    text: str = ""
+    owner: int | None = None
+    seeking_status: str = ""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> "BoardFilters":
+        owner = params.get("owner", "")
+        return cls(
+            text=params.get("q", "").strip(),
+            owner=int(owner) if owner.isdigit() else None,
+            seeking_status=params.get("seeking", "")
+            if params.get("seeking") in ("active", "passive")
+            else "",
+        )
+
+    def cards(self, prefix: str = "") -> Q:
+        """The condition on active cards; `prefix` (e.g. "cards__") when seen from a stage."""
+
+        def q(**lookup) -> Q:
+            return Q(**{prefix + key: value for key, value in lookup.items()})
+
+        match = q(status=Card.Status.ACTIVE)
+        for word in self.text.split():
+            match &= (
+                q(candidate__first_name__icontains=word)
+                | q(candidate__last_name__icontains=word)
+                | q(candidate__title__icontains=word)
+            )
+        if self.owner:
+            match &= q(candidate__owner_id=self.owner)
+        if self.seeking_status:
+            match &= q(candidate__seeking_status=self.seeking_status)
+        return match
+
+    def as_query(self) -> str:
+        return urlencode(
+            {
+                k: v
+                for k, v in {
+                    "q": self.text,
+                    "owner": self.owner or "",
+                    "seeking": self.seeking_status,
+                }.items()
+                if v
+            }
+        )
+
+
+def board_columns(
+    pipeline: Pipeline, filters: BoardFilters = BoardFilters(), only: set[int] | None = None
+) -> list[Stage]:
+    """Stages with their first BOARD_COLUMN_LIMIT matching cards, in a constant number of queries.
+
+    `only` limits the result to these stage ids (the columns a move changed)."""
+    stages = pipeline.stages.annotate(card_count=Count("cards", filter=filters.cards("cards__")))
+    if only is not None:
+        stages = stages.filter(pk__in=only)
+    stages = list(stages)
     cards = (
-        Card.objects.filter(pipeline=pipeline, status=Card.Status.ACTIVE)
+        Card.objects.filter(filters.cards(), stage__in=stages)
         .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
         .filter(rank__lte=BOARD_COLUMN_LIMIT)
         .select_related("candidate")
@@ -48,6 +113,25 @@ def board_columns(pipeline: Pipeline) -> list[Stage]:
     for stage in stages:
         stage.board_cards = by_stage[stage.pk]
     return stages
+
+
+def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
+    """The next BOARD_COLUMN_LIMIT cards of a column, for "show more"."""
+    return list(
+        Card.objects.filter(filters.cards(), stage=stage)
+        .select_related("candidate")
+        .order_by("position", "pk")[offset : offset + BOARD_COLUMN_LIMIT]
+    )
+
+
+def get_card_for_user(user: AbstractBaseUser, card_id: int) -> Card:
+    """A card on a board the user may work on, or 404."""
+    cards = Card.objects.select_related("candidate", "stage", "pipeline__requisition")
+    card = get_object_or_404(cards, pk=card_id)
+    requisition = card.pipeline.requisition
+    if requisition is not None and not requisitions_for(user).filter(pk=requisition.pk).exists():
+        raise Http404
+    return card
 
 
 def shortlist(requisition: Requisition) -> QuerySet[Card]:
@@ -70,4 +154,26 @@ def shortlists_waiting_for(manager: AbstractBaseUser) -> QuerySet[Card]:
         )
         .exclude(reviews__reviewer=manager)
         .select_related("candidate", "pipeline__requisition", "stage")
+    )
+
+
+def suggestions_for(requisition: Requisition, limit: int = 10) -> list[Suggestion]:
+    """Suggested from your database: past candidates like this role, minus everyone already on its board."""
+    on_board = Card.objects.filter(pipeline__requisition=requisition).values_list("candidate_id", flat=True)
+    return suggest_from_database(
+        title=requisition.title,
+        skills=[skill.name for skill in requisition.skills.all()],
+        industry=requisition.industry,
+        exclude_ids=list(on_board),
+        limit=limit,
+    )
+
+
+def board_owners(pipeline: Pipeline) -> QuerySet:
+    """The owners of the candidates on a board, for the owner filter."""
+    return (
+        get_user_model()
+        .objects.filter(owned_candidates__cards__pipeline=pipeline)
+        .distinct()
+        .order_by("first_name")
     )

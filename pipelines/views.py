@@ -1,8 +1,12 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .forms import ColumnPageForm, MoveCardForm
+from .models import Pipeline, Requisition, Stage
 
 
 @permission_required("pipelines.list_requisitions", raise_exception=True)
@@ -14,29 +18,94 @@ def requisition_list(request):
 
 def requisition_detail(request, pk):
     requisition = selectors.get_requisition_for_user(request.user, pk)
-    return render(request, "pipelines/requisition.html", {"requisition": requisition})
+    suggestions = None
+    if request.user.has_perm("pipelines.view_suggestions", requisition):
+        suggestions = selectors.suggestions_for(requisition)
+    return render(
+        request, "pipelines/requisition.html", {"requisition": requisition, "suggestions": suggestions}
+    )
+
+
+def board_context(request, pipeline: Pipeline, requisition: Requisition | None = None, **extra) -> dict:
+    filters = selectors.BoardFilters.from_params(request.GET if request.method == "GET" else request.POST)
+    return {
+        "pipeline": pipeline,
+        "requisition": requisition,
+        "filters": filters,
+        "columns": selectors.board_columns(pipeline, filters, only=extra.pop("only", None)),
+        "stages": pipeline.stages.all(),
+        "owners": selectors.board_owners(pipeline),
+        **extra,
+    }
+
+
+def board_page(request, pipeline: Pipeline, requisition: Requisition | None = None):
+    template = "pipelines/board.html#board" if request.htmx else "pipelines/board.html"
+    return render(request, template, board_context(request, pipeline, requisition))
 
 
 def board(request, pk):
     requisition = selectors.get_requisition_for_user(request.user, pk)
     if not request.user.has_perm("pipelines.view_board", requisition):
         raise PermissionDenied
-    return render(
-        request,
-        "pipelines/board.html",
-        {
-            "requisition": requisition,
-            "pipeline": requisition.pipeline,
-            "columns": selectors.board_columns(requisition.pipeline),
-        },
-    )
+    return board_page(request, requisition.pipeline, requisition)
 
 
 @permission_required("pipelines.view_board", raise_exception=True)
 def talent_board(request):
-    pipeline = services.get_or_create_talent_board()
+    return board_page(request, services.get_or_create_talent_board())
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_move(request, card_id):
+    """A drag or a "move to" choice: renders the changed columns out of band; 409 when the card moved since."""
+    card = selectors.get_card_for_user(request.user, card_id)
+    form = MoveCardForm(request.POST, pipeline=card.pipeline)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    target = form.cleaned_data["stage"]
+    affected = {card.stage_id, target.pk}
+    status, message = 200, ""
+    try:
+        services.move_card(
+            card=card,
+            to_stage=target,
+            position=form.cleaned_data["position"],
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.StaleCard:
+        status, message = (
+            409,
+            f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now.",
+        )
+    context = board_context(request, card.pipeline, card.pipeline.requisition, only=affected, message=message)
+    return render(request, "pipelines/board.html#moved", context, status=status)
+
+
+@permission_required("pipelines.view_board", raise_exception=True)
+def column_more(request, stage_id):
+    stage = get_object_or_404(Stage.objects.select_related("pipeline__requisition"), pk=stage_id)
+    requisition = stage.pipeline.requisition
+    if requisition is not None:
+        selectors.get_requisition_for_user(request.user, requisition.pk)
+    filters = selectors.BoardFilters.from_params(request.GET)
+    page = ColumnPageForm(request.GET)
+    offset = (page.cleaned_data["offset"] or 0) if page.is_valid() else 0
+    cards = selectors.column_cards(stage, filters, offset)
     return render(
-        request, "pipelines/board.html", {"pipeline": pipeline, "columns": selectors.board_columns(pipeline)}
+        request,
+        "pipelines/board.html#more",
+        {
+            "stage": stage,
+            "cards": cards,
+            "filters": filters,
+            "next_offset": offset + len(cards),
+            "has_more": len(cards) == selectors.BOARD_COLUMN_LIMIT,
+            "pipeline": stage.pipeline,
+            "stages": stage.pipeline.stages.all(),
+        },
     )
 
 

@@ -3,7 +3,7 @@
 
 // Validation errors come back as 422 with the form fragment to show: swap them in like a success.
 document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 422) {
+  if (event.detail.xhr.status === 422 || event.detail.xhr.status === 409) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
@@ -23,4 +23,47 @@ htmx.onLoad((content) => {
       ghostClass: "sortable-ghost",
     });
   }
+});
+
+// Search forms (data-search-form) leave empty filters out of the request, so the URL pushed to the history
+// stays short and shareable: ?seeking_status=passive rather than ?q=&seeking_status=passive&source=&…
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.elt.matches("[data-search-form]")) return;
+  for (const [name, value] of [...event.detail.formData.entries()]) {
+    if (value === "") event.detail.formData.delete(name);
+  }
+});
+
+// Checkbox selection: a checkbox with data-select-all="NAME" ticks every checkbox named NAME, and an
+// element with data-selected-count="NAME" says how many are ticked.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") return;
+  const name = box.dataset.selectAll || box.name;
+  if (box.dataset.selectAll) {
+    for (const other of document.querySelectorAll(`input[type=checkbox][name="${name}"]`)) other.checked = box.checked;
+  }
+  const ticked = document.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`).length;
+  for (const counter of document.querySelectorAll(`[data-selected-count="${name}"]`)) {
+    counter.textContent = ticked ? `${ticked} selected` : "None selected";
+  }
+});
+
+// Kanban boards: a card dropped in a column posts its new stage and position. The server answers with the
+// changed columns (out of band), or 409 and the columns as they are now when someone else moved it first.
+document.addEventListener("end", (event) => {
+  const card = event.item;
+  if (!card || !card.dataset.moveUrl) return;
+  if (event.from === event.to && event.oldIndex === event.newIndex) return;
+  const filters = document.getElementById("board-filters");
+  htmx.ajax("POST", card.dataset.moveUrl, {
+    source: card,
+    swap: "none",
+    values: {
+      ...(filters ? Object.fromEntries(new FormData(filters)) : {}),
+      stage: event.to.dataset.stage,
+      position: event.newIndex,
+      version: card.dataset.version,
+    },
+  });
 });

@@ -1,0 +1,114 @@
+import pytest
+from django.urls import reverse
+
+from pipelines import services
+from pipelines.models import Card
+from pipelines.selectors import BOARD_COLUMN_LIMIT
+from tests.factories import CandidateFactory, RequisitionFactory, stage_named
+
+
+@pytest.fixture
+def requisition(hiring_manager):
+    requisition = RequisitionFactory(hiring_manager=hiring_manager)
+    for name, status in [("Ada", "passive"), ("Grace", "active"), ("Linus", "passive")]:
+        services.add_card(
+            pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=name, seeking_status=status)
+        )
+    return requisition
+
+
+def move(client, card, stage, position=0, version=None):
+    return client.post(
+        reverse("pipelines:card_move", args=[card.pk]),
+        {"stage": stage.pk, "position": position, "version": version or card.version},
+        headers={"HX-Request": "true"},
+    )
+
+
+def test_move_returns_the_changed_columns_out_of_band(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Grace")
+    screen = stage_named(requisition, "Screen")
+    client.force_login(recruiter)
+    response = move(client, card, screen)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="stage-{screen.pk}" aria-label="Screen" hx-swap-oob="true"' in html
+    assert f'id="stage-{card.stage_id}"' in html
+    assert html.count('class="column"') == 2  # only the two affected columns
+    card.refresh_from_db()
+    assert card.stage == screen and card.version == 2
+
+
+def test_stale_move_gets_409_and_the_board_as_it_is(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Grace")
+    screen, final = stage_named(requisition, "Screen"), stage_named(requisition, "Final")
+    client.force_login(recruiter)
+    move(client, card, screen)
+    response = move(client, card, final, version=1)  # what a second recruiter with the old page sends
+    assert response.status_code == 409
+    assert "was moved by someone else" in response.content.decode()
+    card.refresh_from_db()
+    assert card.stage == screen
+
+
+def test_bad_move_input_is_400(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Grace")
+    other_board_stage = stage_named(RequisitionFactory(), "Screen")
+    client.force_login(recruiter)
+    assert move(client, card, other_board_stage).status_code == 400
+    response = client.post(reverse("pipelines:card_move", args=[card.pk]), {"stage": "x", "position": -1})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("role", "expected"), [("manager", 403), ("employee", 403)])
+def test_only_the_recruiting_team_moves_cards(client, users_by_role, requisition, role, expected):
+    card = Card.objects.get(candidate__first_name="Grace")
+    client.force_login(users_by_role[role])
+    assert move(client, card, stage_named(requisition, "Screen")).status_code == expected
+
+
+def test_board_filters_by_text_and_seeking_status(client, recruiter, requisition):
+    client.force_login(recruiter)
+    url = reverse("pipelines:board", args=[requisition.pk])
+    response = client.get(url, {"seeking": "passive"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Ada" in html and "Linus" in html and "Grace" not in html
+    assert html.lstrip().startswith('<div class="board" id="board">')
+    assert "Linus" not in client.get(url, {"q": "ada"}).content.decode()
+
+
+def test_columns_show_50_cards_and_load_the_rest_on_demand(client, recruiter, django_assert_max_num_queries):
+    requisition = RequisitionFactory()
+    people = CandidateFactory.create_batch(BOARD_COLUMN_LIMIT + 5)
+    sourced = stage_named(requisition, "Sourced")
+    Card.objects.bulk_create(
+        Card(pipeline=requisition.pipeline, candidate=c, stage=sourced, position=i)
+        for i, c in enumerate(people)
+    )
+    client.force_login(recruiter)
+    page = client.get(reverse("pipelines:board", args=[requisition.pk]))
+    assert len(page.context["columns"][0].board_cards) == BOARD_COLUMN_LIMIT
+    more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {"offset": BOARD_COLUMN_LIMIT})
+    assert more.content.decode().count('class="board-card"') == 5
+
+
+def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_assert_max_num_queries):
+    requisition = RequisitionFactory()
+    sourced = stage_named(requisition, "Sourced")
+    client.force_login(recruiter)
+    url = reverse("pipelines:board", args=[requisition.pk])
+
+    def add(n):
+        people = CandidateFactory.create_batch(n)
+        start = Card.objects.count()
+        Card.objects.bulk_create(
+            Card(pipeline=requisition.pipeline, candidate=c, stage=sourced, position=start + i)
+            for i, c in enumerate(people)
+        )
+
+    add(3)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    add(60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
