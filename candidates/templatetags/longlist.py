@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -9,3 +10,14 @@ def display_name(user, empty="—"):
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def days_since(moment):
+    """A short age for cards and lists: "today", "1 day", "12 days"."""
+    if not moment:
+        return ""
+    days = (timezone.now() - moment).days
+    if days <= 0:
+        return "today"
+    return f"{days} day{'s' if days != 1 else ''}"
