@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Stage
+from .models import ShortlistReview, Stage
 
 
 class MoveCardForm(forms.Form):
@@ -17,3 +17,16 @@ class MoveCardForm(forms.Form):
 
 class ColumnPageForm(forms.Form):
     offset = forms.IntegerField(min_value=0, required=False)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=ShortlistReview.Decision.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == ShortlistReview.Decision.DECLINE and not cleaned.get("comment"):
+            self.add_error(
+                "comment", "Say briefly why, so the recruiter can tell the candidate and learn from it."
+            )
+        return cleaned

@@ -11,11 +11,15 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from candidates.roles import is_admin
 from candidates.selectors import Suggestion, suggest_from_database
 
 from .models import Card, Pipeline, Requisition, ShortlistReview, Stage
 
 BOARD_COLUMN_LIMIT = 50
+REVIEWS = Prefetch(
+    "reviews", queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at")
+)
 
 
 def requisitions_for(user: AbstractBaseUser) -> QuerySet[Requisition]:
@@ -105,6 +109,7 @@ def board_columns(
         .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
         .filter(rank__lte=BOARD_COLUMN_LIMIT)
         .select_related("candidate")
+        .prefetch_related(REVIEWS)
         .order_by("stage_id", "position", "pk")
     )
     by_stage: dict[int, list[Card]] = {s.pk: [] for s in stages}
@@ -120,6 +125,7 @@ def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]
     return list(
         Card.objects.filter(filters.cards(), stage=stage)
         .select_related("candidate")
+        .prefetch_related(REVIEWS)
         .order_by("position", "pk")[offset : offset + BOARD_COLUMN_LIMIT]
     )
 
@@ -177,3 +183,11 @@ def board_owners(pipeline: Pipeline) -> QuerySet:
         .distinct()
         .order_by("first_name")
     )
+
+
+def decisions_waiting(user: AbstractBaseUser) -> QuerySet[ShortlistReview]:
+    """Hiring managers' decisions the recruiter has not acknowledged yet (every role's, for admins)."""
+    reviews = ShortlistReview.objects.filter(acknowledged_at__isnull=True).select_related(
+        "reviewer", "card__candidate", "card__stage", "card__pipeline__requisition"
+    )
+    return reviews if is_admin(user) else reviews.filter(card__pipeline__requisition__recruiter=user)

@@ -2,15 +2,27 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate
 from candidates.services import record_activity
 
-from .models import DEFAULT_STAGES, TALENT_STAGES, Card, Pipeline, Requisition, Stage, StageChange
+from .models import (
+    DEFAULT_STAGES,
+    TALENT_STAGES,
+    Card,
+    Pipeline,
+    Requisition,
+    ShortlistReview,
+    Stage,
+    StageChange,
+)
 
 
 @transaction.atomic
@@ -136,3 +148,37 @@ def move_card(
         )
     card.refresh_from_db()
     return set(stage_ids)
+
+
+@transaction.atomic
+def review_shortlisted_card(
+    *, card: Card, reviewer: AbstractBaseUser, decision: str, comment: str = ""
+) -> ShortlistReview:
+    """A hiring manager's decision on a shortlisted candidate: recorded, on the timeline, and emailed to the
+    role's recruiter (after commit, so a rolled-back decision sends nothing)."""
+    if decision not in ShortlistReview.Decision.values:
+        raise ValueError(f"Unknown decision {decision!r}.")
+    review = ShortlistReview.objects.create(card=card, reviewer=reviewer, decision=decision, comment=comment)
+    requisition = card.pipeline.requisition
+    who = reviewer.get_full_name() or reviewer.get_username()
+    record_activity(
+        candidate=card.candidate,
+        kind=Activity.Kind.REVIEW,
+        actor=reviewer,
+        summary=f"{who}: {review.get_decision_display().lower()} for {requisition.title}",
+        body=comment,
+        data={"card_id": card.pk, "review_id": review.pk},
+    )
+    recruiter = requisition.recruiter
+    if recruiter is not None and recruiter.email:
+        subject = f"{who} decided on {card.candidate.full_name}: {review.get_decision_display()}"
+        link = settings.SITE_URL.rstrip("/") + reverse("pipelines:decisions")
+        body = f"{subject} ({requisition.title}).\n\n{comment}\n\nDecisions waiting: {link}\n"
+        transaction.on_commit(lambda: send_mail(subject, body, None, [recruiter.email], fail_silently=True))
+    return review
+
+
+def acknowledge_review(*, review: ShortlistReview) -> None:
+    ShortlistReview.objects.filter(pk=review.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now()
+    )

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .forms import ColumnPageForm, MoveCardForm
+from .forms import ColumnPageForm, MoveCardForm, ReviewForm
 from .models import Pipeline, Requisition, Stage
 
 
@@ -109,6 +109,38 @@ def column_more(request, stage_id):
     )
 
 
+@require_POST
+def shortlist_review(request, card_id):
+    """A hiring manager decides on one shortlisted candidate of their own requisition."""
+    card = selectors.get_card_for_user(request.user, card_id)
+    requisition = card.pipeline.requisition
+    if requisition is None or not card.stage.is_shortlist:
+        raise Http404
+    if not request.user.has_perm("pipelines.review_shortlist", requisition):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        services.review_shortlisted_card(card=card, reviewer=request.user, **form.cleaned_data)
+    card = selectors.shortlist(requisition).get(pk=card.pk)
+    context = {"card": card, "requisition": requisition, "form": form if form.errors else ReviewForm()}
+    return render(
+        request, "pipelines/shortlist.html#shortlist-card", context, status=422 if form.errors else 200
+    )
+
+
+@permission_required("pipelines.view_board", raise_exception=True)
+def decisions(request):
+    return render(request, "pipelines/decisions.html", {"reviews": selectors.decisions_waiting(request.user)})
+
+
+@require_POST
+@permission_required("pipelines.view_board", raise_exception=True)
+def decision_acknowledge(request, review_id):
+    review = get_object_or_404(selectors.decisions_waiting(request.user), pk=review_id)
+    services.acknowledge_review(review=review)
+    return HttpResponse("")
+
+
 def shortlist(request, pk):
     requisition = selectors.get_requisition_for_user(request.user, pk)
     if not request.user.has_perm("pipelines.view_shortlist", requisition):
@@ -116,5 +148,5 @@ def shortlist(request, pk):
     return render(
         request,
         "pipelines/shortlist.html",
-        {"requisition": requisition, "cards": selectors.shortlist(requisition)},
+        {"requisition": requisition, "cards": selectors.shortlist(requisition), "form": ReviewForm()},
     )

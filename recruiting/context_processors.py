@@ -9,9 +9,11 @@ NAVIGATION = [
     ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
     ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
     ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
+    ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
     ("Sequences", "outreach:sequences", "outreach.view_sequence"),
     ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
     ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
+    ("Privacy", "candidates:privacy", "candidates.view_candidate"),
     ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
     ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
 ]
