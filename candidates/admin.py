@@ -1,12 +1,22 @@
 from django.contrib import admin
 
-from .models import Activity, Candidate, PoolMembership, Referral, Skill, Suppression, TalentPool
+from .models import (
+    Activity,
+    Candidate,
+    PoolMembership,
+    PrivacyPolicy,
+    Referral,
+    SilverMedal,
+    Skill,
+    Suppression,
+    TalentPool,
+)
 
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
     list_display = ["full_name", "email", "title", "company", "seeking_status", "source", "owner"]
-    list_filter = ["seeking_status", "source", "industry", "do_not_contact"]
+    list_filter = ["seeking_status", "source", "industry", "lawful_basis", "do_not_contact"]
     search_fields = ["first_name", "last_name", "email", "company", "title"]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["skills"]
@@ -42,3 +52,24 @@ class ActivityAdmin(admin.ModelAdmin):
 
 admin.site.register(Skill, search_fields=["name"])
 admin.site.register(Suppression, list_display=["email", "linkedin_url", "reason", "created_at"])
+
+
+@admin.register(SilverMedal)
+class SilverMedalAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "requisition_title", "stage_name", "reason", "progress", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["requisition_title", "candidate__first_name", "candidate__last_name"]
+    raw_id_fields = ["candidate"]
+
+
+@admin.register(PrivacyPolicy)
+class PrivacyPolicyAdmin(admin.ModelAdmin):
+    """The one row of privacy settings (also editable by admins on the Privacy page)."""
+
+    list_display = ["__str__", "retention_days", "notice_due_days"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not PrivacyPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

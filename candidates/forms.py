@@ -2,7 +2,8 @@ import zoneinfo
 
 from django import forms
 
-from .models import Candidate, Referral
+from . import csv_import
+from .models import Candidate, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
 from .selectors import find_existing_candidate
 
@@ -31,14 +32,21 @@ class CandidateForm(forms.ModelForm):
             "seeking_status",
             "source",
             "owner",
+            "lawful_basis",
+            "do_not_contact",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"linkedin_url": "Any form of their profile address, saved as linkedin.com/in/name"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["lawful_basis"].required = False  # left out: the model's default
         if self.instance.pk:
             self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+
+    def clean_lawful_basis(self):
+        return self.cleaned_data["lawful_basis"] or Candidate._meta.get_field("lawful_basis").default
 
     def clean_email(self):
         return normalize_email(self.cleaned_data["email"])
@@ -74,7 +82,7 @@ class NoteForm(forms.Form):
 class ReferralForm(forms.Form):
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100, required=False)
-    email = forms.EmailField(required=False)
+    email = forms.EmailField(required=False, max_length=254)
     linkedin_url = forms.CharField(label="LinkedIn profile", required=False, max_length=200)
     relationship = forms.CharField(
         max_length=120, help_text="How do you know them? e.g. former colleague at Acme"
@@ -97,3 +105,95 @@ class ReferralForm(forms.Form):
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Referral.Status.choices)
+
+
+def _unused_pool_name(name: str) -> str:
+    name = name.strip()
+    if TalentPool.objects.filter(name__iexact=name).exists():
+        raise forms.ValidationError("There is already a pool called %(name)s.", params={"name": name})
+    return name
+
+
+class AddToPoolForm(forms.Form):
+    """Bulk action on the search page: add the ticked people to a static pool, or to a new one."""
+
+    candidate_ids = forms.ModelMultipleChoiceField(
+        queryset=Candidate.objects.filter(erased_at__isnull=True),
+        error_messages={"required": "Tick the people to add first."},
+    )
+    pool = forms.ModelChoiceField(
+        queryset=TalentPool.objects.filter(kind=TalentPool.Kind.STATIC), required=False
+    )
+    new_pool_name = forms.CharField(label="New pool", max_length=120, required=False)
+
+    def clean_new_pool_name(self):
+        name = self.cleaned_data["new_pool_name"]
+        return _unused_pool_name(name) if name.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and bool(cleaned.get("pool")) == bool(cleaned.get("new_pool_name")):
+            raise forms.ValidationError("Choose a pool or name a new one.")
+        return cleaned
+
+
+class SmartPoolForm(forms.Form):
+    """Save the current search as a smart pool; the filters come alongside and go through CandidateSearchForm."""
+
+    name = forms.CharField(label="Smart pool name", max_length=120)
+
+    def clean_name(self):
+        return _unused_pool_name(self.cleaned_data["name"])
+
+
+class ImportForm(forms.Form):
+    """Upload a CSV of candidates, optionally into a static pool (existing or new), with a default source."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A LinkedIn connections export or any spreadsheet saved as CSV (UTF-8 or UTF-16), up to 50 MB.",
+    )
+    pool = forms.ModelChoiceField(
+        queryset=TalentPool.objects.filter(kind=TalentPool.Kind.STATIC),
+        required=False,
+        empty_label="No pool",
+        label="Add everyone to a pool",
+    )
+    new_pool_name = forms.CharField(label="…or to a new pool", max_length=120, required=False)
+    source = forms.ChoiceField(
+        choices=Source.choices, initial=Source.SOURCED, help_text="For rows without a Source column"
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if error := csv_import.file_size_error(upload.size):
+            raise forms.ValidationError(error)
+        return upload
+
+    def clean_new_pool_name(self):
+        name = self.cleaned_data["new_pool_name"]
+        return _unused_pool_name(name) if name.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pool") and cleaned.get("new_pool_name"):
+            raise forms.ValidationError("Choose an existing pool or name a new one, not both.")
+        return cleaned
+
+
+class MergeSearchForm(forms.Form):
+    q = forms.CharField(label="Find the other record", required=False, max_length=200)
+
+
+class PrivacyPolicyForm(forms.Form):
+    retention_days = forms.IntegerField(
+        min_value=30,
+        max_value=3650,
+        help_text="People are listed for review this many days after the last contact",
+    )
+    notice_due_days = forms.IntegerField(
+        min_value=1,
+        max_value=30,
+        label="Notice due within (days)",
+        help_text="GDPR Art. 14: at the latest one month after sourcing",
+    )

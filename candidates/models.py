@@ -44,19 +44,6 @@ class CandidateQuerySet(models.QuerySet):
     def passive(self):
         return self.filter(seeking_status=SeekingStatus.PASSIVE)
 
-    def matching(self, text: str):
-        """Every word of the text appears in the name, title, company or email (the portable search)."""
-        qs = self
-        for word in text.split():
-            qs = qs.filter(
-                models.Q(first_name__icontains=word)
-                | models.Q(last_name__icontains=word)
-                | models.Q(title__icontains=word)
-                | models.Q(company__icontains=word)
-                | models.Q(email__icontains=word)
-            )
-        return qs
-
     def contactable(self):
         return self.filter(do_not_contact=False, unsubscribed_at__isnull=True, erased_at__isnull=True)
 
@@ -99,6 +86,9 @@ class Candidate(models.Model):
     do_not_contact = models.BooleanField(default=False)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    retention_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last reviewed and kept past the retention period"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Search: all searchable text in one lowercased document (kept by services.refresh_search_documents);
@@ -197,6 +187,9 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["referrer", "candidate"], name="referral_once_per_referrer")
+        ]
 
     def __str__(self):
         return f"{self.candidate} referred by {self.referrer}"

@@ -11,7 +11,7 @@ def is_referrer(user, referral):
 rules.add_perm("candidates", is_admin)  # the app's section of the Django admin site
 add_model_perms(
     "candidates",
-    ["candidate", "talentpool", "poolmembership", "activity", "skill"],
+    ["candidate", "talentpool", "poolmembership", "activity", "skill", "importjob"],
     view=is_recruiting_team,
     change=is_recruiting_team,
 )
@@ -25,3 +25,8 @@ rules.add_perm("candidates.delete_referral", is_admin)
 rules.add_perm("candidates.manage_referrals", is_recruiting_team)
 
 rules.add_perm("candidates.erase_candidate", is_admin)
+rules.add_perm("candidates.merge_candidates", is_recruiting_team)
+add_model_perms("candidates", ["silvermedal"], view=is_recruiting_team, change=is_recruiting_team)
+# Privacy: recruiters review the notice and retention lists; admins set the policy (and erase, above).
+rules.add_perm("candidates.review_privacy", is_recruiting_team)
+add_model_perms("candidates", ["privacypolicy"], view=is_recruiting_team, change=is_admin)

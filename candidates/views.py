@@ -1,31 +1,113 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import CandidateForm, NoteForm, ReferralForm, ReferralStatusForm
-from .models import Referral, SeekingStatus, Source
+from . import csv_import, selectors, services
+from .export import csv_lines
+from .forms import (
+    AddToPoolForm,
+    CandidateForm,
+    ImportForm,
+    MergeSearchForm,
+    NoteForm,
+    PrivacyPolicyForm,
+    ReferralForm,
+    ReferralStatusForm,
+    SmartPoolForm,
+)
+from .models import Candidate, ImportJob, PrivacyPolicy, Referral, TalentPool
+from .search import (
+    CandidateSearchForm,
+    describe_filters,
+    filter_options,
+    search_candidates,
+    sort_columns,
+    sort_order,
+)
+
+
+def _search_page(request, template: str, filters, *, pool: TalentPool | None = None, **page_context):
+    """The search page or a pool page: the filter panel and one page of results (only the results for htmx)."""
+    form = CandidateSearchForm(request.GET)
+    form.is_valid()
+    results = search_candidates(filters, pools={pool.pk: pool} if pool else None)
+    context = {
+        "form": form,
+        "pool": pool,
+        "page": Paginator(results, 50).get_page(request.GET.get("page")),
+        "columns": sort_columns(sort_order(form.cleaned_data)),
+        "search_url": request.path,
+        "saved_filters": [(k, v) for k, v in request.GET.items() if v and k not in ("page", "sort")],
+        "static_pools": TalentPool.objects.filter(kind=TalentPool.Kind.STATIC).only("id", "name"),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "candidates/list.html#results", context)
+    return render(request, template, {**context, **filter_options(), **page_context})
 
 
 @permission_required("candidates.view_candidate", raise_exception=True)
 def candidate_list(request):
-    text = request.GET.get("q", "").strip()
-    seeking_status = request.GET.get("status", "")
-    source = request.GET.get("source", "")
-    results = selectors.search_candidates(text=text, seeking_status=seeking_status, source=source)
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "q": text,
-        "status": seeking_status,
-        "source": source,
-        "status_choices": SeekingStatus.choices,
-        "source_choices": Source.choices,
-    }
-    template = "candidates/list.html#results" if request.htmx else "candidates/list.html"
-    return render(request, template, context)
+    return _search_page(request, "candidates/list.html", request.GET)
+
+
+@permission_required("candidates.view_candidate", raise_exception=True)
+def candidate_export(request):
+    """The current search as CSV: every matching row, streamed."""
+    response = StreamingHttpResponse(
+        csv_lines(search_candidates(request.GET)), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"candidates-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+@permission_required("candidates.change_talentpool", raise_exception=True)
+def add_to_pool(request):
+    """Bulk action: add the ticked people to a static pool, or to a new one named here."""
+    form = AddToPoolForm(request.POST)
+    if not form.is_valid():
+        return render(request, "candidates/list.html#bulk-status", {"bulk_form": form}, status=422)
+    people = form.cleaned_data["candidate_ids"]
+    pool = form.cleaned_data["pool"]
+    if pool is None:
+        pool = services.create_static_pool(name=form.cleaned_data["new_pool_name"], by=request.user)
+    added = services.add_to_pool(pool=pool, candidates=people, by=request.user)
+    if not request.htmx:
+        messages.success(request, f"Added {added} to {pool.name}.")
+        return redirect(pool)
+    return render(
+        request,
+        "candidates/list.html#bulk-status",
+        {"added_to": pool, "added": added, "already": len(people) - added},
+    )
+
+
+@require_POST
+@permission_required("candidates.change_talentpool", raise_exception=True)
+def save_smart_pool(request):
+    """Save the search whose filters come with the request as a smart pool."""
+    form = SmartPoolForm(request.POST)
+    search = CandidateSearchForm(request.POST)
+    if not (form.is_valid() and search.is_valid()):
+        return render(
+            request,
+            "candidates/list.html#smart-status",
+            {"smart_form": form, "search_form": search},
+            status=422,
+        )
+    pool = services.create_smart_pool(
+        name=form.cleaned_data["name"], query=search.to_query(), by=request.user
+    )
+    if not request.htmx:
+        return redirect(pool)
+    return render(request, "candidates/list.html#smart-status", {"saved_pool": pool})
 
 
 @permission_required("candidates.view_candidate", raise_exception=True)
@@ -34,8 +116,141 @@ def candidate_detail(request, pk):
     return render(
         request,
         "candidates/detail.html",
-        {"candidate": candidate, "timeline": selectors.timeline(candidate), "note_form": NoteForm()},
+        {
+            "candidate": candidate,
+            "timeline": selectors.timeline(candidate),
+            "note_form": NoteForm(),
+            "boards": selectors.boards_of(candidate),
+            "sequences": selectors.sequences_of(candidate),
+            "duplicates": selectors.possible_duplicates(candidate),
+            "notice_due_at": selectors.notice_due_at(candidate),
+        },
     )
+
+
+@permission_required("candidates.merge_candidates", raise_exception=True)
+def merge_pick(request, pk):
+    """The "Merge with…" page: find the other record by name or email (possible duplicates are offered first)."""
+    candidate = selectors.get_candidate(pk)
+    form = MergeSearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    return render(
+        request,
+        "candidates/merge_pick.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "text": text,
+            "matches": selectors.merge_choices(candidate, text),
+            "duplicates": selectors.possible_duplicates(candidate),
+        },
+    )
+
+
+@permission_required("candidates.merge_candidates", raise_exception=True)
+def merge_confirm(request, pk, other_pk):
+    """Both records side by side with the values the merge keeps; POST merges the other into this one."""
+    primary = get_object_or_404(Candidate, pk=pk)
+    duplicate = get_object_or_404(Candidate, pk=other_pk)
+    try:
+        services.check_mergeable(primary=primary, duplicate=duplicate)
+        if request.method == "POST":
+            services.merge_candidates(primary=primary, duplicate=duplicate, by=request.user)
+            messages.success(request, f"Merged {duplicate.full_name} (#{duplicate.pk}) into this record.")
+            return redirect(primary)
+    except ValidationError as error:
+        return render(
+            request,
+            "candidates/merge_confirm.html",
+            {"primary": primary, "duplicate": duplicate, "error": " ".join(error.messages)},
+            status=422,
+        )
+    return render(
+        request,
+        "candidates/merge_confirm.html",
+        {
+            "primary": primary,
+            "duplicate": duplicate,
+            "rows": selectors.merge_preview(primary, duplicate),
+            "moves": selectors.merge_moves(duplicate),
+        },
+    )
+
+
+def _privacy_page(request, policy_form=None, status=200):
+    policy = PrivacyPolicy.current()
+    if policy_form is None:
+        policy_form = PrivacyPolicyForm(
+            initial={"retention_days": policy.retention_days, "notice_due_days": policy.notice_due_days}
+        )
+    notices = Paginator(selectors.notices_due(policy), 25)
+    retention = Paginator(selectors.retention_due(policy), 25)
+    return render(
+        request,
+        "candidates/privacy.html",
+        {
+            "policy": policy,
+            "policy_form": policy_form,
+            "now": timezone.now(),
+            "notices": notices.get_page(request.GET.get("notices_page")),
+            "retention": retention.get_page(request.GET.get("retention_page")),
+        },
+        status=status,
+    )
+
+
+@permission_required("candidates.review_privacy", raise_exception=True)
+def privacy(request):
+    """Sourced people whose privacy notice is due, and people past the retention period, for review."""
+    return _privacy_page(request)
+
+
+@require_POST
+@permission_required("candidates.change_privacypolicy", raise_exception=True)
+def privacy_policy(request):
+    form = PrivacyPolicyForm(request.POST)
+    if not form.is_valid():
+        return _privacy_page(request, policy_form=form, status=422)
+    services.update_privacy_policy(**form.cleaned_data, by=request.user)
+    messages.success(request, "Privacy settings saved.")
+    return redirect("candidates:privacy")
+
+
+def _back(request, default: str):
+    """Where a form asked to go back to (a page of this site only), else the default page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_POST
+@permission_required("candidates.review_privacy", raise_exception=True)
+def privacy_notice_sent(request, pk):
+    candidate = selectors.get_candidate(pk)
+    services.mark_privacy_notice_sent(candidate=candidate, by=request.user)
+    messages.success(request, f"Privacy notice to {candidate.full_name} recorded as sent.")
+    return _back(request, "candidates:privacy")
+
+
+@require_POST
+@permission_required("candidates.review_privacy", raise_exception=True)
+def privacy_keep(request, pk):
+    candidate = selectors.get_candidate(pk)
+    services.keep_after_retention_review(candidate=candidate, by=request.user)
+    messages.success(request, f"Kept {candidate.full_name}; the retention period starts again today.")
+    return _back(request, "candidates:privacy")
+
+
+@permission_required("candidates.erase_candidate", raise_exception=True)
+def candidate_erase(request, pk):
+    """Confirm, then erase (anonymise) a person on request. Admins only."""
+    candidate = selectors.get_candidate(pk)
+    if request.method == "POST":
+        services.erase_candidate(candidate=candidate, by=request.user)
+        messages.success(request, "Erased. The record is anonymised and kept out of outreach.")
+        return redirect("candidates:privacy")
+    return render(request, "candidates/erase_confirm.html", {"candidate": candidate})
 
 
 @permission_required("candidates.add_candidate", raise_exception=True)
@@ -93,20 +308,52 @@ def pool_list(request):
 
 @permission_required("candidates.view_talentpool", raise_exception=True)
 def pool_detail(request, pk):
-    pool = get_object_or_404(selectors.pools_with_counts(), pk=pk)
-    members = pool.members.filter(erased_at__isnull=True).select_related("owner")
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(request, "candidates/pool.html", {"pool": pool, "page": page})
+    """A pool's members with the search filters: for a smart pool, its saved search AND the page's filters."""
+    pool = selectors.get_pool(pk)
+    return _search_page(
+        request,
+        "candidates/pool.html",
+        {**request.GET.dict(), "pool": pool.pk},
+        pool=pool,
+        saved_search=describe_filters(pool.query) if pool.kind == TalentPool.Kind.SMART else [],
+    )
+
+
+@require_POST
+@permission_required("candidates.change_talentpool", raise_exception=True)
+def pool_remove_member(request, pk, candidate_pk):
+    pool = get_object_or_404(TalentPool, pk=pk, kind=TalentPool.Kind.STATIC)
+    candidate = get_object_or_404(Candidate, pk=candidate_pk)
+    services.remove_from_pool(pool=pool, candidates=[candidate], by=request.user)
+    if not request.htmx:
+        messages.success(request, f"{candidate.full_name} removed from {pool.name}.")
+        return redirect(pool)
+    return HttpResponse("")
 
 
 @permission_required("candidates.add_referral", raise_exception=True)
 def referral_create(request):
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        referral = services.submit_referral(referrer=request.user, **form.cleaned_data)
-        messages.success(request, f"Thank you! We will let you know how it goes with {referral.candidate}.")
-        return redirect("candidates:my_referrals")
-    return render(request, "candidates/referral_form.html", {"form": form})
+        try:
+            referral = services.submit_referral(referrer=request.user, **form.cleaned_data)
+        except services.AlreadyReferred as already:
+            referral = already.referral
+            messages.info(
+                request,
+                f"You already referred {referral.candidate}: their status is “{referral.get_status_display()}”.",
+            )
+            return redirect("candidates:my_referrals")
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, f"Thank you! We will let you know how it goes with {referral.candidate}."
+            )
+            return redirect("candidates:my_referrals")
+    return render(
+        request, "candidates/referral_form.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @permission_required("candidates.add_referral", raise_exception=True)
@@ -138,3 +385,45 @@ def referral_status(request, pk):
         {"referral": referral, "status_choices": Referral.Status.choices},
         status=200 if form.is_valid() else 422,
     )
+
+
+@permission_required("candidates.add_candidate", raise_exception=True)
+def import_upload(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job, preview = csv_import.create_import(
+            upload=data["file"],
+            source=data["source"],
+            pool=data["pool"],
+            pool_name=data["new_pool_name"],
+            by=request.user,
+        )
+        if not preview.error:
+            return redirect("candidates:import_job", job.pk)
+        form.add_error("file", preview.error)
+    return render(
+        request,
+        "candidates/import.html",
+        {"form": form, "recent": selectors.recent_imports()},
+        status=422 if form.errors else 200,
+    )
+
+
+@permission_required("candidates.add_candidate", raise_exception=True)
+def import_job(request, pk):
+    """The preview of an upload waiting for confirmation, else the import's progress (polled) and summary."""
+    job = get_object_or_404(ImportJob.objects.select_related("pool"), pk=pk)
+    if job.status == ImportJob.Status.PREVIEW:
+        preview = csv_import.preview_import(job)
+        return render(request, "candidates/import.html", {"job": job, "preview": preview})
+    template = "candidates/import.html#progress" if request.htmx else "candidates/import.html"
+    return render(request, template, {"job": job})
+
+
+@require_POST
+@permission_required("candidates.add_candidate", raise_exception=True)
+def import_start(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    csv_import.start_import(job)
+    return redirect("candidates:import_job", job.pk)

@@ -6,9 +6,9 @@ from .models import Card, Pipeline, Requisition, ShortlistReview, Stage, StageCh
 @admin.register(Requisition)
 class RequisitionAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "expected_open_date", "headcount", "hiring_manager", "recruiter"]
-    list_filter = ["status", "is_published"]
+    list_filter = ["status", "is_published", "industry"]
     search_fields = ["title", "department"]
-    filter_horizontal = ["pools"]
+    filter_horizontal = ["pools", "skills"]
 
 
 class StageInline(admin.TabularInline):

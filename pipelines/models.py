@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from candidates.models import Candidate, TalentPool
+from candidates.models import Candidate, Skill, TalentPool
 from candidates.roles import is_hiring_manager, is_recruiting_team
 
 DEFAULT_STAGES = [
@@ -64,6 +64,8 @@ class Requisition(models.Model):
         related_name="recruited_requisitions",
     )
     pools = models.ManyToManyField(TalentPool, blank=True, related_name="requisitions")
+    industry = models.CharField(max_length=100, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="requisitions")
     is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

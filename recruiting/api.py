@@ -2,12 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
-from candidates.api import CandidateViewSet, ImportJobViewSet
+from candidates.api import CandidateViewSet, ImportJobViewSet, ReferralViewSet, TalentPoolViewSet
 from outreach.api import EnrollmentBatchViewSet, EnrollmentViewSet, SequenceViewSet, StepViewSet, TouchViewSet
 
 router = DefaultRouter()
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("imports", ImportJobViewSet, basename="importjob")
+router.register("pools", TalentPoolViewSet, basename="pool")
+router.register("referrals", ReferralViewSet, basename="referral")
 router.register("sequences", SequenceViewSet, basename="sequence")
 router.register("steps", StepViewSet, basename="step")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")

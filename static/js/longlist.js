@@ -67,3 +67,20 @@ document.addEventListener("end", (event) => {
     },
   });
 });
+
+// A link with data-selection-link="NAME" carries the ticked NAME checkboxes along as one comma-separated
+// parameter (data-selection-param), e.g. "Enroll selected…" -> /enroll/?candidates=3,5,8.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-selection-link]");
+  if (!link) return;
+  const name = link.dataset.selectionLink;
+  const ids = [...document.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((box) => box.value);
+  event.preventDefault();
+  if (!ids.length) {
+    for (const counter of document.querySelectorAll(`[data-selected-count="${name}"]`)) counter.textContent = "Tick people first";
+    return;
+  }
+  const url = new URL(link.href, window.location.href);
+  url.searchParams.set(link.dataset.selectionParam, ids.join(","));
+  window.location.assign(url);
+});

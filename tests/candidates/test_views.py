@@ -82,33 +82,6 @@ def test_create_candidate_redirects_to_the_profile(client, recruiter):
     assert ada.linkedin_url == "https://www.linkedin.com/in/ada"
 
 
-def test_search_filters_by_text_and_status(client, recruiter):
-    CandidateFactory(first_name="Ada", title="Data Engineer", seeking_status="passive")
-    CandidateFactory(first_name="Grace", title="Data Scientist", seeking_status="active")
-    CandidateFactory(first_name="Linus", title="Kernel hacker", seeking_status="passive")
-    client.force_login(recruiter)
-    response = client.get(reverse("candidates:list"), {"q": "data", "status": "passive"})
-    assert [c.first_name for c in response.context["page"]] == ["Ada"]
-
-
-def test_search_over_htmx_returns_only_the_results_fragment(client, recruiter):
-    CandidateFactory(first_name="Ada")
-    client.force_login(recruiter)
-    response = client.get(reverse("candidates:list"), {"q": "ada"}, headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert html.lstrip().startswith('<div id="results">')
-    assert "Ada" in html
-
-
-def test_search_page_query_count_does_not_grow_with_rows(client, recruiter, django_assert_max_num_queries):
-    CandidateFactory.create_batch(3, owner=recruiter)
-    client.force_login(recruiter)
-    client.get(reverse("candidates:list"))
-    CandidateFactory.create_batch(40, owner=recruiter)
-    with django_assert_max_num_queries(8):
-        client.get(reverse("candidates:list"))
-
-
 def test_employee_refers_someone_and_sees_it_in_my_referrals(client, employee):
     client.force_login(employee)
     response = client.post(

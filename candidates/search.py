@@ -1,0 +1,313 @@
+"""Candidate search: the filter form shared by the search page, pool pages, CSV export and the API, and the query.
+
+On PostgreSQL free text uses the weighted ``Candidate.search_vector`` (GIN index) with prefix matching for
+as-you-type, OR'ed with trigram similarity on the full name for misspelt names (GIN trigram index). On SQLite
+every word must appear in ``Candidate.search_document``. Both columns are kept by
+``services.refresh_search_documents``.
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django_countries import countries
+
+from .models import Candidate, PoolMembership, SeekingStatus, Skill, Source, TalentPool
+
+# sort key -> ORDER BY; every ordering ends with the primary key so pages never overlap.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "name": ("last_name", "first_name", "id"),
+    "-name": ("-last_name", "-first_name", "-id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "years_experience": (F("years_experience").asc(nulls_last=True), "id"),
+    "-years_experience": (F("years_experience").desc(nulls_last=True), "id"),
+    "engagement_score": ("engagement_score", "id"),
+    "-engagement_score": ("-engagement_score", "id"),
+    "last_contacted_at": (F("last_contacted_at").asc(nulls_last=True), "id"),
+    "-last_contacted_at": (F("last_contacted_at").desc(nulls_last=True), "id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+}
+SORT_CHOICES = [
+    ("relevance", "Best match"),
+    ("name", "Name A to Z"),
+    ("-name", "Name Z to A"),
+    ("title", "Title A to Z"),
+    ("-title", "Title Z to A"),
+    ("-years_experience", "Most experience"),
+    ("years_experience", "Least experience"),
+    ("-engagement_score", "Most engaged"),
+    ("engagement_score", "Least engaged"),
+    ("-last_contacted_at", "Recently contacted"),
+    ("last_contacted_at", "Longest since contact"),
+    ("-created_at", "Newest"),
+    ("created_at", "Oldest"),
+]
+ANY = [("", "Any")]
+# websearch syntax (a quoted phrase, "or", a -excluded word) is passed to websearch_to_tsquery as typed;
+# plain words become prefix terms so results appear while a word is still being typed.
+WEBSEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s', re.IGNORECASE)
+WORD = re.compile(r"[^\W_]+")
+
+
+class SkillsField(forms.CharField):
+    """Comma-separated skill names (or a list of them, as saved in a smart pool); cleans to a list."""
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        names: dict[str, str] = {}
+        for name in super().to_python(value).split(","):
+            if name.strip():
+                names.setdefault(name.strip().lower(), name.strip())
+        return list(names.values())
+
+
+class CandidateSearchForm(forms.Form):
+    """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries."""
+
+    q = forms.CharField(label="Keywords", required=False, max_length=200)
+    seeking_status = forms.ChoiceField(label="Seeking", choices=ANY + SeekingStatus.choices, required=False)
+    source = forms.ChoiceField(choices=ANY + Source.choices, required=False)
+    industry = forms.CharField(required=False, max_length=100)
+    title = forms.CharField(required=False, max_length=150, help_text="Part of the job title")
+    min_experience = forms.IntegerField(label="Experience from", required=False, min_value=0, max_value=80)
+    max_experience = forms.IntegerField(label="Experience to", required=False, min_value=0, max_value=80)
+    country = forms.ChoiceField(choices=lambda: ANY + list(countries), required=False)
+    city = forms.CharField(required=False, max_length=100, help_text="Start of the city name")
+    skills = SkillsField(required=False, max_length=500, help_text="Comma-separated")
+    skills_mode = forms.ChoiceField(
+        label="Match", choices=[("any", "Any of these"), ("all", "All of these")], required=False
+    )
+    pool = forms.IntegerField(label="Talent pool", required=False, min_value=1)
+    owner = forms.IntegerField(required=False, min_value=1)
+    min_engagement = forms.FloatField(label="Engagement from", required=False, min_value=0)
+    max_engagement = forms.FloatField(label="Engagement to", required=False, min_value=0)
+    contacted_after = forms.DateField(label="Last contacted from", required=False, help_text="On or after")
+    contacted_before = forms.DateField(label="Last contacted to", required=False, help_text="On or before")
+    sort = forms.ChoiceField(choices=[("", "Default"), *SORT_CHOICES], required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for low, high, label in (
+            ("min_experience", "max_experience", "experience"),
+            ("min_engagement", "max_engagement", "engagement"),
+            ("contacted_after", "contacted_before", "last contacted"),
+        ):
+            if (
+                cleaned.get(low) is not None
+                and cleaned.get(high) is not None
+                and cleaned[low] > cleaned[high]
+            ):
+                self.add_error(high, f"The {label} range ends before it starts.")
+        return cleaned
+
+    def to_query(self) -> dict[str, Any]:
+        """The valid, non-empty filters as JSON (what a smart pool stores); the sort order is not kept."""
+        query: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "sort" or value in (None, "", []):
+                continue
+            if name == "skills_mode" and not self.cleaned_data.get("skills"):
+                continue
+            query[name] = value.isoformat() if isinstance(value, date) else value
+        return query
+
+
+class FullName(Func):
+    """lower(first_name || ' ' || last_name): exactly the expression of the trigram index (migration 0003)."""
+
+    template = "lower(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(F("first_name"), F("last_name"), **extra)
+
+
+def sort_order(data: Mapping[str, Any]) -> str:
+    """The sort key in effect: the one asked for, else best match when searching text, else by name."""
+    return data.get("sort") or ("relevance" if str(data.get("q") or "").strip() else "name")
+
+
+# Columns of the results table that sort, and the direction of their first click.
+SORTABLE_COLUMNS = {
+    "name": "name",
+    "years_experience": "-years_experience",
+    "engagement_score": "-engagement_score",
+    "last_contacted_at": "-last_contacted_at",
+}
+
+
+def sort_columns(current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the sort key its header link asks for, and its current direction if any."""
+    columns = {}
+    for column, first in SORTABLE_COLUMNS.items():
+        if current == column:
+            columns[column] = {"sort": f"-{column}", "direction": "ascending"}
+        elif current == f"-{column}":
+            columns[column] = {"sort": column, "direction": "descending"}
+        else:
+            columns[column] = {"sort": first, "direction": ""}
+    return columns
+
+
+def filter_options() -> dict[str, Any]:
+    """What the filter panel offers: every pool, the owners of candidates, and the industries and countries
+    that occur (four queries)."""
+    people = Candidate.objects.filter(erased_at__isnull=True).order_by()
+    return {
+        "pools": list(TalentPool.objects.only("id", "name", "kind")),
+        "owners": list(
+            get_user_model()
+            .objects.filter(Exists(Candidate.objects.filter(owner=OuterRef("pk"))))
+            .order_by("first_name", "last_name", "username")
+        ),
+        "industries": list(
+            people.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()
+        ),
+        "countries": sorted(
+            (
+                (code, countries.name(code))
+                for code in people.exclude(country="").values_list("country", flat=True).distinct()
+            ),
+            key=lambda item: item[1],
+        ),
+    }
+
+
+def describe_filters(query: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A saved search in words: (label, value) for each filter, with a pool or owner by name."""
+    form = CandidateSearchForm(query)
+    form.is_valid()
+    described = []
+    for name, value in form.to_query().items():
+        field = form[name]
+        if name == "skills_mode":
+            continue
+        if name == "skills":
+            value = (" and " if form.cleaned_data.get("skills_mode") == "all" else " or ").join(value)
+        elif name == "pool":
+            value = TalentPool.objects.filter(pk=value).values_list("name", flat=True).first() or "(deleted)"
+        elif name == "owner":
+            user = get_user_model().objects.filter(pk=value).first()
+            value = (user.get_full_name() or user.get_username()) if user else "(deleted)"
+        elif isinstance(field.field, forms.ChoiceField):
+            value = dict(field.field.choices).get(value, value)
+        described.append((str(field.label), str(value)))
+    return described
+
+
+def search_candidates(
+    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None
+) -> QuerySet[Candidate]:
+    """Non-erased candidates matching the filters, in the order asked for (owner joined in).
+
+    ``filters`` is form data for CandidateSearchForm: GET or API query parameters, or a smart pool's saved
+    query. Values that do not validate are left out (the page and the API validate first and show errors).
+    ``pools`` are talent pools already loaded, so that a ``pool`` filter needs no query to look its pool up.
+    """
+    return _search(filters, pools or {}, seen=frozenset())
+
+
+def _search(
+    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int]
+) -> QuerySet[Candidate]:
+    form = CandidateSearchForm(filters)
+    form.is_valid()
+    data = form.cleaned_data
+    qs = Candidate.objects.filter(erased_at__isnull=True).select_related("owner")
+    if data.get("seeking_status"):
+        qs = qs.filter(seeking_status=data["seeking_status"])
+    if data.get("source"):
+        qs = qs.filter(source=data["source"])
+    if data.get("industry"):
+        qs = qs.filter(industry__iexact=data["industry"])
+    if data.get("title"):
+        qs = qs.filter(title__icontains=data["title"])
+    if data.get("country"):
+        qs = qs.filter(country=data["country"])
+    if data.get("city"):
+        qs = qs.filter(city__istartswith=data["city"])
+    if data.get("owner"):
+        qs = qs.filter(owner_id=data["owner"])
+    for name, lookup in (
+        ("min_experience", "years_experience__gte"),
+        ("max_experience", "years_experience__lte"),
+        ("min_engagement", "engagement_score__gte"),
+        ("max_engagement", "engagement_score__lte"),
+    ):
+        if data.get(name) is not None:
+            qs = qs.filter(**{lookup: data[name]})
+    if data.get("contacted_after"):
+        qs = qs.filter(last_contacted_at__gte=_start_of(data["contacted_after"]))
+    if data.get("contacted_before"):
+        qs = qs.filter(last_contacted_at__lt=_start_of(data["contacted_before"] + timedelta(days=1)))
+    if data.get("skills"):
+        qs = qs.filter(_has_skills(data["skills"], all_of=data.get("skills_mode") == "all"))
+    if data.get("pool"):
+        pool = pools.get(data["pool"]) or TalentPool.objects.filter(pk=data["pool"]).first()
+        qs = qs.filter(_in_pool(pool, pools, seen))
+    text = data.get("q", "").strip()
+    sort = sort_order(data)
+    if text and connection.vendor == "postgresql":
+        query = _text_query(text)
+        if query is not None:
+            name = text.lower()
+            qs = qs.alias(full_name=FullName()).filter(
+                Q(search_vector=query) | Q(full_name__trigram_similar=name)
+            )
+            if sort == "relevance":
+                relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity(
+                    "full_name", name
+                )
+                return qs.alias(relevance=relevance).order_by(F("relevance").desc(), *SORTS["name"])
+    elif text:
+        for word in text.lower().split():
+            qs = qs.filter(search_document__contains=word)
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _text_query(text: str) -> SearchQuery | None:
+    if WEBSEARCH_SYNTAX.search(text):
+        return SearchQuery(text, config="simple", search_type="websearch")
+    words = WORD.findall(text)
+    if not words:
+        return None
+    return SearchQuery(" & ".join(f"{word}:*" for word in words), config="simple", search_type="raw")
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _has_skills(names: list[str], *, all_of: bool) -> Q:
+    def having(keys: list[str]) -> Exists:
+        skills = Skill.objects.annotate(key=Lower("name")).filter(key__in=keys)
+        return Exists(
+            Candidate.skills.through.objects.filter(
+                candidate_id=OuterRef("pk"), skill__in=skills.values("pk")
+            )
+        )
+
+    keys = [name.lower() for name in names]
+    if all_of:
+        return Q(*(having([key]) for key in keys))
+    return Q(having(keys))
+
+
+def _in_pool(pool: TalentPool | None, pools: Mapping[int, TalentPool], seen: frozenset[int]) -> Q:
+    if pool is None or pool.pk in seen:  # a smart pool that (indirectly) filters by itself matches nobody
+        return Q(pk__in=[])
+    if pool.kind == TalentPool.Kind.SMART:
+        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}).values("pk"))
+    return Q(Exists(PoolMembership.objects.filter(pool=pool, candidate_id=OuterRef("pk"))))

@@ -1,0 +1,12 @@
+"""Signals that let the apps above candidates/ look after their own rows (apps only import downwards)."""
+
+from django.dispatch import Signal
+
+# Sent by services.merge_candidates inside its transaction, before the duplicate is deleted, with
+# primary=Candidate, duplicate=Candidate, by=user or None. Receivers move the duplicate's rows to the primary
+# (resolving their own conflicts) and may record what they did on the primary's timeline.
+candidates_merging = Signal()
+
+# Sent by services.erase_candidate inside its transaction with candidate=Candidate (not yet anonymised) and
+# by=user. Receivers blank the free text they hold about the person and stop anything still planned for them.
+candidate_erasing = Signal()

@@ -1,0 +1,68 @@
+"""Pipelines' part of candidate merges and erasures (signals sent by candidates.services)."""
+
+from django.dispatch import receiver
+
+from candidates.models import Activity
+from candidates.services import record_activity
+from candidates.signals import candidate_erasing, candidates_merging
+
+from .models import Card, ShortlistReview
+
+
+def _further_along(card: Card, other: Card) -> bool:
+    """Whether card got further than other: a later stage, or the same stage and still in process."""
+    return (card.stage.position, card.status == Card.Status.ACTIVE) > (
+        other.stage.position,
+        other.status == Card.Status.ACTIVE,
+    )
+
+
+@receiver(candidates_merging, dispatch_uid="pipelines.move_cards")
+def move_cards(sender, *, primary, duplicate, by, **kwargs) -> None:
+    """Move the duplicate's cards, with their stage history and reviews, to the primary.
+
+    Where both are on the same board the card further along stays (the primary's on a tie); the other card's
+    stage history is written to the primary's timeline, its shortlist reviews move to the kept card, and it
+    is deleted.
+    """
+    primary_cards = {
+        card.pipeline_id: card for card in Card.objects.filter(candidate=primary).select_related("stage")
+    }
+    for card in Card.objects.filter(candidate=duplicate).select_related("stage", "pipeline"):
+        other = primary_cards.get(card.pipeline_id)
+        if other is None:
+            continue
+        keep, drop = (card, other) if _further_along(card, other) else (other, card)
+        history = list(drop.history.select_related("from_stage", "to_stage").order_by("moved_at", "pk"))
+        record_activity(
+            candidate=primary,
+            kind=Activity.Kind.STAGE_MOVE,
+            actor=by,
+            summary=(
+                f"Merged two cards on {card.pipeline.name}: kept the one in {keep.stage.name}; "
+                f"the other was in {drop.stage.name} ({drop.get_status_display().lower()})"
+            ),
+            body="\n".join(
+                f"{change.moved_at:%d %b %Y}: "
+                f"{change.from_stage.name if change.from_stage else 'added'} → {change.to_stage.name}"
+                for change in history
+            ),
+            data={
+                "kept_card_id": keep.pk,
+                "dropped_card_id": drop.pk,
+                "dropped_stage": drop.stage.name,
+                "dropped_status": drop.status,
+                "dropped_pitch": drop.pitch,
+                "dropped_rejection_reason": drop.rejection_reason,
+            },
+        )
+        ShortlistReview.objects.filter(card=drop).update(card=keep)
+        drop.delete()
+    Card.objects.filter(candidate=duplicate).update(candidate=primary)
+
+
+@receiver(candidate_erasing, dispatch_uid="pipelines.scrub_cards")
+def scrub_cards(sender, *, candidate, by, **kwargs) -> None:
+    """Blank what boards say about an erased person (pitches, rejection reasons, review comments)."""
+    Card.objects.filter(candidate=candidate).update(pitch="", rejection_reason="")
+    ShortlistReview.objects.filter(card__candidate=candidate).update(comment="")
