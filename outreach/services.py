@@ -219,7 +219,7 @@ def start_enrollment_batch(
     batch = EnrollmentBatch.objects.create(
         sequence=sequence, pool=pool, candidate_ids=candidate_ids, requested_by=by
     )
-    if pool is None and len(candidate_ids) <= BATCH_INLINE_LIMIT:
+    if batch_candidates(batch).count() <= BATCH_INLINE_LIMIT:
         run_enrollment_batch(batch.pk)
         batch.refresh_from_db()
     else:

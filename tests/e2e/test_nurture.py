@@ -60,8 +60,9 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     expect(page.locator("#add-step-form")).to_contain_text("Unknown placeholder: {{ firstname }}")
     add_step(page, "email", "3", "days", "Hello {{ first_name }}",
              'Hi {{ first_name | "there" }}, how are things at {{ company }}? [Our team](https://example.com/team){compilers}')
-    add_step(page, "email", "1", "months", "Still curious?", "Checking in, {{ first_name }}.")
+    page.locator("#add-step-form textarea[name=body]").fill("Checking in, {{ first_name }}.")
     expect(page.locator("#preview-output")).to_contain_text("Checking in, Alex")  # the live preview
+    add_step(page, "email", "1", "months", "Still curious?", "Checking in, {{ first_name }}.")
     screenshot(page, "nurture-1-sequence-builder")
 
     # The recruiter enrolls the pool; the do-not-contact member is skipped with the reason shown.

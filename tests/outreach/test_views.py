@@ -117,7 +117,10 @@ def test_enrolling_a_selection_reports_who_was_skipped(client, recruiter, sequen
     assert Enrollment.objects.filter(candidate=ok, sequence=sequence).exists()
 
 
-def test_enrolling_a_pool_runs_as_a_batch(client, recruiter, sequence, django_capture_on_commit_callbacks):
+def test_enrolling_a_large_pool_runs_on_a_worker(
+    client, recruiter, sequence, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_INLINE_LIMIT", 2)
     pool = TalentPoolFactory()
     pool.members.add(*CandidateFactory.create_batch(3))
     client.force_login(recruiter)
