@@ -79,6 +79,11 @@ class Step(models.Model):
     def is_manual(self) -> bool:
         return self.channel in MANUAL_CHANNELS
 
+    @property
+    def delay_display(self) -> str:
+        unit = self.get_delay_unit_display()
+        return f"{self.delay_amount} {unit if self.delay_amount != 1 else unit.removesuffix('s')}"
+
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
