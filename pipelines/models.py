@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from candidates.models import Candidate, Skill, TalentPool
+from candidates.models import Candidate, SilverMedal, Skill, TalentPool
 from candidates.roles import is_hiring_manager, is_recruiting_team
 
 DEFAULT_STAGES = [
@@ -141,7 +141,9 @@ class Card(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="cards")
     position = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    rejection_category = models.CharField(max_length=20, choices=SilverMedal.Reason.choices, blank=True)
     rejection_reason = models.CharField(max_length=255, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
     pitch = models.TextField(blank=True, help_text="The recruiter's pitch, shown to the hiring manager")
     version = models.PositiveIntegerField(
         default=1, help_text="Bumped on every move; stale moves are refused"
