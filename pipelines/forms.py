@@ -1,6 +1,8 @@
 from django import forms
 
-from .models import ShortlistReview, Stage
+from candidates.models import SilverMedal
+
+from .models import Requisition, ShortlistReview, Stage
 
 
 class MoveCardForm(forms.Form):
@@ -30,3 +32,16 @@ class ReviewForm(forms.Form):
                 "comment", "Say briefly why, so the recruiter can tell the candidate and learn from it."
             )
         return cleaned
+
+
+class RejectForm(forms.Form):
+    category = forms.ChoiceField(choices=SilverMedal.Reason.choices)
+    reason = forms.CharField(required=False, max_length=255)
+
+
+class AddToRequisitionForm(forms.Form):
+    requisition = forms.ModelChoiceField(queryset=Requisition.objects.none())
+
+    def __init__(self, *args, requisitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requisition"].queryset = requisitions

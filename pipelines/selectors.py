@@ -191,3 +191,10 @@ def decisions_waiting(user: AbstractBaseUser) -> QuerySet[ShortlistReview]:
         "reviewer", "card__candidate", "card__stage", "card__pipeline__requisition"
     )
     return reviews if is_admin(user) else reviews.filter(card__pipeline__requisition__recruiter=user)
+
+
+def ready_to_talk_stage_id(pipeline: Pipeline) -> int | None:
+    """The talent board's last stage ("Ready to talk"); None on a requisition's board."""
+    if pipeline.kind != Pipeline.Kind.TALENT:
+        return None
+    return pipeline.stages.order_by("-position").values_list("pk", flat=True).first()

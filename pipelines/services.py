@@ -10,8 +10,8 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate
-from candidates.services import record_activity
+from candidates.models import Activity, Candidate, SilverMedal
+from candidates.services import add_silver_medalist, record_activity
 
 from .models import (
     DEFAULT_STAGES,
@@ -182,3 +182,54 @@ def acknowledge_review(*, review: ShortlistReview) -> None:
     ShortlistReview.objects.filter(pk=review.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )
+
+
+@transaction.atomic
+def reject_card(*, card: Card, category: str, reason: str = "", by: AbstractBaseUser | None = None) -> Card:
+    """Turn a candidate down on a board. From a late stage of a requisition they become a silver medalist, so
+    they are rediscovered when a similar role opens. The column closes the gap the card leaves."""
+    if category not in SilverMedal.Reason.values:
+        raise ValueError(f"Unknown reason {category!r}.")
+    list(Stage.objects.select_for_update().filter(pk=card.stage_id))
+    updated = Card.objects.filter(pk=card.pk, status=Card.Status.ACTIVE).update(
+        status=Card.Status.REJECTED,
+        rejection_category=category,
+        rejection_reason=reason[:255],
+        rejected_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleCard
+    remaining = _column(card.stage_id)
+    for index, item in enumerate(remaining):
+        item.position = index
+    Card.objects.bulk_update(remaining, ["position"])
+    card.refresh_from_db()
+    stage, requisition = card.stage, card.pipeline.requisition
+    record_activity(
+        candidate=card.candidate,
+        kind=Activity.Kind.STAGE_MOVE,
+        actor=by,
+        summary=f"{card.pipeline.name}: turned down at {stage.name} ({card.get_rejection_category_display().lower()})",
+        body=reason,
+        data={"card_id": card.pk, "stage_id": stage.pk, "category": category},
+    )
+    if requisition is not None and stage.is_late:
+        add_silver_medalist(
+            candidate=card.candidate,
+            requisition=requisition,
+            stage=stage,
+            reason=category,
+            reason_detail=reason,
+            by=by,
+        )
+    return card
+
+
+@transaction.atomic
+def add_to_requisition(
+    *, candidate: Candidate, requisition: Requisition, by: AbstractBaseUser | None
+) -> Card | None:
+    """Put a candidate on a requisition's board (first stage); None when they are already on it."""
+    if Card.objects.filter(pipeline=requisition.pipeline, candidate=candidate).exists():
+        return None
+    return add_card(pipeline=requisition.pipeline, candidate=candidate, by=by)

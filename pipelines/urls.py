@@ -14,5 +14,7 @@ urlpatterns = [
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<int:review_id>/acknowledge/", views.decision_acknowledge, name="decision_acknowledge"),
     path("cards/<int:card_id>/move/", views.card_move, name="card_move"),
+    path("cards/<int:card_id>/reject/", views.card_reject, name="card_reject"),
+    path("cards/<int:card_id>/to-requisition/", views.card_to_requisition, name="card_to_requisition"),
     path("stages/<int:stage_id>/cards/", views.column_more, name="column_more"),
 ]

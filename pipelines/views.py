@@ -4,8 +4,10 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from candidates.models import SilverMedal
+
 from . import selectors, services
-from .forms import ColumnPageForm, MoveCardForm, ReviewForm
+from .forms import AddToRequisitionForm, ColumnPageForm, MoveCardForm, RejectForm, ReviewForm
 from .models import Pipeline, Requisition, Stage
 
 
@@ -35,6 +37,7 @@ def board_context(request, pipeline: Pipeline, requisition: Requisition | None =
         "columns": selectors.board_columns(pipeline, filters, only=extra.pop("only", None)),
         "stages": pipeline.stages.all(),
         "owners": selectors.board_owners(pipeline),
+        "reject_reasons": SilverMedal.Reason.choices,
         **extra,
     }
 
@@ -81,7 +84,52 @@ def card_move(request, card_id):
             f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now.",
         )
     context = board_context(request, card.pipeline, card.pipeline.requisition, only=affected, message=message)
+    if status == 200 and target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
+        context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())
     return render(request, "pipelines/board.html#moved", context, status=status)
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_reject(request, card_id):
+    card = selectors.get_card_for_user(request.user, card_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    message = f"{card.candidate.full_name} turned down."
+    try:
+        card = services.reject_card(card=card, by=request.user, **form.cleaned_data)
+    except services.StaleCard:
+        message = f"{card.candidate.full_name} was already moved or turned down by someone else."
+    else:
+        if card.stage.is_late and card.pipeline.requisition is not None:
+            message += " Kept as a silver medalist for similar roles."
+    context = board_context(
+        request, card.pipeline, card.pipeline.requisition, only={card.stage_id}, message=message
+    )
+    return render(request, "pipelines/board.html#moved", context)
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_to_requisition(request, card_id):
+    """From the talent board: put a candidate who is ready to talk on a requisition's board."""
+    card = selectors.get_card_for_user(request.user, card_id)
+    form = AddToRequisitionForm(request.POST, requisitions=selectors.requisitions_for(request.user).live())
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    requisition = form.cleaned_data["requisition"]
+    placed = services.add_to_requisition(candidate=card.candidate, requisition=requisition, by=request.user)
+    verb = "Added to" if placed else "Already on"
+    return render(
+        request,
+        "pipelines/board.html#board-message",
+        {
+            "message_html": True,
+            "message": f"{verb} the {requisition.title} board.",
+            "requisition_link": requisition,
+        },
+    )
 
 
 @permission_required("pipelines.view_board", raise_exception=True)
