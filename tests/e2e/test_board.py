@@ -1,0 +1,73 @@
+"""Boards in a browser: drag and drop that survives a reload, the keyboard "move to" menu, and a hiring
+manager's decision showing up on the recruiter's card."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pipelines import services
+from tests.e2e.conftest import login, screenshot
+from tests.factories import (
+    CandidateFactory,
+    HiringManagerFactory,
+    RecruiterFactory,
+    RequisitionFactory,
+    stage_named,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def column(page, stage):
+    return page.locator(f"#stage-{stage.pk}")
+
+
+def test_recruiter_moves_cards_and_sees_the_managers_decision(page, live_server):
+    recruiter = RecruiterFactory(username="e2e-recruiter")
+    manager = HiringManagerFactory(username="e2e-manager", first_name="Maya")
+    requisition = RequisitionFactory(title="Platform Engineer", hiring_manager=manager, recruiter=recruiter)
+    RequisitionFactory(title="Someone else's role")
+    ada = services.add_card(
+        pipeline=requisition.pipeline, candidate=CandidateFactory(first_name="Ada", last_name="L")
+    )
+    grace = services.add_card(
+        pipeline=requisition.pipeline, candidate=CandidateFactory(first_name="Grace", last_name="H")
+    )
+    sourced, screen, interview = (stage_named(requisition, n) for n in ("Sourced", "Screen", "Interview"))
+
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{requisition.pk}/board/")
+    page.locator(f"#card-{ada.pk}").drag_to(column(page, screen).locator(".column-cards"))
+    expect(column(page, screen)).to_contain_text("Ada L")
+    page.reload()
+    expect(column(page, screen)).to_contain_text("Ada L")
+    expect(column(page, sourced)).not_to_contain_text("Ada L")
+
+    # The keyboard way: open "Move to…", choose Interview, press Move.
+    card = page.locator(f"#card-{grace.pk}")
+    card.locator("summary").focus()
+    page.keyboard.press("Enter")
+    card.locator("select[name=stage]").select_option(label="Interview")
+    card.get_by_role("button", name="Move").click()
+    expect(column(page, interview)).to_contain_text("Grace H")
+    screenshot(page, "board-1-after-moves")
+
+    # The hiring manager sees only their role and declines Grace with a comment.
+    page.context.clear_cookies()
+    login(page, live_server, "e2e-manager")
+    page.goto(f"{live_server.url}/requisitions/")
+    expect(page.locator("table")).to_contain_text("Platform Engineer")
+    expect(page.locator("table")).not_to_contain_text("Someone else's role")
+    page.goto(f"{live_server.url}/requisitions/{requisition.pk}/shortlist/")
+    section = page.locator(f"#shortlist-card-{grace.pk}")
+    section.get_by_label("Decline").check()
+    section.locator("textarea[name=comment]").fill("Needs more Kubernetes depth")
+    section.get_by_role("button", name="Send decision").click()
+    expect(page.locator(f"#shortlist-card-{grace.pk}")).to_contain_text("Decline by Maya")
+    screenshot(page, "board-2-manager-declines")
+
+    page.context.clear_cookies()
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{requisition.pk}/board/")
+    expect(page.locator(f"#card-{grace.pk}")).to_contain_text("Decline")
+    expect(page.locator(f"#card-{grace.pk}")).to_contain_text("Needs more Kubernetes depth")
+    screenshot(page, "board-3-decision-on-card")
