@@ -14,6 +14,7 @@ BENCHES = [
     # (module, database URL or None for a fresh SQLite file)
     ("bench.imports", None),
     ("bench.search", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
+    ("bench.board", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
     ("bench.dispatch", None),
     ("bench.dispatch", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
 ]

@@ -1,21 +1,39 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.models import SilverMedal
 
 from . import selectors, services
-from .forms import AddToRequisitionForm, ColumnPageForm, MoveCardForm, RejectForm, ReviewForm
-from .models import Pipeline, Requisition, Stage
+from .forms import (
+    AddToRequisitionForm,
+    ColumnPageForm,
+    ForecastSettingsForm,
+    MoveCardForm,
+    RejectForm,
+    RequisitionForm,
+    RequisitionStatusForm,
+    ReviewForm,
+    StageForm,
+    TalentReviewForm,
+)
+from .models import ForecastSettings, Pipeline, Requisition, Stage
 
 
 @permission_required("pipelines.list_requisitions", raise_exception=True)
 def requisition_list(request):
-    return render(
-        request, "pipelines/requisitions.html", {"requisitions": selectors.requisitions_for(request.user)}
-    )
+    requisitions = selectors.requisitions_for(request.user)
+    status = request.GET.get("status", "")
+    if status in Requisition.Status.values:
+        requisitions = requisitions.filter(status=status)
+    context = {"requisitions": requisitions, "status": status, "statuses": Requisition.Status.choices}
+    return render(request, "pipelines/requisitions.html", context)
 
 
 def requisition_detail(request, pk):
@@ -23,9 +41,20 @@ def requisition_detail(request, pk):
     suggestions = None
     if request.user.has_perm("pipelines.view_suggestions", requisition):
         suggestions = selectors.suggestions_for(requisition)
-    return render(
-        request, "pipelines/requisition.html", {"requisition": requisition, "suggestions": suggestions}
-    )
+    context = {"requisition": requisition, "suggestions": suggestions}
+    if request.user.has_perm("pipelines.change_requisition", requisition):
+        context["status_actions"] = [
+            (
+                status,
+                "Reopen"
+                if status == Requisition.Status.OPEN and requisition.opened_at
+                else STATUS_ACTIONS[status],
+            )
+            for status in services.STATUS_TRANSITIONS[requisition.status]
+        ]
+    if requisition.status == Requisition.Status.PLANNED and request.user.has_perm("pipelines.view_board"):
+        context["talent_answers"] = selectors.talent_review_summary(requisition)
+    return render(request, "pipelines/requisition.html", context)
 
 
 def board_context(request, pipeline: Pipeline, requisition: Requisition | None = None, **extra) -> dict:
@@ -37,7 +66,7 @@ def board_context(request, pipeline: Pipeline, requisition: Requisition | None =
         "columns": selectors.board_columns(pipeline, filters, only=extra.pop("only", None)),
         "stages": pipeline.stages.all(),
         "owners": selectors.board_owners(pipeline),
-        "reject_reasons": SilverMedal.Reason.choices,
+        "menu_url": reverse("pipelines:card_menu"),
         **extra,
     }
 
@@ -87,6 +116,21 @@ def card_move(request, card_id):
     if status == 200 and target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
         context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())
     return render(request, "pipelines/board.html#moved", context, status=status)
+
+
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_menu(request):
+    """The "move to / turn down" forms of one card, loaded when its menu is opened (keeps boards light)."""
+    card_id = request.GET.get("card", "")
+    if not card_id.isdigit():
+        raise Http404
+    card = selectors.get_card_for_user(request.user, int(card_id))
+    context = {
+        "card": card,
+        "stages": card.pipeline.stages.all(),
+        "reject_reasons": SilverMedal.Reason.choices,
+    }
+    return render(request, "pipelines/board.html#card-menu", context)
 
 
 @require_POST
@@ -198,3 +242,207 @@ def shortlist(request, pk):
         "pipelines/shortlist.html",
         {"requisition": requisition, "cards": selectors.shortlist(requisition), "form": ReviewForm()},
     )
+
+
+# --- Requisition create, edit and status ---------------------------------------------------------------
+
+# The button for each status a requisition can move to.
+STATUS_ACTIONS = {
+    Requisition.Status.OPEN: "Open the role",
+    Requisition.Status.ON_HOLD: "Put on hold",
+    Requisition.Status.FILLED: "Mark filled",
+    Requisition.Status.CLOSED: "Close",
+}
+
+
+def _requisition_to_change(request, pk) -> Requisition:
+    requisition = selectors.get_requisition_for_user(request.user, pk)
+    if not request.user.has_perm("pipelines.change_requisition", requisition):
+        raise PermissionDenied
+    return requisition
+
+
+@permission_required("pipelines.add_requisition", raise_exception=True)
+def requisition_create(request):
+    form = RequisitionForm(request.POST or None)
+    if form.is_valid():
+        requisition = services.create_requisition(by=request.user, **form.cleaned_data)
+        messages.success(request, f"“{requisition.title}” is planned, with a board of the default stages.")
+        return redirect(requisition)
+    return render(request, "pipelines/requisition_form.html", {"form": form})
+
+
+def requisition_edit(request, pk):
+    requisition = _requisition_to_change(request, pk)
+    form = RequisitionForm(request.POST or None, instance=requisition)
+    if form.is_valid():
+        services.update_requisition(requisition=requisition, by=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect(requisition)
+    return render(request, "pipelines/requisition_form.html", {"form": form, "requisition": requisition})
+
+
+@require_POST
+def requisition_status(request, pk):
+    requisition = _requisition_to_change(request, pk)
+    form = RequisitionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+        return redirect(requisition)
+    try:
+        services.change_requisition_status(requisition, form.cleaned_data["status"], by=request.user)
+    except services.InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"“{requisition.title}” is now {requisition.get_status_display().lower()}.")
+    return redirect(requisition)
+
+
+# --- Stages of a requisition's board (admins) ----------------------------------------------------------
+
+
+def _requisition_for_stage_editing(request, pk) -> Requisition:
+    requisition = selectors.get_requisition_for_user(request.user, pk)
+    if not request.user.has_perm("pipelines.edit_stages", requisition):
+        raise PermissionDenied
+    return requisition
+
+
+def _stages_response(request, requisition: Requisition, *, error: str = "", form=None, status: int = 200):
+    context = {
+        "requisition": requisition,
+        "stages": selectors.stages_with_counts(requisition.pipeline),
+        "add_form": form or StageForm(),
+        "error": error,
+    }
+    template = "pipelines/stages.html#stages" if request.htmx else "pipelines/stages.html"
+    return render(request, template, context, status=status)
+
+
+def stages(request, pk):
+    return _stages_response(request, _requisition_for_stage_editing(request, pk))
+
+
+@require_POST
+def stage_add(request, pk):
+    requisition = _requisition_for_stage_editing(request, pk)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        return _stages_response(request, requisition, form=form, status=422)
+    services.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    return _stages_response(request, requisition)
+
+
+@require_POST
+def stage_edit(request, pk, stage_id):
+    requisition = _requisition_for_stage_editing(request, pk)
+    stage = get_object_or_404(Stage, pk=stage_id, pipeline__requisition=requisition)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        return _stages_response(request, requisition, error=form.errors.as_text(), status=422)
+    services.update_stage(stage=stage, **form.cleaned_data)
+    return _stages_response(request, requisition)
+
+
+@require_POST
+def stage_delete(request, pk, stage_id):
+    requisition = _requisition_for_stage_editing(request, pk)
+    stage = get_object_or_404(Stage, pk=stage_id, pipeline__requisition=requisition)
+    try:
+        services.delete_stage(stage=stage)
+    except services.StageNotEmpty as error:
+        return _stages_response(request, requisition, error=str(error), status=422)
+    return _stages_response(request, requisition)
+
+
+@require_POST
+def stages_reorder(request, pk):
+    """The new order after a drag: the list posts every stage's id, left to right."""
+    requisition = _requisition_for_stage_editing(request, pk)
+    try:
+        ids = [int(value) for value in request.POST.getlist("stage")]
+        services.reorder_stages(pipeline=requisition.pipeline, stage_ids=ids)
+    except ValueError as error:
+        return _stages_response(
+            request, requisition, error=f"The stages could not be reordered: {error}", status=422
+        )
+    return _stages_response(request, requisition)
+
+
+# --- Talent review of planned roles (hiring managers) -----------------------------------------------------
+
+TALENT_REVIEW_PAGE_SIZE = 30
+
+
+def _planned_requisition_to_review(request, pk) -> Requisition:
+    """The user's own planned role, 404 for anyone else's or a role that is not planned."""
+    requisition = selectors.get_requisition_for_user(request.user, pk)
+    if requisition.status != Requisition.Status.PLANNED:
+        raise Http404
+    if not request.user.has_perm("pipelines.review_talent", requisition):
+        raise PermissionDenied
+    return requisition
+
+
+def talent_review(request, pk):
+    requisition = _planned_requisition_to_review(request, pk)
+    people = selectors.talent_review_candidates(requisition, request.user)
+    page = Paginator(people, TALENT_REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "pipelines/talent_review.html",
+        {"requisition": requisition, "page": page, "form": TalentReviewForm()},
+    )
+
+
+@require_POST
+def talent_review_answer(request, pk, candidate_id):
+    requisition = _planned_requisition_to_review(request, pk)
+    candidate = get_object_or_404(
+        selectors.talent_review_candidates(requisition, request.user), pk=candidate_id
+    )
+    form = TalentReviewForm(request.POST)
+    if form.is_valid():
+        services.answer_talent_review(
+            requisition=requisition, candidate=candidate, reviewer=request.user, **form.cleaned_data
+        )
+        candidate = selectors.talent_review_candidates(requisition, request.user).get(pk=candidate_id)
+    context = {
+        "requisition": requisition,
+        "candidate": candidate,
+        "form": form if form.errors else TalentReviewForm(),
+    }
+    return render(
+        request, "pipelines/talent_review.html#talent-row", context, status=422 if form.errors else 200
+    )
+
+
+# --- Forecast ----------------------------------------------------------------------------------------------
+
+
+def _forecast_page(request, form=None, status: int = 200):
+    settings = ForecastSettings.current()
+    if form is None and request.user.has_perm("pipelines.change_forecastsettings"):
+        form = ForecastSettingsForm(instance=settings)
+    context = {
+        "settings": settings,
+        "roles": selectors.forecast(settings, timezone.localdate()),
+        "settings_form": form,
+    }
+    return render(request, "pipelines/forecast.html", context, status=status)
+
+
+@permission_required("pipelines.view_forecast", raise_exception=True)
+def forecast(request):
+    return _forecast_page(request)
+
+
+@require_POST
+@permission_required("pipelines.change_forecastsettings", raise_exception=True)
+def forecast_settings(request):
+    form = ForecastSettingsForm(request.POST, instance=ForecastSettings.current())
+    if not form.is_valid():
+        return _forecast_page(request, form=form, status=422)
+    services.update_forecast_settings(**form.cleaned_data)
+    messages.success(request, "Forecast settings saved.")
+    return redirect("pipelines:forecast")

@@ -13,11 +13,11 @@ def display_name(user, empty="—"):
 
 
 @register.filter
-def days_since(moment):
-    """A short age for cards and lists: "today", "1 day", "12 days"."""
+def days_since(moment, suffix=""):
+    """A short age: "1 day", "12 days" (then the suffix), or "new" for less than a day."""
     if not moment:
         return ""
     days = (timezone.now() - moment).days
     if days <= 0:
-        return "today"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return "New"
+    return f"{days} day{'s' if days != 1 else ''} {suffix}".strip()

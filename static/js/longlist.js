@@ -53,10 +53,12 @@ document.addEventListener("change", (event) => {
 // changed columns (out of band), or 409 and the columns as they are now when someone else moved it first.
 document.addEventListener("end", (event) => {
   const card = event.item;
-  if (!card || !card.dataset.moveUrl) return;
+  const board = card && card.closest("[data-move-url]");
+  if (!board || !card.dataset.card) return;
   if (event.from === event.to && event.oldIndex === event.newIndex) return;
   const filters = document.getElementById("board-filters");
-  htmx.ajax("POST", card.dataset.moveUrl, {
+  const url = board.dataset.moveUrl.replace("/0/", `/${card.dataset.card}/`);
+  htmx.ajax("POST", url, {
     source: card,
     swap: "none",
     values: {

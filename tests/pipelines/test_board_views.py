@@ -73,7 +73,7 @@ def test_board_filters_by_text_and_seeking_status(client, recruiter, requisition
     response = client.get(url, {"seeking": "passive"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "Ada" in html and "Linus" in html and "Grace" not in html
-    assert html.lstrip().startswith('<div class="board" id="board">')
+    assert html.lstrip().startswith('<div class="board" id="board"')
     assert "Linus" not in client.get(url, {"q": "ada"}).content.decode()
 
 
@@ -112,3 +112,13 @@ def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_as
     add(60)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_card_menu_loads_the_move_and_turn_down_forms(client, recruiter, requisition, hiring_manager):
+    card = Card.objects.get(candidate__first_name="Ada")
+    client.force_login(recruiter)
+    html = client.get(reverse("pipelines:card_menu"), {"card": card.pk}).content.decode()
+    assert 'name="stage"' in html and "Turn down" in html
+    assert client.get(reverse("pipelines:card_menu"), {"card": "x"}).status_code == 404
+    client.force_login(hiring_manager)
+    assert client.get(reverse("pipelines:card_menu"), {"card": card.pk}).status_code == 403
