@@ -236,3 +236,10 @@ def test_admin_creates_a_sequence(client, admin_user):
     )
     assert response.status_code == 302
     assert Step.objects.count() == 0 and Touch.objects.count() == 0
+
+
+def test_profile_offers_to_enroll_that_candidate(client, recruiter):
+    ada = CandidateFactory()
+    client.force_login(recruiter)
+    page = client.get(reverse("candidates:detail", args=[ada.pk])).content.decode()
+    assert f"/enroll/?candidates={ada.pk}" in page
