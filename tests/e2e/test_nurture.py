@@ -38,8 +38,13 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     settings.SITE_URL = live_server.url
     AdminFactory(username="e2e-admin")
     recruiter = RecruiterFactory(username="e2e-recruiter", first_name="Rita", email="rita@example.com")
-    ada = CandidateFactory(first_name="Ada", last_name="Lovelace", email="ada@example.com",
-                           linkedin_url="https://www.linkedin.com/in/ada-l", company="Analytical Engines")
+    ada = CandidateFactory(
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.com",
+        linkedin_url="https://www.linkedin.com/in/ada-l",
+        company="Analytical Engines",
+    )
     grace = CandidateFactory(first_name="Grace", email="grace@example.com", do_not_contact=True)
     pool = TalentPool.objects.create(name="Compiler people")
     pool.members.add(ada, grace)
@@ -58,8 +63,14 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     bad.locator("input[name=subject]").fill("Hello {{ firstname }}")
     bad.get_by_role("button", name="Add step").click()
     expect(page.locator("#add-step-form")).to_contain_text("Unknown placeholder: {{ firstname }}")
-    add_step(page, "email", "3", "days", "Hello {{ first_name }}",
-             'Hi {{ first_name | "there" }}, how are things at {{ company }}? [Our team](https://example.com/team){compilers}')
+    add_step(
+        page,
+        "email",
+        "3",
+        "days",
+        "Hello {{ first_name }}",
+        'Hi {{ first_name | "there" }}, how are things at {{ company }}? [Our team](https://example.com/team){compilers}',
+    )
     page.locator("#add-step-form textarea[name=body]").fill("Checking in, {{ first_name }}.")
     expect(page.locator("#preview-output")).to_contain_text("Checking in, Alex")  # the live preview
     add_step(page, "email", "1", "months", "Still curious?", "Checking in, {{ first_name }}.")
