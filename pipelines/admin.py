@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Card, Pipeline, Requisition, ShortlistReview, Stage, StageChange
+from .models import (
+    Card,
+    ForecastSettings,
+    Pipeline,
+    Requisition,
+    ShortlistReview,
+    Stage,
+    StageChange,
+    TalentReview,
+)
 
 
 @admin.register(Requisition)
@@ -31,3 +40,21 @@ class CardAdmin(admin.ModelAdmin):
 
 admin.site.register(StageChange, list_display=["card", "from_stage", "to_stage", "moved_by", "moved_at"])
 admin.site.register(ShortlistReview, list_display=["card", "reviewer", "decision", "created_at"])
+admin.site.register(
+    TalentReview,
+    list_display=["candidate", "requisition", "reviewer", "answer", "updated_at"],
+    raw_id_fields=["candidate"],
+)
+
+
+@admin.register(ForecastSettings)
+class ForecastSettingsAdmin(admin.ModelAdmin):
+    """The one row of forecast settings: editable, never added twice or deleted."""
+
+    list_display = ["__str__", "warm_threshold", "target_ratio"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ForecastSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -45,7 +46,7 @@ class Requisition(models.Model):
     location = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    headcount = models.PositiveSmallIntegerField(default=1)
+    headcount = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     expected_open_date = models.DateField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -200,3 +201,56 @@ class ShortlistReview(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()} on {self.card}"
+
+
+class TalentReview(models.Model):
+    """A hiring manager's answer, for a planned role, to "would you talk to this person?"."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        LATER = "later", "Later"
+        NO = "no", "No"
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="talent_reviews")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="talent_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=5, choices=Answer.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requisition", "candidate", "reviewer"], name="talent_review_once_per_reviewer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_answer_display()} to {self.candidate} for {self.requisition}"
+
+
+class ForecastSettings(models.Model):
+    """The admins' forecast settings; there is one row (see ForecastSettings.current)."""
+
+    warm_threshold = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="A passive candidate with at least this engagement score counts as warm",
+    )
+    target_ratio = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Warm candidates wanted in a role's pools for each hire",
+    )
+
+    class Meta:
+        verbose_name_plural = "forecast settings"
+
+    def __str__(self):
+        return "Forecast settings"
+
+    @classmethod
+    def current(cls) -> "ForecastSettings":
+        return cls.objects.get_or_create(pk=1)[0]

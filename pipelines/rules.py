@@ -14,13 +14,26 @@ def is_card_requisition_manager(user, card):
     return requisition is not None and requisition.hiring_manager_id == user.id
 
 
+@rules.predicate
+def is_review_requisition_manager(user, review):
+    return review is not None and review.requisition.hiring_manager_id == user.id
+
+
 rules.add_perm("pipelines", is_admin)
 add_model_perms(
     "pipelines",
-    ["pipeline", "stage", "card", "stagechange"],
+    ["pipeline", "card", "stagechange"],
     view=is_recruiting_team,
     change=is_recruiting_team,
 )
+add_model_perms("pipelines", ["stage"], view=is_recruiting_team, change=is_admin)  # stages: admins only
+add_model_perms(
+    "pipelines",
+    ["talentreview"],
+    view=is_recruiting_team | is_review_requisition_manager,
+    change=is_admin | is_review_requisition_manager,
+)
+add_model_perms("pipelines", ["forecastsettings"], view=is_recruiting_team, change=is_admin)
 add_model_perms(
     "pipelines",
     ["requisition"],
@@ -41,3 +54,5 @@ rules.add_perm("pipelines.edit_stages", is_admin)
 rules.add_perm("pipelines.view_shortlist", is_recruiting_team | is_requisition_manager)
 rules.add_perm("pipelines.review_shortlist", is_requisition_manager)
 rules.add_perm("pipelines.list_requisitions", is_recruiting_team | is_hiring_manager)
+rules.add_perm("pipelines.review_talent", is_requisition_manager)  # talent review of planned roles
+rules.add_perm("pipelines.view_forecast", is_recruiting_team)

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -11,10 +12,11 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.roles import is_admin
-from candidates.selectors import Suggestion, suggest_from_database
+from candidates.models import Candidate, TalentPool
+from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
+from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
-from .models import Card, Pipeline, Requisition, ShortlistReview, Stage
+from .models import Card, ForecastSettings, Pipeline, Requisition, ShortlistReview, Stage, TalentReview
 
 BOARD_COLUMN_LIMIT = 50
 REVIEWS = Prefetch(
@@ -198,3 +200,128 @@ def ready_to_talk_stage_id(pipeline: Pipeline) -> int | None:
     if pipeline.kind != Pipeline.Kind.TALENT:
         return None
     return pipeline.stages.order_by("-position").values_list("pk", flat=True).first()
+
+
+# --- Requisition form choices, talent review and forecast ----------------------------------------------
+
+
+def hiring_managers() -> QuerySet:
+    """Active users in the Hiring manager group: who may own a requisition."""
+    return get_user_model().objects.filter(is_active=True, groups__name=HIRING_MANAGER).order_by("first_name")
+
+
+def recruiting_users() -> QuerySet:
+    """Active recruiters and admins: who may recruit for a requisition."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[RECRUITER, ADMIN])
+        .distinct()
+        .order_by("first_name")
+    )
+
+
+def _in_pools(pools: list[TalentPool], loaded: Mapping[int, TalentPool]) -> Q:
+    """Candidates in any of the pools (a static pool's members, a smart pool's search run now), as one Q."""
+    condition = Q(pk__in=[])
+    for pool in pools:
+        condition |= Q(pk__in=pool_members(pool, pools=loaded).values("pk"))
+    return condition
+
+
+def _reachable_passive() -> QuerySet[Candidate]:
+    return Candidate.objects.passive().filter(erased_at__isnull=True, do_not_contact=False)
+
+
+def talent_review_candidates(requisition: Requisition, reviewer: AbstractBaseUser) -> QuerySet[Candidate]:
+    """The passive people in a planned role's pools, warmest first, each with the reviewer's answer so far
+    (`answers`: a list of at most one TalentReview)."""
+    pools = list(requisition.pools.all())
+    return (
+        _reachable_passive()
+        .filter(_in_pools(pools, {p.pk: p for p in pools}))
+        .prefetch_related(
+            "skills",
+            Prefetch(
+                "talent_reviews",
+                queryset=TalentReview.objects.filter(requisition=requisition, reviewer=reviewer),
+                to_attr="answers",
+            ),
+        )
+        .order_by("-engagement_score", "last_name", "first_name", "pk")
+    )
+
+
+def talent_review_summary(requisition: Requisition) -> dict:
+    """The hiring managers' answers on a planned role: counts per answer, and the people they said yes to."""
+    reviews = TalentReview.objects.filter(requisition=requisition)
+    counts = reviews.aggregate(
+        **{answer: Count("pk", filter=Q(answer=answer)) for answer in TalentReview.Answer}
+    )
+    yes = reviews.filter(answer=TalentReview.Answer.YES).select_related("candidate", "reviewer")
+    return {"counts": counts, "total": sum(counts.values()), "yes": list(yes)}
+
+
+@dataclass(frozen=True)
+class RoleForecast:
+    requisition: Requisition
+    warm: int
+    target: int
+    months_away: int | None
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.target else min(100, round(100 * self.warm / self.target))
+
+    @property
+    def is_low(self) -> bool:
+        return self.warm < self.target
+
+    @property
+    def needs_nurturing(self) -> bool:
+        """Low coverage while there is still time to warm people up: the role opens in a month or more."""
+        return self.is_low and self.months_away is not None and self.months_away >= 1
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from start to end (0 when end is not later)."""
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(0, months)
+
+
+def forecast(settings: ForecastSettings, today: date) -> list[RoleForecast]:
+    """Planned and open roles by expected open date, each with its warm passive candidates (distinct people
+    across its pools) against headcount times the target ratio. A constant number of queries for any number of
+    roles: the roles, their pools, and one aggregate counting every role's warm people at once."""
+    roles = list(
+        Requisition.objects.live()
+        .select_related("hiring_manager", "recruiter")
+        .prefetch_related("pools")
+        .order_by(F("expected_open_date").asc(nulls_last=True), "title")
+    )
+    loaded = {pool.pk: pool for role in roles for pool in role.pools.all()}
+    counts = {}
+    if roles:
+        counts = (
+            _reachable_passive()
+            .filter(engagement_score__gte=settings.warm_threshold)
+            .aggregate(
+                **{
+                    f"role_{role.pk}": Count("pk", filter=_in_pools(list(role.pools.all()), loaded))
+                    for role in roles
+                }
+            )
+        )
+    return [
+        RoleForecast(
+            requisition=role,
+            warm=counts[f"role_{role.pk}"],
+            target=role.headcount * settings.target_ratio,
+            months_away=months_between(today, role.expected_open_date) if role.expected_open_date else None,
+        )
+        for role in roles
+    ]
+
+
+def stages_with_counts(pipeline: Pipeline) -> QuerySet[Stage]:
+    """A board's stages in order, each with how many cards (any status) are in it."""
+    return pipeline.stages.annotate(card_total=Count("cards")).order_by("position")

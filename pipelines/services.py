@@ -1,37 +1,48 @@
 """Operations that change requisitions, boards and cards."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate, SilverMedal
+from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
 from candidates.services import add_silver_medalist, record_activity
 
 from .models import (
     DEFAULT_STAGES,
     TALENT_STAGES,
     Card,
+    ForecastSettings,
     Pipeline,
     Requisition,
     ShortlistReview,
     Stage,
     StageChange,
+    TalentReview,
 )
 
 
 @transaction.atomic
-def create_requisition(*, by: AbstractBaseUser | None = None, pools=(), **fields: Any) -> Requisition:
+def create_requisition(
+    *,
+    by: AbstractBaseUser | None = None,
+    pools: Iterable[TalentPool] = (),
+    skills: Iterable[str] = (),
+    **fields: Any,
+) -> Requisition:
     """A requisition with its board, whose stages start from the default template."""
     requisition = Requisition(**fields)
     requisition.full_clean()
     requisition.save()
     requisition.pools.set(pools)
+    _set_requisition_skills(requisition, skills)
     pipeline = Pipeline.objects.create(name=requisition.title, requisition=requisition)
     Stage.objects.bulk_create(
         Stage(pipeline=pipeline, name=name, position=i, is_late=late, is_shortlist=shortlist)
@@ -182,6 +193,230 @@ def acknowledge_review(*, review: ShortlistReview) -> None:
     ShortlistReview.objects.filter(pk=review.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )
+
+
+# --- Requisitions: edit and status ---------------------------------------------------------------------
+
+
+def _set_requisition_skills(requisition: Requisition, names: Iterable[str]) -> None:
+    """Replace a requisition's skills; names match existing skills whatever their case (as for candidates)."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            wanted.setdefault(name.strip().lower(), name.strip())
+    known = set(
+        Skill.objects.annotate(key=Lower("name")).filter(key__in=wanted).values_list("key", flat=True)
+    )
+    Skill.objects.bulk_create(
+        [Skill(name=name) for key, name in wanted.items() if key not in known], ignore_conflicts=True
+    )
+    requisition.skills.set(Skill.objects.annotate(key=Lower("name")).filter(key__in=wanted))
+
+
+@transaction.atomic
+def update_requisition(
+    *,
+    requisition: Requisition,
+    by: AbstractBaseUser | None = None,
+    pools: Iterable[TalentPool] | None = None,
+    skills: Iterable[str] | None = None,
+    **fields: Any,
+) -> Requisition:
+    """Change a requisition's details (not its status: see change_requisition_status); the board keeps its
+    name in step with the title. Pools and skills are replaced when given."""
+    if "status" in fields:
+        raise ValueError("Change a requisition's status with change_requisition_status.")
+    for name, value in fields.items():
+        setattr(requisition, name, value)
+    requisition.full_clean()
+    requisition.save()
+    if pools is not None:
+        requisition.pools.set(pools)
+    if skills is not None:
+        _set_requisition_skills(requisition, skills)
+    Pipeline.objects.filter(requisition=requisition).exclude(name=requisition.title).update(
+        name=requisition.title
+    )
+    return requisition
+
+
+RequisitionStatus = Requisition.Status
+# Where each status may go next. Filled is final; a closed role may be reopened (budget came back).
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RequisitionStatus.PLANNED: (RequisitionStatus.OPEN, RequisitionStatus.CLOSED),
+    RequisitionStatus.OPEN: (RequisitionStatus.ON_HOLD, RequisitionStatus.FILLED, RequisitionStatus.CLOSED),
+    RequisitionStatus.ON_HOLD: (RequisitionStatus.OPEN, RequisitionStatus.CLOSED),
+    RequisitionStatus.FILLED: (),
+    RequisitionStatus.CLOSED: (RequisitionStatus.OPEN,),
+}
+
+
+class InvalidTransition(ValueError):
+    """A status change the requisition's current status does not allow; the message says what would."""
+
+
+@transaction.atomic
+def change_requisition_status(
+    requisition: Requisition, status: str, by: AbstractBaseUser | None = None
+) -> Requisition:
+    """Move a requisition along planned → open → on hold → filled / closed, stamping opened_at and closed_at.
+
+    The row is locked first, so two people changing the status at once see each other's change."""
+    current = Requisition.objects.select_for_update().get(pk=requisition.pk)
+    allowed = STATUS_TRANSITIONS[current.status]
+    if status not in allowed:
+        label = RequisitionStatus(current.status).label.lower()
+        target = RequisitionStatus(status).label.lower() if status in RequisitionStatus.values else status
+        options = " or ".join(RequisitionStatus(s).label.lower() for s in allowed)
+        next_step = (
+            f"From {label} it can only become {options}." if options else f"{label.capitalize()} is final."
+        )
+        raise InvalidTransition(f"“{current.title}” is {label}, so it cannot become {target}. {next_step}")
+    now = timezone.now()
+    current.status = status
+    if status == RequisitionStatus.OPEN:
+        current.opened_at = current.opened_at or now
+        current.closed_at = None
+    elif status in (RequisitionStatus.FILLED, RequisitionStatus.CLOSED):
+        current.closed_at = now
+    current.save(update_fields=["status", "opened_at", "closed_at"])
+    requisition.status, requisition.opened_at, requisition.closed_at = (
+        current.status,
+        current.opened_at,
+        current.closed_at,
+    )
+    return requisition
+
+
+# --- Stages of a board (admins) ------------------------------------------------------------------------
+
+
+class StageNotEmpty(Exception):
+    """A stage that still holds cards (or is a board's only stage) cannot be deleted; the message says why."""
+
+
+def _renumber_stages(stages: list[Stage]) -> None:
+    """Give the stages positions 0..n-1 in list order, in two statements so (pipeline, position) stays unique."""
+    offset = max([s.position for s in stages], default=0) + len(stages) + 1
+    for i, stage in enumerate(stages):
+        stage.position = offset + i
+    Stage.objects.bulk_update(stages, ["position"])
+    for i, stage in enumerate(stages):
+        stage.position = i
+    Stage.objects.bulk_update(stages, ["position"])
+
+
+def _locked_stages(pipeline: Pipeline) -> list[Stage]:
+    return list(Stage.objects.select_for_update().filter(pipeline=pipeline).order_by("position", "pk"))
+
+
+@transaction.atomic
+def add_stage(*, pipeline: Pipeline, name: str, is_late: bool = False, is_shortlist: bool = False) -> Stage:
+    """A new stage at the end of the board."""
+    stages = _locked_stages(pipeline)
+    stage = Stage(
+        pipeline=pipeline,
+        name=name,
+        position=max((s.position for s in stages), default=-1) + 1,
+        is_late=is_late,
+        is_shortlist=is_shortlist,
+    )
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def reorder_stages(*, pipeline: Pipeline, stage_ids: list[int]) -> None:
+    """Put the board's stages in the given order (every stage once)."""
+    stages = {s.pk: s for s in _locked_stages(pipeline)}
+    if sorted(stage_ids) != sorted(stages):
+        raise ValueError("The new order must list every stage of the board once.")
+    _renumber_stages([stages[pk] for pk in stage_ids])
+
+
+@transaction.atomic
+def update_stage(
+    *,
+    stage: Stage,
+    name: str,
+    is_late: bool,
+    is_shortlist: bool,
+    position: int | None = None,
+) -> Stage:
+    """Rename a stage and set its flags; `position` (0-based) moves it along the board."""
+    stage.name, stage.is_late, stage.is_shortlist = name, is_late, is_shortlist
+    stage.full_clean(exclude=["position"])
+    stage.save(update_fields=["name", "is_late", "is_shortlist"])
+    if position is not None:
+        order = [s.pk for s in _locked_stages(stage.pipeline) if s.pk != stage.pk]
+        order.insert(max(0, min(position, len(order))), stage.pk)
+        reorder_stages(pipeline=stage.pipeline, stage_ids=order)
+        stage.refresh_from_db(fields=["position"])
+    return stage
+
+
+@transaction.atomic
+def delete_stage(*, stage: Stage) -> None:
+    """Delete an empty stage and close the gap; refused while cards (even turned-down ones) are in it."""
+    stages = _locked_stages(stage.pipeline)
+    cards = Card.objects.filter(stage=stage).aggregate(
+        total=Count("pk"), rejected=Count("pk", filter=~Q(status=Card.Status.ACTIVE))
+    )
+    if cards["total"]:
+        people = "1 candidate is" if cards["total"] == 1 else f"{cards['total']} candidates are"
+        kept = f" ({cards['rejected']} of them closed, kept for the record)" if cards["rejected"] else ""
+        raise StageNotEmpty(
+            f"“{stage.name}” cannot be deleted: {people} in it{kept}. Move them to another stage first."
+        )
+    if len(stages) == 1:
+        raise StageNotEmpty(f"“{stage.name}” is the board's only stage; add another before deleting it.")
+    remaining = [s for s in stages if s.pk != stage.pk]
+    stage.delete()
+    _renumber_stages(remaining)
+
+
+# --- Talent review and forecast settings -----------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_talent_review(
+    *,
+    requisition: Requisition,
+    candidate: Candidate,
+    reviewer: AbstractBaseUser,
+    answer: str,
+    reason: str = "",
+) -> TalentReview:
+    """A hiring manager's "would you talk to this person?" for a planned role; answering again replaces it."""
+    if requisition.status != Requisition.Status.PLANNED:
+        raise ValueError("Talent review is for planned roles only.")
+    if answer not in TalentReview.Answer.values:
+        raise ValueError(f"Unknown answer {answer!r}.")
+    review, _ = TalentReview.objects.update_or_create(
+        requisition=requisition,
+        candidate=candidate,
+        reviewer=reviewer,
+        defaults={"answer": answer, "reason": reason},
+    )
+    who = reviewer.get_full_name() or reviewer.get_username()
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.REVIEW,
+        actor=reviewer,
+        summary=f"{who} would talk to them for {requisition.title}: {review.get_answer_display().lower()}",
+        body=reason,
+        data={"requisition_id": requisition.pk, "talent_review_id": review.pk},
+    )
+    return review
+
+
+def update_forecast_settings(*, warm_threshold: int, target_ratio: int) -> ForecastSettings:
+    forecast = ForecastSettings.current()
+    forecast.warm_threshold, forecast.target_ratio = warm_threshold, target_ratio
+    forecast.full_clean()
+    forecast.save()
+    return forecast
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
     ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
     ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
+    ("Forecast", "pipelines:forecast", "pipelines.view_forecast"),
     ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
     ("Sequences", "outreach:sequences", "outreach.view_sequence"),
     ("My tasks", "outreach:tasks", "outreach.view_task_queue"),

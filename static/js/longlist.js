@@ -86,3 +86,14 @@ document.addEventListener("click", (event) => {
   url.searchParams.set(link.dataset.selectionParam, ids.join(","));
   window.location.assign(url);
 });
+
+// An open <details class="popover"> closes on a click outside it, or on Escape.
+document.addEventListener("click", (event) => {
+  for (const open of document.querySelectorAll("details.popover[open]")) {
+    if (!open.contains(event.target)) open.open = false;
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  for (const open of document.querySelectorAll("details.popover[open]")) open.open = false;
+});
