@@ -9,8 +9,8 @@ def is_requisition_manager(user, requisition):
 
 
 @rules.predicate
-def is_card_requisition_manager(user, card):
-    requisition = getattr(card.pipeline, "requisition", None) if card is not None else None
+def is_shortlist_review_manager(user, review):
+    requisition = review.card.pipeline.requisition if review is not None else None
     return requisition is not None and requisition.hiring_manager_id == user.id
 
 
@@ -43,8 +43,8 @@ add_model_perms(
 add_model_perms(
     "pipelines",
     ["shortlistreview"],
-    view=is_recruiting_team | is_card_requisition_manager,
-    change=is_admin | is_card_requisition_manager,
+    view=is_recruiting_team | is_shortlist_review_manager,
+    change=is_admin | is_shortlist_review_manager,
 )
 
 rules.add_perm("pipelines.view_board", is_recruiting_team)

@@ -91,3 +91,13 @@ def test_cards_outside_shortlist_stages_cannot_be_reviewed(client, hiring_manage
 def test_decisions_page_by_role(client, users_by_role, role, expected):
     client.force_login(users_by_role[role])
     assert client.get(reverse("pipelines:decisions")).status_code == expected
+
+
+def test_review_object_permissions(hiring_manager, shortlisted):
+    from tests.factories import HiringManagerFactory
+
+    _, card, recruiter = shortlisted
+    review = services.review_shortlisted_card(card=card, reviewer=hiring_manager, decision="hold")
+    assert hiring_manager.has_perm("pipelines.view_shortlistreview", review)
+    assert recruiter.has_perm("pipelines.view_shortlistreview", review)
+    assert not HiringManagerFactory().has_perm("pipelines.view_shortlistreview", review)
