@@ -36,7 +36,8 @@ def test_recruiter_moves_cards_and_sees_the_managers_decision(page, live_server)
 
     login(page, live_server, "e2e-recruiter")
     page.goto(f"{live_server.url}/requisitions/{requisition.pk}/board/")
-    page.locator(f"#card-{ada.pk}").drag_to(column(page, screen).locator(".column-cards"))
+    with page.expect_response(lambda response: "/move/" in response.url):  # saved before the reload
+        page.locator(f"#card-{ada.pk}").drag_to(column(page, screen).locator(".column-cards"))
     expect(column(page, screen)).to_contain_text("Ada L")
     page.reload()
     expect(column(page, screen)).to_contain_text("Ada L")
