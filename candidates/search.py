@@ -57,6 +57,7 @@ ANY = [("", "Any")]
 # plain words become prefix terms so results appear while a word is still being typed.
 WEBSEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s', re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
+MAX_ID = 2**63 - 1  # the largest primary key the databases hold (bigint)
 
 
 class SkillsField(forms.CharField):
@@ -88,8 +89,8 @@ class CandidateSearchForm(forms.Form):
     skills_mode = forms.ChoiceField(
         label="Match", choices=[("any", "Any of these"), ("all", "All of these")], required=False
     )
-    pool = forms.IntegerField(label="Talent pool", required=False, min_value=1)
-    owner = forms.IntegerField(required=False, min_value=1)
+    pool = forms.IntegerField(label="Talent pool", required=False, min_value=1, max_value=MAX_ID)
+    owner = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     min_engagement = forms.FloatField(label="Engagement from", required=False, min_value=0)
     max_engagement = forms.FloatField(label="Engagement to", required=False, min_value=0)
     contacted_after = forms.DateField(label="Last contacted from", required=False, help_text="On or after")

@@ -381,3 +381,9 @@ def test_last_contacted_days_follow_the_site_timezone(settings, recruiter):
     assert names(search_candidates({"contacted_after": (late - timedelta(days=1)).date().isoformat()})) == {
         "Late"
     }
+
+
+def test_ids_too_large_for_the_database_are_invalid_not_a_crash(people):
+    huge = "9" * 30
+    assert not CandidateSearchForm({"owner": huge, "pool": huge}).is_valid()
+    assert names(search_candidates({"owner": huge, "pool": huge})) == {"Ada", "Grace", "Linus"}

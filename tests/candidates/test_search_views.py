@@ -79,6 +79,7 @@ def test_sort_headers_and_pagination_keep_the_filters(logged_in):
         ({"contacted_after": "last week"}, "Enter a valid date."),
         ({"min_engagement": "lots"}, "Enter a number."),
         ({"pool": "abc"}, "Enter a whole number."),
+        ({"owner": "9" * 30}, "Ensure this value is less than or equal to 9223372036854775807."),
         ({"sort": "shoe-size"}, "Select a valid choice."),
         ({"min_experience": "3", "max_experience": "1"}, "The experience range ends before it starts."),
     ],
