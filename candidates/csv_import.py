@@ -166,8 +166,6 @@ _INSERTED_FIELDS = (
     "owner",
     "do_not_contact",
     "search_document",
-    "created_at",
-    "updated_at",
 )
 _COUNTRY_ALIASES = {
     "uk": "GB",
@@ -231,10 +229,6 @@ class ImportPreview:
     def ignored_columns(self) -> list[str]:
         return [c.column for c in self.columns if not c.field and c.column]
 
-    @property
-    def unlisted_error_count(self) -> int:
-        return self.error_count - len(self.errors)
-
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "ignored_columns": self.ignored_columns}
 
@@ -245,12 +239,8 @@ class Row:
     cells: dict[str, str]  # the non-empty cells by field, as written in the file
     fields: dict[str, Any] = field(default_factory=dict)  # cleaned candidate fields (empty on error)
     skills: list[str] = field(default_factory=list)
+    keys: tuple[str, ...] = ()  # who the person is: normalised email and LinkedIn URL (never alike)
     error: str = ""
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """What identifies the person: normalised email and LinkedIn URL (they never look alike)."""
-        return tuple(self.fields[name] for name in ("email", "linkedin_url") if self.fields.get(name))
 
     @property
     def display_name(self) -> str:
@@ -418,6 +408,7 @@ def _parse_row(line: int, values: list[str], fields: list[str], source: str) -> 
                 "(a value with a comma needs quotes)."
             )
         row.fields, row.skills = _clean(cells, source)
+        row.keys = tuple(row.fields[name] for name in ("email", "linkedin_url") if row.fields.get(name))
     except _InvalidRow as error:
         row.error = str(error)
     return row
@@ -658,17 +649,17 @@ def _fill(person: _Person, row: Row, by_key: dict[str, _Person], *, suppressed: 
 
 def _write_batch(batch: _Batch, job: ImportJob) -> None:
     now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
     new = [person for person in batch.people if person.is_new]
     for person in new:
-        candidate = person.candidate
-        candidate.created_at = candidate.updated_at = now
         # Written with the row, rather than recomputed from the database afterwards.
-        candidate.search_document = search_document_for(candidate, skill_names=person.skills)
-    fields = [Candidate._meta.get_field(name) for name in _INSERTED_FIELDS]
+        person.candidate.search_document = search_document_for(person.candidate, skill_names=person.skills)
+    # The values as the candidates hold them (plain strings, numbers, booleans; the country as its code).
+    attnames = [Candidate._meta.get_field(name).attname for name in _INSERTED_FIELDS]
     ids = _insert_rows(
         Candidate,
-        _INSERTED_FIELDS,
-        [tuple(f.get_db_prep_save(getattr(p.candidate, f.attname), connection) for f in fields) for p in new],
+        (*_INSERTED_FIELDS, "created_at", "updated_at"),
+        [(*(vars(person.candidate)[name] for name in attnames), stamp, stamp) for person in new],
     )
     for person, pk in zip(new, ids, strict=True):
         person.candidate.pk = pk
@@ -680,7 +671,6 @@ def _write_batch(batch: _Batch, job: ImportJob) -> None:
         fields = set().union(*(person.filled for person in filled)) | {"updated_at"}
         Candidate.objects.bulk_update([person.candidate for person in filled], sorted(fields))
     _add_skills([person for person in batch.people if person.skills])
-    stamp = connection.ops.adapt_datetimefield_value(now)
     if job.pool:
         _insert_rows(
             PoolMembership,
@@ -758,6 +748,7 @@ def _insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple[An
     others = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
     quote = connection.ops.quote_name
+    table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = ", ".join(quote(field.column) for field in (*given, *others))
     row_sql = f"({', '.join(['%s'] * (len(given) + len(others)))})"
     per_statement = min(500, (connection.features.max_query_params or 10_000) // (len(given) + len(others)))
@@ -765,11 +756,9 @@ def _insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple[An
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {', '.join([row_sql] * len(chunk))} "
-                f"RETURNING {quote(model._meta.pk.column)}",
-                [value for row in chunk for value in (*row, *defaults)],
-            )
+            values = ", ".join([row_sql] * len(chunk))
+            params = [value for row in chunk for value in (*row, *defaults)]
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk_column}", params)
             ids += [pk for (pk,) in cursor.fetchall()]
     return ids
 

