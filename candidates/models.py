@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -76,8 +78,19 @@ class Candidate(models.Model):
         related_name="owned_candidates",
     )
     notes = models.TextField(blank=True, help_text="Plain text")
-    engagement_score = models.FloatField(default=0)
+    engagement_score = models.FloatField(
+        default=0, help_text="0-100 from replies, clicks and opens, decaying with time (kept by outreach)"
+    )
+    interests = models.JSONField(
+        default=list, blank=True, help_text="Topics they clicked, most engaged first (kept by outreach)"
+    )
     last_contacted_at = models.DateTimeField(null=True, blank=True)
+    # Preferences: set by the candidate in the preference centre or by a recruiter on a "not now" reply.
+    topics = models.JSONField(default=list, blank=True, help_text="Topics they asked to hear about")
+    fewer_messages = models.BooleanField(default=False, help_text="Asked to hear from us less often")
+    snoozed_until = models.DateField(
+        null=True, blank=True, help_text="Check back after this date: no outreach before it"
+    )
     # Privacy
     lawful_basis = models.CharField(
         max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.LEGITIMATE_INTEREST
@@ -114,6 +127,7 @@ class Candidate(models.Model):
             models.Index(Lower("email"), name="candidate_email_ci_idx"),
             models.Index(fields=["seeking_status", "source"], name="candidate_status_source_idx"),
             models.Index(fields=["owner", "last_contacted_at"], name="candidate_owner_contact_idx"),
+            models.Index(fields=["snoozed_until"], name="candidate_snoozed_idx"),
         ]
 
     def __str__(self):
@@ -210,6 +224,9 @@ class Activity(models.Model):
         IMPORT = "import", "Import"
         PRIVACY = "privacy", "Privacy"
         REVIEW = "review", "Review"
+        PREFERENCE = "preference", "Preference"
+        APPLICATION = "application", "Application"
+        RESUME = "resume", "Résumé"
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -228,6 +245,50 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+def resume_upload_to(instance: "Resume", filename: str) -> str:
+    """A generated name: the uploader's file name never reaches the file system."""
+    return f"resumes/{uuid.uuid4().hex}{Resume.EXTENSIONS.get(instance.kind, '')}"
+
+
+class Resume(models.Model):
+    """A résumé file (PDF or DOCX) and the text extracted from it for search."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+
+    class TextStatus(models.TextChoices):
+        PENDING = "pending", "Waiting for text extraction"
+        EXTRACTED = "extracted", "Text extracted"
+        EMPTY = "empty", "No text found"
+        ENCRYPTED = "encrypted", "Encrypted: no text"
+        BROKEN = "broken", "Damaged: no text"
+
+    EXTENSIONS = {Kind.PDF: ".pdf", Kind.DOCX: ".docx"}
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="resumes")
+    file = models.FileField(upload_to=resume_upload_to, max_length=255)
+    original_name = models.CharField(
+        max_length=255, help_text="As uploaded; only shown, never used as a path"
+    )
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    size = models.PositiveIntegerField(help_text="Bytes")
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(blank=True)
+    text_status = models.CharField(max_length=10, choices=TextStatus.choices, default=TextStatus.PENDING)
+    text_error = models.CharField(max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.candidate})"
 
 
 class Suppression(models.Model):
