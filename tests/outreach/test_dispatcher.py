@@ -2,6 +2,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import connection
 
@@ -297,3 +298,61 @@ def test_parallel_dispatchers_send_each_email_exactly_once():
     assert sent == 300
     assert len(ids) == len(set(ids)) == 300
     assert Touch.objects.filter(step__position=0, status="sent").count() == 300
+
+
+class SessionCountingBackend(locmem.EmailBackend):
+    """The locmem backend with SMTP-like sessions, counted; `refuse` makes opening one fail."""
+
+    sessions = 0
+    refuse = False
+
+    def open(self):
+        if SessionCountingBackend.refuse:
+            raise ConnectionRefusedError("SMTP server down")
+        if not getattr(self, "is_open", False):
+            SessionCountingBackend.sessions += 1
+            self.is_open = True
+            return True
+        return False
+
+    def close(self):
+        self.is_open = False
+
+    def send_messages(self, messages):  # like the SMTP backend: a session of its own unless one is open
+        opened_here = self.open()
+        try:
+            return super().send_messages(messages)
+        finally:
+            if opened_here:
+                self.close()
+
+
+@pytest.fixture
+def counting_backend(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.SessionCountingBackend"
+    SessionCountingBackend.sessions = 0
+    SessionCountingBackend.refuse = False
+    return SessionCountingBackend
+
+
+def test_a_batch_of_emails_goes_out_over_one_smtp_session(sequence, counting_backend):
+    for n in range(3):
+        candidate = CandidateFactory(email=f"p{n}@example.com", timezone="Europe/London")
+        services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert result.sent == 3
+    assert len(mail.outbox) == 3
+    assert counting_backend.sessions == 1
+
+
+def test_an_unreachable_smtp_server_is_a_retry_for_each_touch_not_a_lost_batch(
+    sequence, candidate, counting_backend
+):
+    counting_backend.refuse = True
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    touch = Touch.objects.get(step_position=0)
+    assert (result.sent, result.retried) == (0, 1)
+    assert touch.status == Touch.Status.SCHEDULED
+    assert touch.attempts == 1
+    assert "SMTP server down" in touch.last_error
