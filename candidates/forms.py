@@ -5,6 +5,7 @@ from django import forms
 from . import csv_import
 from .models import Candidate, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
+from .resumes import ACCEPT, check_resume
 from .selectors import find_existing_candidate
 
 TIMEZONE_CHOICES = [("", "—")] + [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
@@ -197,3 +198,18 @@ class PrivacyPolicyForm(forms.Form):
         label="Notice due within (days)",
         help_text="GDPR Art. 14: at the latest one month after sourcing",
     )
+
+
+class ResumeForm(forms.Form):
+    """A recruiter attaches a résumé to a candidate; the file is checked by its content (resumes.check_resume)."""
+
+    file = forms.FileField(
+        label="Résumé",
+        help_text="PDF or Word (.docx), up to 10 MB",
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_resume(upload)
+        return upload

@@ -11,7 +11,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
@@ -22,6 +22,7 @@ from .models import (
     PoolMembership,
     PrivacyPolicy,
     Referral,
+    Resume,
     SilverMedal,
     Skill,
     Source,
@@ -36,6 +37,8 @@ from .signals import candidate_erasing, candidates_merging
 logger = logging.getLogger(__name__)
 
 SILVER_MEDALISTS_POOL = "Silver medalists"
+# How much of a candidate's latest résumé text goes into their search document.
+RESUME_SEARCH_CHARS = 100_000
 
 
 class AlreadyReferred(Exception):
@@ -68,9 +71,12 @@ def _country_name(code: str, language: str | None) -> str:
 
 
 def search_document_for(
-    candidate: Candidate, note_bodies: Iterable[str] = (), skill_names: Iterable[str] | None = None
+    candidate: Candidate,
+    note_bodies: Iterable[str] = (),
+    skill_names: Iterable[str] | None = None,
+    resume_text: str = "",
 ) -> str:
-    """All the text a free-text search looks at, lowercased, one line per source.
+    """All the text a free-text search looks at, lowercased, one line per source (the résumé's text last).
 
     Skills are read from the candidate unless their names are given (a candidate not saved yet, in bulk).
     """
@@ -87,6 +93,7 @@ def search_document_for(
         " ".join(skill_names),
         candidate.notes,
         *note_bodies,
+        resume_text[:RESUME_SEARCH_CHARS],
     ]
     return "\n".join(p for p in parts if p).lower()
 
@@ -99,9 +106,19 @@ def refresh_search_documents(candidate_ids: Iterable[int]) -> None:
         candidate_id__in=ids, kind=Activity.Kind.NOTE
     ).values_list("candidate_id", "body"):
         notes.setdefault(candidate_id, []).append(body)
+    resumes: dict[int, str] = {}
+    for candidate_id, text in (
+        Resume.objects.filter(candidate_id__in=ids)
+        .exclude(text="")
+        .order_by("candidate_id", "-created_at", "-pk")
+        .values_list("candidate_id", Substr("text", 1, RESUME_SEARCH_CHARS))
+    ):
+        resumes.setdefault(candidate_id, text)  # the latest résumé with text
     candidates = list(Candidate.objects.filter(pk__in=ids).prefetch_related("skills"))
     for candidate in candidates:
-        candidate.search_document = search_document_for(candidate, notes.get(candidate.pk, ()))
+        candidate.search_document = search_document_for(
+            candidate, notes.get(candidate.pk, ()), resume_text=resumes.get(candidate.pk, "")
+        )
     Candidate.objects.bulk_update(candidates, ["search_document"], batch_size=500)
     if connection.vendor == "postgresql":
         Candidate.objects.filter(pk__in=ids).update(search_vector=search_vector())
@@ -545,6 +562,7 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: AbstractBa
 
     candidates_merging.send(sender=Candidate, primary=primary, duplicate=duplicate, by=by)
     duplicate.activities.update(candidate=primary)
+    duplicate.resumes.update(candidate=primary)
     record["pools_already_shared"] = _move_pool_memberships(primary, duplicate)
     record["referrals_folded"] = _move_referrals(primary, duplicate)
     _move_silver_medals(primary, duplicate)
@@ -653,6 +671,18 @@ ERASED_VALUES: dict[str, Any] = {
 }
 
 
+def _delete_resumes(candidate: Candidate) -> None:
+    """Delete a person's résumés; their files go once the transaction commits (a rollback keeps both)."""
+    files = [resume.file for resume in candidate.resumes.all()]
+    candidate.resumes.all().delete()
+
+    def delete_files() -> None:
+        for file in files:
+            file.storage.delete(file.name)
+
+    transaction.on_commit(delete_files)
+
+
 @transaction.atomic
 def erase_candidate(*, candidate: Candidate, by: AbstractBaseUser) -> Candidate:
     """Anonymise a person on request (admins only), keeping the row so counts in reports stay right.
@@ -673,6 +703,7 @@ def erase_candidate(*, candidate: Candidate, by: AbstractBaseUser) -> Candidate:
         )
     candidate_erasing.send(sender=Candidate, candidate=candidate, by=by)
     candidate.activities.all().delete()
+    _delete_resumes(candidate)
     candidate.pool_memberships.all().delete()
     candidate.referrals.update(reason="", relationship="")
     candidate.silver_medals.update(reason_detail="")

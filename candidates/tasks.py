@@ -8,3 +8,12 @@ def run_import_job(job_id: int) -> None:
     from .csv_import import run_import
 
     run_import(job_id)
+
+
+@shared_task
+def extract_resume_text(resume_id: int) -> None:
+    """Read a résumé's text into the candidate's search; a résumé already read (or deleted) is left alone."""
+    # Imported here: resumes enqueues this task, so importing it at the top would be circular.
+    from .resumes import extract_text
+
+    extract_text(resume_id)

@@ -19,6 +19,10 @@ urlpatterns = [
     path("candidates/<int:pk>/erase/", views.candidate_erase, name="erase"),
     path("candidates/<int:pk>/privacy-notice-sent/", views.privacy_notice_sent, name="privacy_notice_sent"),
     path("candidates/<int:pk>/keep/", views.privacy_keep, name="privacy_keep"),
+    path("candidates/<int:pk>/resumes/", views.resume_upload, name="resume_upload"),
+    path(
+        "candidates/<int:pk>/resumes/<int:resume_id>/download/", views.resume_download, name="resume_download"
+    ),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/policy/", views.privacy_policy, name="privacy_policy"),
     path("pools/", views.pool_list, name="pools"),

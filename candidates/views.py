@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from . import csv_import, selectors, services
+from . import csv_import, resumes, selectors, services
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -19,9 +19,10 @@ from .forms import (
     PrivacyPolicyForm,
     ReferralForm,
     ReferralStatusForm,
+    ResumeForm,
     SmartPoolForm,
 )
-from .models import Candidate, ImportJob, PrivacyPolicy, Referral, TalentPool
+from .models import Candidate, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
 from .search import (
     CandidateSearchForm,
     describe_filters,
@@ -430,3 +431,34 @@ def import_start(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     csv_import.start_import(job)
     return redirect("candidates:import_job", job.pk)
+
+
+@require_POST
+@permission_required("candidates.change_candidate", raise_exception=True)
+def resume_upload(request, pk):
+    candidate = selectors.get_candidate(pk)
+    form = ResumeForm(request.POST, request.FILES)
+    if form.is_valid():
+        resume = resumes.attach_resume(candidate=candidate, upload=form.cleaned_data["file"], by=request.user)
+        messages.success(
+            request, f"Résumé {resume.original_name} added; its text will be searchable shortly."
+        )
+    else:
+        messages.error(request, "Résumé not added: " + " ".join(form.errors.get("file", [])))
+    return redirect(candidate)
+
+
+@require_GET
+@permission_required("candidates.view_candidate", raise_exception=True)
+def resume_download(request, pk, resume_id):
+    """The résumé file, always as a download (never shown inline), under a name made safe."""
+    candidate = selectors.get_candidate(pk)
+    resume = get_object_or_404(Resume, pk=resume_id, candidate=candidate)
+    response = FileResponse(
+        resume.file.open("rb"),
+        as_attachment=True,
+        filename=resumes.download_name(resume),
+        content_type=resumes.CONTENT_TYPES[resume.kind],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
+from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Touch
 
 
 class StepInline(admin.StackedInline):
@@ -35,3 +35,17 @@ class EngagementEventAdmin(admin.ModelAdmin):
     list_display = ["candidate", "kind", "topic", "occurred_at"]
     list_filter = ["kind"]
     raw_id_fields = ["candidate", "touch"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "from_address", "subject", "source", "tag", "received_at"]
+    list_filter = ["source", "tag"]
+    raw_id_fields = ["candidate", "touch", "enrollment"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(PlannedRoleCampaign)
+class PlannedRoleCampaignAdmin(admin.ModelAdmin):
+    list_display = ["sequence", "requisition", "months_before", "started_at", "enrolled_count"]
+    raw_id_fields = ["requisition"]

@@ -1,4 +1,5 @@
-"""Builds the email for a touch: text and HTML parts, tracked links, unsubscribe headers (RFC 8058)."""
+"""Builds the email for a touch: text and HTML parts, tracked links, the preference-centre link and the
+one-click unsubscribe headers (RFC 8058)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,6 +33,11 @@ def absolute(path: str) -> str:
 def unsubscribe_url(touch: Touch) -> str:
     token = tokens.make(tokens.UNSUBSCRIBE, c=touch.candidate_id, t=touch.pk)
     return absolute(reverse("outreach:unsubscribe", args=[token]))
+
+
+def preferences_url(touch: Touch) -> str:
+    token = tokens.make(tokens.PREFERENCES, c=touch.candidate_id, t=touch.pk)
+    return absolute(reverse("outreach:preferences", args=[token]))
 
 
 def click_url(touch: Touch, link: placeholders.Link) -> str:
@@ -83,8 +89,13 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         notice = PRIVACY_NOTICE.format(origin=origin, retention=retention)
         text += f"\n\n{notice}"
         html += f'\n<p style="color:#5f6877;font-size:12px">{escape(notice)}</p>'
-    text += f"\n\nNot interested? Unsubscribe: {unsubscribe}\n"
-    html += f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
+    preferences = preferences_url(touch)
+    text += f"\n\nEmail preferences (topics, fewer emails, check back later): {preferences}\n"
+    text += f"Not interested? Unsubscribe: {unsubscribe}\n"
+    html += (
+        f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(preferences)}">Email preferences</a>'
+        f' · <a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
+    )
     if touch.enrollment.sequence.track_opens:
         html += f'\n<img src="{escape(open_pixel_url(touch))}" width="1" height="1" alt="">'
     message = EmailMultiAlternatives(

@@ -1,11 +1,14 @@
+import re
 import zoneinfo
 
 from django import forms
+from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
+from pipelines.models import Requisition
 
 from . import placeholders
-from .models import Sequence, Step
+from .models import Reply, Sequence, Step
 from .services import TASK_OUTCOMES
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
@@ -105,3 +108,97 @@ class EnrollForm(forms.Form):
 class CompleteTaskForm(forms.Form):
     outcome = forms.ChoiceField(choices=list(TASK_OUTCOMES.items()))
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LogReplyForm(forms.Form):
+    body = forms.CharField(
+        label="What did they say?", max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    subject = forms.CharField(required=False, max_length=255)
+    received_on = forms.DateField(label="Received on", widget=DateInput)
+
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("A reply cannot come from the future.")
+        return received
+
+
+class TagReplyForm(forms.Form):
+    tag = forms.ChoiceField(choices=Reply.Tag.choices)
+    check_back_on = forms.DateField(required=False, widget=DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("tag") == Reply.Tag.NOT_NOW:
+            day = cleaned.get("check_back_on")
+            if day is None and not self.errors:
+                self.add_error("check_back_on", "Choose when to check back.")
+            elif day is not None and day <= timezone.localdate():
+                self.add_error("check_back_on", "The check-back date must be in the future.")
+        return cleaned
+
+
+class MatchReplyForm(forms.Form):
+    who = forms.CharField(
+        label="Candidate", max_length=500, help_text="Their email address, or the link to their profile"
+    )
+
+    def clean_who(self):
+        who = self.cleaned_data["who"].strip()
+        found = re.search(r"/candidates/(\d+)/?", who)
+        people = Candidate.objects.filter(erased_at__isnull=True)
+        candidate = (
+            people.filter(pk=int(found[1])).first() if found else people.filter(email__iexact=who).first()
+        )
+        if candidate is None:
+            raise forms.ValidationError("No candidate with that email address or profile link.")
+        return candidate
+
+
+class RoleForm(forms.Form):
+    requisition = forms.ModelChoiceField(
+        label="Role", queryset=Requisition.objects.live(), empty_label="Choose a role…"
+    )
+
+
+class PreferencesForm(forms.Form):
+    topics = forms.MultipleChoiceField(
+        label="Topics you care about", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fewer_messages = forms.BooleanField(label="Fewer emails, please (at most one a month)", required=False)
+    check_back_after = forms.DateField(
+        label="Check back after",
+        required=False,
+        widget=DateInput,
+        help_text="We will not email you before then.",
+    )
+    title = forms.CharField(label="Current title", max_length=150, required=False)
+    company = forms.CharField(label="Current company", max_length=150, required=False)
+
+    def __init__(self, *args, topics: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = [(topic, topic) for topic in topics]
+
+    def clean_check_back_after(self):
+        day = self.cleaned_data["check_back_after"]
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError("Choose a date in the future.")
+        return day
+
+
+class CampaignForm(forms.Form):
+    requisition = forms.ModelChoiceField(
+        label="Planned role",
+        queryset=Requisition.objects.filter(
+            status=Requisition.Status.PLANNED, expected_open_date__isnull=False
+        ).order_by("expected_open_date"),
+        empty_label="Choose a planned role…",
+    )
+    months_before = forms.IntegerField(
+        label="Start this many months before it opens", min_value=1, max_value=24, initial=4
+    )

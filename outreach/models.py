@@ -1,7 +1,9 @@
 import datetime
 import uuid
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from candidates.models import Candidate, TalentPool
@@ -224,3 +226,103 @@ class EngagementEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} by {self.candidate}"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def to_handle(self):
+        """Matched to a candidate and not tagged yet: the recruiter's "replies to handle"."""
+        return self.filter(candidate__isnull=False, tag="")
+
+    def unmatched(self):
+        """Inbound mail nobody could match to a candidate: kept for a person to match."""
+        return self.filter(candidate__isnull=True)
+
+
+class Reply(models.Model):
+    """A candidate's answer: received by the inbound-email webhook or logged by a recruiter."""
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", "Inbound email"
+        MANUAL = "manual", "Logged by a recruiter"
+
+    class Tag(models.TextChoices):
+        INTERESTED = "interested", "Interested"
+        NOT_NOW = "not_now", "Not now"
+        NOT_INTERESTED = "not_interested", "Not interested"
+        WRONG_PERSON = "wrong_person", "Wrong person"
+        REFERRED = "referred", "Referred someone"
+
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    touch = models.ForeignKey(Touch, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies")
+    enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    from_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True, help_text="Plain text")
+    message_id = models.CharField(max_length=255, blank=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tag = models.CharField(max_length=20, choices=Tag.choices, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_back_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name_plural = "replies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~models.Q(message_id=""), name="reply_message_id_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["tag", "received_at"], name="reply_triage_idx")]
+
+    def __str__(self):
+        return f"Reply from {self.candidate or self.from_address}"
+
+
+class PlannedRoleCampaign(models.Model):
+    """A sequence that starts by itself for a planned role's pools, months before the role opens."""
+
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="campaigns")
+    requisition = models.ForeignKey(
+        "pipelines.Requisition", on_delete=models.CASCADE, related_name="nurture_campaigns"
+    )
+    months_before = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Start this many months before the role's expected open date",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    enrolled_count = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True, help_text="[{id, name, reason}]")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "requisition"], name="campaign_once_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.sequence} for {self.requisition}"
+
+    @property
+    def starts_on(self) -> datetime.date | None:
+        opens = self.requisition.expected_open_date
+        return opens - relativedelta(months=self.months_before) if opens else None

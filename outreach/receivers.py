@@ -7,7 +7,7 @@ from candidates.models import Activity
 from candidates.services import record_activity
 from candidates.signals import candidate_erasing, candidates_merging
 
-from .models import EngagementEvent, Enrollment, Touch
+from .models import EngagementEvent, Enrollment, Reply, Touch
 
 OPEN_TOUCH_STATUSES = [Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]
 
@@ -23,7 +23,7 @@ def _stop(enrollment: Enrollment, reason: str) -> None:
 
 @receiver(candidates_merging, dispatch_uid="outreach.move_enrollments")
 def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
-    """Move the duplicate's enrollments, touches and engagement events to the primary.
+    """Move the duplicate's enrollments, touches, engagement events and replies to the primary.
 
     Where both are live in the same sequence, the duplicate's enrollment is stopped (reason "merged") and its
     open touches cancelled, so the person is never contacted twice by one sequence.
@@ -46,12 +46,14 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
     Enrollment.objects.filter(candidate=duplicate).update(candidate=primary)
     Touch.objects.filter(candidate=duplicate).update(candidate=primary)
     EngagementEvent.objects.filter(candidate=duplicate).update(candidate=primary)
+    Reply.objects.filter(candidate=duplicate).update(candidate=primary)
 
 
 @receiver(candidate_erasing, dispatch_uid="outreach.stop_and_scrub")
 def stop_and_scrub(sender, *, candidate, by, **kwargs) -> None:
-    """Stop every live enrollment of an erased person and blank the messages written to them."""
+    """Stop every live enrollment of an erased person and blank the messages written to and by them."""
     for enrollment in Enrollment.objects.filter(candidate=candidate, status__in=Enrollment.LIVE_STATUSES):
         _stop(enrollment, "erased")
     Touch.objects.filter(candidate=candidate).update(subject="", body="", last_error="")
     EngagementEvent.objects.filter(candidate=candidate).update(url="", data={})
+    Reply.objects.filter(candidate=candidate).update(from_address="", subject="", body="")

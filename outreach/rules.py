@@ -11,5 +11,10 @@ add_model_perms(
     view=is_recruiting_team,
     change=is_recruiting_team,
 )
+# Replies and planned-role campaigns: the recruiting team handles them; admins delete.
+add_model_perms(
+    "outreach", ["reply", "plannedrolecampaign"], view=is_recruiting_team, change=is_recruiting_team
+)
+rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)

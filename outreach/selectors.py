@@ -1,4 +1,4 @@
-"""Read queries for sequences, touches and the task queue."""
+"""Read queries for sequences, touches, the task queue, replies and engagement."""
 
 from datetime import datetime, timedelta
 
@@ -7,8 +7,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Candidate
+from pipelines.models import Requisition
 
-from .models import Enrollment, Sequence, Touch
+from . import placeholders
+from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Touch
 
 
 def day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -69,3 +71,55 @@ def people_named(ids: list[int], limit: int = 12) -> QuerySet[Candidate]:
     return Candidate.objects.filter(pk__in=ids, erased_at__isnull=True).only("first_name", "last_name")[
         :limit
     ]
+
+
+def replies() -> QuerySet[Reply]:
+    return Reply.objects.select_related("candidate", "touch__enrollment__sequence", "logged_by", "triaged_by")
+
+
+def replies_to_handle(user: AbstractBaseUser) -> QuerySet[Reply]:
+    """Matched replies nobody has tagged yet, oldest first; the recruiting team sees them all."""
+    if not user.has_perm("outreach.view_reply"):
+        return Reply.objects.none()
+    return replies().to_handle().order_by("received_at", "pk")
+
+
+def unmatched_replies(user: AbstractBaseUser) -> QuerySet[Reply]:
+    if not user.has_perm("outreach.view_reply"):
+        return Reply.objects.none()
+    return replies().unmatched().order_by("received_at", "pk")
+
+
+def recently_handled_replies(user: AbstractBaseUser, limit: int = 20) -> QuerySet[Reply]:
+    if not user.has_perm("outreach.view_reply"):
+        return Reply.objects.none()
+    return replies().exclude(tag="").order_by("-triaged_at", "-pk")[:limit]
+
+
+def live_requisitions() -> QuerySet[Requisition]:
+    """Roles an interested person can be put on: planned and open ones."""
+    return Requisition.objects.live().only("id", "title", "status").order_by("title")
+
+
+def engagement_history(candidate: Candidate, limit: int = 8) -> QuerySet[EngagementEvent]:
+    """The person's latest engagement, scanner clicks left out."""
+    return (
+        EngagementEvent.objects.filter(candidate=candidate)
+        .filter(~Q(data__has_key="scanner") | ~Q(data__scanner=True))
+        .select_related("touch")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+
+
+def link_topics() -> list[str]:
+    """The topics of the links in the steps of sequences in use, for the preference centre."""
+    found: set[str] = set()
+    steps = Step.objects.exclude(sequence__status=Sequence.Status.ARCHIVED).filter(body__contains="){")
+    for body in steps.values_list("body", flat=True):
+        for link in placeholders.links(body):
+            found.update(link.topics)
+    return sorted(found)
+
+
+def campaigns_of(sequence: Sequence) -> QuerySet[PlannedRoleCampaign]:
+    return sequence.campaigns.select_related("requisition", "created_by").order_by("created_at")

@@ -29,7 +29,7 @@ from candidates.services import record_activity
 from pipelines.models import Card, Pipeline
 
 from . import email as outreach_email
-from . import placeholders
+from . import engagement, placeholders
 from .models import EngagementEvent, Enrollment, EnrollmentBatch, Sequence, Step, Touch
 from .timing import SendWindow, apply_daily_cap, next_touch_time
 
@@ -139,7 +139,7 @@ class EnrollmentReport:
     skipped: list[tuple[Candidate, str]] = field(default_factory=list)
 
 
-def skip_reason(candidate: Candidate, sequence: Sequence) -> str:
+def skip_reason(candidate: Candidate, sequence: Sequence, today: date | None = None) -> str:
     """Why this person must not be enrolled, or '' when they may be."""
     if candidate.erased_at:
         return "erased"
@@ -153,6 +153,8 @@ def skip_reason(candidate: Candidate, sequence: Sequence) -> str:
         return "already enrolled"
     if in_active_hiring_process(candidate):
         return "in an active hiring process"
+    if candidate.snoozed_until and candidate.snoozed_until > (today or timezone.localdate()):
+        return f"asked us to check back after {candidate.snoozed_until:%-d %b %Y}"
     return ""
 
 
@@ -201,7 +203,7 @@ def enroll_many(
     """Enroll everyone who may be enrolled; the report says who was skipped and why."""
     report = EnrollmentReport()
     for candidate in candidates:
-        reason = skip_reason(candidate, sequence)
+        reason = skip_reason(candidate, sequence, today=timezone.localdate(now) if now else None)
         if reason:
             report.skipped.append((candidate, reason))
         else:
@@ -460,6 +462,7 @@ def complete_task(
         EngagementEvent.objects.create(
             candidate=candidate, touch=touch, kind=outcome, occurred_at=now, data={"channel": touch.channel}
         )
+        engagement.refresh_candidates([candidate.pk], now=now)
     enrollment = touch.enrollment
     if outcome == "replied":
         stop_enrollment(enrollment=enrollment, reason="replied", by=by)
@@ -516,7 +519,10 @@ def dispatch_due_touches(
     *, now: datetime | None = None, batch_size: int = 200, max_batches: int | None = None
 ) -> DispatchResult:
     """One pass of the dispatcher: claim due emails batch by batch and send each; safe to run in parallel."""
+    from .conversation import postpone_held_touches
+
     now = now or timezone.now()
+    postpone_held_touches(now=now)
     result = DispatchResult()
     batches = 0
     while max_batches is None or batches < max_batches:
@@ -725,28 +731,12 @@ def unsubscribe(*, candidate: Candidate, touch: Touch | None = None, now: dateti
             email=candidate.email, linkedin_url=candidate.linkedin_url, reason=Suppression.Reason.UNSUBSCRIBED
         )
         EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="unsubscribed", occurred_at=now)
+        engagement.refresh_candidates([candidate.pk], now=now)
         record_activity(
             candidate=candidate, kind=Activity.Kind.PRIVACY, summary="Unsubscribed from all email"
         )
     for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
         stop_enrollment(enrollment=enrollment, reason="unsubscribed")
-
-
-def record_click(*, touch: Touch, url: str, topics: list[str], now: datetime | None = None) -> None:
-    EngagementEvent.objects.create(
-        candidate_id=touch.candidate_id,
-        touch=touch,
-        kind="clicked",
-        url=url[:500],
-        topic=",".join(topics)[:60],
-        occurred_at=now or timezone.now(),
-    )
-
-
-def record_open(*, touch: Touch, now: datetime | None = None) -> None:
-    EngagementEvent.objects.create(
-        candidate_id=touch.candidate_id, touch=touch, kind="opened", occurred_at=now or timezone.now()
-    )
 
 
 def task_message(touch: Touch) -> str:

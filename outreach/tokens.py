@@ -1,4 +1,4 @@
-"""Signed tokens for the links in outgoing email: unsubscribe, tracked clicks and the open pixel.
+"""Signed tokens for the links in outgoing email: unsubscribe, preferences, tracked clicks and the open pixel.
 
 Each kind has its own salt, so a click token can never be replayed as an unsubscribe token.
 """
@@ -6,6 +6,7 @@ Each kind has its own salt, so a click token can never be replayed as an unsubsc
 from django.core import signing
 
 UNSUBSCRIBE = "outreach.unsubscribe"
+PREFERENCES = "outreach.preferences"
 CLICK = "outreach.click"
 OPEN = "outreach.open"
 

@@ -1,4 +1,5 @@
 import base64
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -6,12 +7,27 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, tokens
-from .forms import CompleteTaskForm, EnrollForm, PreviewForm, SequenceForm, StepForm
-from .models import EnrollmentBatch, Sequence, Step, Touch
+from candidates.models import Candidate
+
+from . import conversation, engagement, selectors, services, tokens
+from .forms import (
+    CampaignForm,
+    CompleteTaskForm,
+    EnrollForm,
+    LogReplyForm,
+    MatchReplyForm,
+    PreferencesForm,
+    PreviewForm,
+    RoleForm,
+    SequenceForm,
+    StepForm,
+    TagReplyForm,
+)
+from .models import EnrollmentBatch, Reply, Sequence, Step, Touch
 
 
 @permission_required("outreach.view_sequence", raise_exception=True)
@@ -42,6 +58,9 @@ def builder_context(request, sequence: Sequence, invalid: StepForm | None = None
         "can_edit": request.user.has_perm("outreach.change_sequence", sequence),
         "step_form": invalid if invalid is not None and invalid.instance.pk is None else StepForm(),
         "preview_candidates": selectors.preview_candidates(),
+        "campaigns": selectors.campaigns_of(sequence),
+        "can_add_campaign": request.user.has_perm("outreach.add_plannedrolecampaign"),
+        "campaign_form": CampaignForm(),
         **extra,
     }
 
@@ -238,7 +257,7 @@ def unsubscribe(request, token):
 @login_not_required
 def click(request, token):
     touch, payload = _touch_from(tokens.CLICK, token)
-    services.record_click(touch=touch, url=payload["u"], topics=payload.get("topics", []))
+    engagement.record_click(touch=touch, url=payload["u"], topics=payload.get("topics", []))
     return HttpResponseRedirect(payload["u"])
 
 
@@ -248,5 +267,166 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 @login_not_required
 def open_pixel(request, token):
     touch, _ = _touch_from(tokens.OPEN, token)
-    services.record_open(touch=touch)
+    engagement.record_open(touch=touch)
     return HttpResponse(PIXEL, content_type="image/gif", headers={"Cache-Control": "no-store"})
+
+
+@require_POST
+@permission_required("outreach.add_plannedrolecampaign", raise_exception=True)
+def campaign_add(request, pk):
+    """Attach the sequence to a planned role: its pools are enrolled months before the role opens."""
+    sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    form = CampaignForm(request.POST)
+    if form.is_valid():
+        if sequence.campaigns.filter(requisition=form.cleaned_data["requisition"]).exists():
+            form.add_error("requisition", "This sequence is already planned for that role.")
+        else:
+            conversation.create_campaign(sequence=sequence, by=request.user, **form.cleaned_data)
+            form = CampaignForm()
+    context = builder_context(request, sequence, campaign_form=form)
+    return render(request, "outreach/sequence.html#campaigns", context, status=422 if form.errors else 200)
+
+
+# --- Replies ------------------------------------------------------------------------------------------
+
+
+@permission_required("outreach.view_reply", raise_exception=True)
+def reply_list(request):
+    return render(
+        request,
+        "outreach/replies.html",
+        {
+            "to_handle": selectors.replies_to_handle(request.user),
+            "unmatched": selectors.unmatched_replies(request.user),
+            "handled": selectors.recently_handled_replies(request.user),
+            "role_form": RoleForm(),
+        },
+    )
+
+
+def _reply_card(request, reply: Reply, status: int = 200, **extra):
+    reply.refresh_from_db()
+    context = {"reply": reply, "role_form": RoleForm(), **extra}
+    return render(request, "outreach/replies.html#reply", context, status=status)
+
+
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def reply_tag(request, pk):
+    reply = get_object_or_404(selectors.replies().filter(candidate__isnull=False), pk=pk)
+    form = TagReplyForm(request.POST)
+    if not form.is_valid():
+        return _reply_card(request, reply, status=422, tag_form=form)
+    try:
+        conversation.tag_reply(reply=reply, by=request.user, **form.cleaned_data)
+    except conversation.ReplyError as error:
+        return _reply_card(request, reply, status=422, error=str(error))
+    return _reply_card(request, reply)
+
+
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def reply_match(request, pk):
+    reply = get_object_or_404(selectors.replies(), pk=pk)
+    form = MatchReplyForm(request.POST)
+    if not form.is_valid():
+        return _reply_card(request, reply, status=422, match_form=form)
+    try:
+        conversation.match_reply(reply=reply, candidate=form.cleaned_data["who"], by=request.user)
+    except conversation.ReplyError as error:
+        return _reply_card(request, reply, status=422, error=str(error))
+    return _reply_card(request, reply)
+
+
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def reply_ready_to_talk(request, pk):
+    reply = get_object_or_404(selectors.replies().filter(candidate__isnull=False), pk=pk)
+    try:
+        conversation.move_to_ready_to_talk(candidate=reply.candidate, by=request.user)
+    except conversation.ReplyError as error:
+        return _reply_card(request, reply, status=422, error=str(error))
+    return _reply_card(request, reply, done="Moved to Ready to talk on the talent board.")
+
+
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def reply_add_to_role(request, pk):
+    reply = get_object_or_404(selectors.replies().filter(candidate__isnull=False), pk=pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _reply_card(request, reply, status=422, error="Choose a planned or open role.")
+    requisition = form.cleaned_data["requisition"]
+    try:
+        conversation.add_to_role(candidate=reply.candidate, requisition=requisition, by=request.user)
+    except conversation.ReplyError as error:
+        return _reply_card(request, reply, status=422, error=str(error))
+    return _reply_card(request, reply, done=f"Added to {requisition.title}.")
+
+
+@permission_required("outreach.add_reply", raise_exception=True)
+def log_reply(request, candidate_id):
+    """The profile's "Log reply": a reply the recruiter saw elsewhere (their inbox, LinkedIn, a call)."""
+    candidate = get_object_or_404(Candidate.objects.filter(erased_at__isnull=True), pk=candidate_id)
+    form = LogReplyForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["received_on"]
+        received_at = (
+            timezone.now()
+            if day == timezone.localdate()
+            else timezone.make_aware(datetime.combine(day, time(12)))
+        )
+        conversation.log_reply(
+            candidate=candidate,
+            body=form.cleaned_data["body"],
+            subject=form.cleaned_data["subject"],
+            received_at=received_at,
+            by=request.user,
+        )
+        messages.success(request, "Reply logged. It is waiting in Replies to be tagged.")
+        return redirect(candidate)
+    status = 422 if form.errors else 200
+    return render(request, "outreach/log_reply.html", {"candidate": candidate, "form": form}, status=status)
+
+
+# --- The candidate's preference centre ----------------------------------------------------------------
+
+
+@login_not_required
+def preferences(request, token):
+    """The page the "Email preferences" link of every email opens: signed, no login, CSRF-protected form.
+    Unsubscribing posts to the one-click unsubscribe URL."""
+    touch, _ = _touch_from(tokens.PREFERENCES, token)
+    candidate = touch.candidate
+    if candidate.erased_at:
+        raise Http404("This link is not valid.")
+    topics = sorted(set(selectors.link_topics()) | set(candidate.topics or []))
+    snoozed = (
+        candidate.snoozed_until
+        if candidate.snoozed_until and candidate.snoozed_until > timezone.localdate()
+        else None
+    )
+    initial = {
+        "topics": candidate.topics,
+        "fewer_messages": candidate.fewer_messages,
+        "check_back_after": snoozed,
+        "title": candidate.title,
+        "company": candidate.company,
+    }
+    form = PreferencesForm(request.POST or None, initial=initial, topics=topics)
+    saved = None
+    if request.method == "POST" and not candidate.unsubscribed_at and form.is_valid():
+        saved = conversation.update_preferences(candidate=candidate, **form.cleaned_data)
+        form = PreferencesForm(initial={**initial, **form.cleaned_data}, topics=topics)
+    unsubscribe_token = tokens.make(tokens.UNSUBSCRIBE, c=candidate.pk, t=touch.pk)
+    return render(
+        request,
+        "outreach/preferences.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "saved": saved,
+            "unsubscribe_token": unsubscribe_token,
+        },
+        status=422 if form.errors else 200,
+    )

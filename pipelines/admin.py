@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from .models import (
+    Application,
     Card,
+    CareersSettings,
     ForecastSettings,
     Pipeline,
     Requisition,
@@ -58,3 +60,15 @@ class ForecastSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "requisition", "created_at"]
+    list_filter = ["requisition"]
+    raw_id_fields = ["candidate", "card", "resume"]
+
+
+@admin.register(CareersSettings)
+class CareersSettingsAdmin(admin.ModelAdmin):
+    list_display = ["company_name", "brand_colour"]

@@ -1,6 +1,8 @@
-"""The pipelines API: requisitions (with status changes), stages, cards (with moves) and reviews."""
+"""The pipelines API: requisitions (with status changes), stages, cards (with moves), reviews, the published roles
+of the careers page (public) and the applications sent there."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +14,7 @@ from candidates.models import Candidate, TalentPool
 from candidates.roles import RulesObjectPermissions
 
 from . import selectors, services
-from .models import Card, Requisition, ShortlistReview, Stage, TalentReview
+from .models import Application, Card, Requisition, ShortlistReview, Stage, TalentReview
 
 
 def _as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -58,6 +60,12 @@ class RequisitionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["status", "opened_at", "closed_at", "created_at"]
+
+    def validate_is_published(self, value):
+        current = self.instance.is_published if self.instance else False
+        if value != current and not self.context["request"].user.has_perm("pipelines.publish_requisition"):
+            raise PermissionDenied("Only admins publish roles on the careers page.")
+        return value
 
     def create(self, validated_data):
         try:
@@ -389,3 +397,67 @@ class TalentReviewViewSet(
     def get_queryset(self):
         visible = Requisition.objects.visible_to(self.request.user)
         return TalentReview.objects.filter(requisition__in=visible).select_related("reviewer")
+
+
+# --- Careers page --------------------------------------------------------------------------------------------
+
+
+class PublishedRoleSerializer(serializers.ModelSerializer):
+    """A role as the public sees it on the careers page: nothing internal (no people, pools or counts)."""
+
+    careers_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Requisition
+        fields = ["id", "title", "department", "location", "description", "opened_at", "careers_url"]
+        read_only_fields = fields
+
+    def get_careers_url(self, requisition) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("pipelines:careers_role", args=[requisition.pk])
+        )
+
+
+@extend_schema(auth=[])
+class PublishedRoleViewSet(viewsets.ReadOnlyModelViewSet):
+    """The open roles on the public careers page. No login needed; read only."""
+
+    serializer_class = PublishedRoleSerializer
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.published_roles()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
+    stage = serializers.CharField(source="card.stage.name", read_only=True, default=None)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "requisition",
+            "candidate",
+            "candidate_name",
+            "card",
+            "stage",
+            "resume",
+            "message",
+            "consent_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Applications sent from the careers page (filter with ?requisition=ID). The recruiting team reads them;
+    they are made only by visitors applying."""
+
+    serializer_class = ApplicationSerializer
+    permission_classes = [RulesObjectPermissions]
+    queryset = Application.objects.select_related("candidate", "card__stage")
+    filterset_fields = ["requisition", "candidate"]
+    ordering_fields = ["created_at"]

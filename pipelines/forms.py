@@ -1,10 +1,12 @@
 from django import forms
 
 from candidates.models import SilverMedal
+from candidates.normalize import normalize_linkedin_url
+from candidates.resumes import ACCEPT, check_resume
 from candidates.search import SkillsField
 
 from . import selectors
-from .models import ForecastSettings, Requisition, ShortlistReview, Stage, TalentReview
+from .models import CareersSettings, ForecastSettings, Requisition, ShortlistReview, Stage, TalentReview
 
 
 class MoveCardForm(forms.Form):
@@ -77,8 +79,11 @@ class RequisitionForm(forms.ModelForm):
         }
         labels = {"pools": "Talent pools that feed it", "is_published": "Published on the careers page"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_publish: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_publish:
+            self.fields["is_published"].disabled = True
+            self.fields["is_published"].help_text = "Admins publish roles on the careers page"
         self.fields["hiring_manager"].queryset = selectors.hiring_managers()
         self.fields["recruiter"].queryset = selectors.recruiting_users()
         for name in ("hiring_manager", "recruiter"):
@@ -107,3 +112,85 @@ class ForecastSettingsForm(forms.ModelForm):
     class Meta:
         model = ForecastSettings
         fields = ["warm_threshold", "target_ratio"]
+
+
+class ApplicationForm(forms.Form):
+    """The apply form of the careers page. ``website`` is the honeypot: hidden from people, filled by bots."""
+
+    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
+    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+    )
+    linkedin_url = forms.CharField(
+        label="LinkedIn profile",
+        max_length=200,
+        required=False,
+        help_text="e.g. linkedin.com/in/your-name",
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
+    )
+    resume = forms.FileField(
+        label="Résumé",
+        help_text="PDF or Word (.docx), up to 10 MB",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    message = forms.CharField(
+        label="A short message",
+        max_length=2000,
+        required=False,
+        help_text="Why this role, when you could start, anything we should know",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        label="I agree that my details and résumé are used as the privacy notice describes",
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-notice"}),
+        error_messages={"required": "Please agree to the privacy notice so we can consider you."},
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_linkedin_url(self):
+        try:
+            return normalize_linkedin_url(self.cleaned_data["linkedin_url"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_resume(self):
+        upload = self.cleaned_data["resume"]
+        check_resume(upload)
+        return upload
+
+    def full_clean(self):
+        """After validation, point each invalid field at its error and put the focus on the first one."""
+        super().full_clean()
+        first = True
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            attrs = field.widget.attrs
+            attrs["aria-invalid"] = "true"
+            described_by = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if field.help_text else [])
+            attrs["aria-describedby"] = " ".join([*described_by, attrs.get("aria-describedby", "")]).strip()
+            if first:
+                attrs["autofocus"] = True
+                first = False
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class CareersSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CareersSettings
+        fields = ["company_name", "logo_url", "brand_colour", "intro", "privacy_notice"]
+        widgets = {
+            "brand_colour": forms.TextInput(attrs={"type": "color"}),
+            "intro": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 5}),
+        }

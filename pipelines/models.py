@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 
-from candidates.models import Candidate, SilverMedal, Skill, TalentPool
+from candidates.models import Candidate, Resume, SilverMedal, Skill, TalentPool
 from candidates.roles import is_hiring_manager, is_recruiting_team
 
 DEFAULT_STAGES = [
@@ -31,6 +31,10 @@ class RequisitionQuerySet(models.QuerySet):
 
     def live(self):
         return self.filter(status__in=[Requisition.Status.PLANNED, Requisition.Status.OPEN])
+
+    def published(self):
+        """Roles on the public careers page: marked published by the team, and open."""
+        return self.filter(is_published=True, status=Requisition.Status.OPEN)
 
 
 class Requisition(models.Model):
@@ -67,7 +71,7 @@ class Requisition(models.Model):
     pools = models.ManyToManyField(TalentPool, blank=True, related_name="requisitions")
     industry = models.CharField(max_length=100, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="requisitions")
-    is_published = models.BooleanField(default=False)
+    is_published = models.BooleanField(default=False, help_text="Shown on the careers page while it is open")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RequisitionQuerySet.as_manager()
@@ -254,3 +258,80 @@ class ForecastSettings(models.Model):
     @classmethod
     def current(cls) -> "ForecastSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+DEFAULT_PRIVACY_NOTICE = (
+    "We use the details and résumé you send only to consider you for this role and similar ones. They are "
+    "seen by our recruiting team and the role's hiring manager, kept for up to two years after we were last "
+    "in touch, and deleted sooner if you ask. You can ask to see, correct or delete them at any time by "
+    "replying to our confirmation email."
+)
+
+
+class CareersSettings(models.Model):
+    """The admins' branding and wording of the public careers page; there is one row (see current())."""
+
+    company_name = models.CharField(max_length=100, default="Our company")
+    logo_url = models.URLField(
+        "Logo address",
+        blank=True,
+        validators=[URLValidator(schemes=["https"])],
+        help_text="An https address of your logo (SVG or PNG), shown 40 pixels high. Empty: the initial",
+    )
+    brand_colour = models.CharField(
+        max_length=7,
+        default="#3f51b5",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #rrggbb, e.g. #3f51b5.")],
+        help_text="Buttons, links and the header accent, as #rrggbb",
+    )
+    intro = models.TextField(
+        "Introduction", blank=True, help_text="A few sentences about working with you (plain text)"
+    )
+    privacy_notice = models.TextField(
+        default=DEFAULT_PRIVACY_NOTICE, help_text="Shown on every role and next to the consent box"
+    )
+
+    class Meta:
+        verbose_name_plural = "careers settings"
+
+    def __str__(self):
+        return "Careers page settings"
+
+    @classmethod
+    def current(cls) -> "CareersSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def brand_text_colour(self) -> str:
+        """Black or white, whichever reads better on the brand colour (WCAG relative luminance)."""
+
+        def channel(hex_pair: str) -> float:
+            value = int(hex_pair, 16) / 255
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        colour = self.brand_colour.lstrip("#")
+        red, green, blue = (channel(colour[i : i + 2]) for i in (0, 2, 4))
+        luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+        return "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#111111"
+
+
+class Application(models.Model):
+    """Someone answered a published role on the careers page."""
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="applications")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="applications")
+    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resume = models.ForeignKey(Resume, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(blank=True, help_text="Plain text")
+    consent_at = models.DateTimeField(help_text="When they ticked the consent box")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "candidate"], name="application_once_per_role")
+        ]
+        indexes = [models.Index(fields=["requisition", "-created_at"], name="application_role_idx")]
+
+    def __str__(self):
+        return f"{self.candidate} for {self.requisition}"

@@ -6,7 +6,7 @@ from candidates.models import Activity
 from candidates.services import record_activity
 from candidates.signals import candidate_erasing, candidates_merging
 
-from .models import Card, ShortlistReview
+from .models import Application, Card, ShortlistReview
 
 
 def _further_along(card: Card, other: Card) -> bool:
@@ -57,8 +57,29 @@ def move_cards(sender, *, primary, duplicate, by, **kwargs) -> None:
             },
         )
         ShortlistReview.objects.filter(card=drop).update(card=keep)
+        Application.objects.filter(card=drop).update(card=keep)
         drop.delete()
     Card.objects.filter(candidate=duplicate).update(candidate=primary)
+
+
+@receiver(candidates_merging, dispatch_uid="pipelines.move_applications")
+def move_applications(sender, *, primary, duplicate, by, **kwargs) -> None:
+    """Move the duplicate's applications; for a role both applied for the primary's stays and the other's
+    message goes to the primary's timeline."""
+    both = Application.objects.filter(
+        candidate=duplicate, requisition__applications__candidate=primary
+    ).select_related("requisition")
+    for application in both:
+        record_activity(
+            candidate=primary,
+            kind=Activity.Kind.APPLICATION,
+            actor=by,
+            summary=f"Merged a second application for {application.requisition.title}",
+            body=application.message,
+            data={"dropped_application_id": application.pk},
+        )
+        application.delete()
+    Application.objects.filter(candidate=duplicate).update(candidate=primary)
 
 
 @receiver(candidate_erasing, dispatch_uid="pipelines.scrub_cards")
@@ -66,3 +87,4 @@ def scrub_cards(sender, *, candidate, by, **kwargs) -> None:
     """Blank what boards say about an erased person (pitches, rejection reasons, review comments)."""
     Card.objects.filter(candidate=candidate).update(pitch="", rejection_reason="")
     ShortlistReview.objects.filter(card__candidate=candidate).update(comment="")
+    Application.objects.filter(candidate=candidate).update(message="")

@@ -56,3 +56,7 @@ rules.add_perm("pipelines.review_shortlist", is_requisition_manager)
 rules.add_perm("pipelines.list_requisitions", is_recruiting_team | is_hiring_manager)
 rules.add_perm("pipelines.review_talent", is_requisition_manager)  # talent review of planned roles
 rules.add_perm("pipelines.view_forecast", is_recruiting_team)
+rules.add_perm("pipelines.publish_requisition", is_admin)  # on the public careers page
+# Careers page: admins set the branding; the recruiting team reads applications (made by visitors only).
+add_model_perms("pipelines", ["careerssettings"], view=is_admin, change=is_admin)
+add_model_perms("pipelines", ["application"], view=is_recruiting_team, change=is_admin)

@@ -16,7 +16,16 @@ from candidates.models import Candidate, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
-from .models import Card, ForecastSettings, Pipeline, Requisition, ShortlistReview, Stage, TalentReview
+from .models import (
+    Application,
+    Card,
+    ForecastSettings,
+    Pipeline,
+    Requisition,
+    ShortlistReview,
+    Stage,
+    TalentReview,
+)
 
 BOARD_COLUMN_LIMIT = 50
 REVIEWS = Prefetch(
@@ -325,3 +334,19 @@ def forecast(settings: ForecastSettings, today: date) -> list[RoleForecast]:
 def stages_with_counts(pipeline: Pipeline) -> QuerySet[Stage]:
     """A board's stages in order, each with how many cards (any status) are in it."""
     return pipeline.stages.annotate(card_total=Count("cards")).order_by("position")
+
+
+# --- Careers page ---------------------------------------------------------------------------------------------
+
+
+def published_roles() -> QuerySet[Requisition]:
+    """The roles on the public careers page, newest first (only what a visitor may see is ever read from it)."""
+    return Requisition.objects.published().order_by("-opened_at", "-created_at", "title")
+
+
+def applications_for(requisition: Requisition, limit: int = 50) -> list[Application]:
+    return list(
+        Application.objects.filter(requisition=requisition).select_related(
+            "candidate", "resume", "card__stage"
+        )[:limit]
+    )

@@ -34,4 +34,8 @@ urlpatterns = [
     ),
     path("forecast/", views.forecast, name="forecast"),
     path("forecast/settings/", views.forecast_settings, name="forecast_settings"),
+    path("careers/", views.careers, name="careers"),
+    path("careers/<int:pk>/", views.careers_role, name="careers_role"),
+    path("careers/<int:pk>/thanks/", views.careers_thanks, name="careers_thanks"),
+    path("careers-settings/", views.careers_settings, name="careers_settings"),
 ]

@@ -1,16 +1,44 @@
 """The REST API's router: each app contributes its viewsets from its own api.py."""
 
+from dataclasses import asdict
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from candidates.api import CandidateViewSet, ImportJobViewSet, ReferralViewSet, TalentPoolViewSet
-from outreach.api import EnrollmentBatchViewSet, EnrollmentViewSet, SequenceViewSet, StepViewSet, TouchViewSet
+from candidates.api import (
+    CandidateViewSet,
+    ImportJobViewSet,
+    ReferralViewSet,
+    ResumeViewSet,
+    TalentPoolViewSet,
+)
+from outreach.api import (
+    EngagementEventViewSet,
+    EnrollmentBatchViewSet,
+    EnrollmentViewSet,
+    PreferencesViewSet,
+    ReplyViewSet,
+    SequenceViewSet,
+    StepViewSet,
+    TouchViewSet,
+)
 from pipelines.api import (
+    ApplicationViewSet,
     CardViewSet,
+    PublishedRoleViewSet,
     RequisitionViewSet,
     ShortlistReviewViewSet,
     StageViewSet,
     TalentReviewViewSet,
 )
+
+from . import reports
+from .forms import ReportFilterForm
 
 router = DefaultRouter()
 router.register("candidates", CandidateViewSet, basename="candidate")
@@ -22,8 +50,47 @@ router.register("steps", StepViewSet, basename="step")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("enrollment-batches", EnrollmentBatchViewSet, basename="enrollmentbatch")
 router.register("touches", TouchViewSet, basename="touch")
+router.register("engagement-events", EngagementEventViewSet, basename="engagementevent")
+router.register("replies", ReplyViewSet, basename="reply")
+router.register("preferences", PreferencesViewSet, basename="preference")
 router.register("requisitions", RequisitionViewSet, basename="requisition")
 router.register("stages", StageViewSet, basename="stage")
 router.register("cards", CardViewSet, basename="card")
 router.register("reviews", ShortlistReviewViewSet, basename="shortlistreview")
 router.register("talent-reviews", TalentReviewViewSet, basename="talentreview")
+router.register("resumes", ResumeViewSet, basename="resume")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("careers/roles", PublishedRoleViewSet, basename="published-role")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "date_from", OpenApiTypes.DATE, description="First day (default: 89 days before date_to)"
+        ),
+        OpenApiParameter("date_to", OpenApiTypes.DATE, description="Last day (default: today)"),
+        OpenApiParameter("requisition", OpenApiTypes.INT),
+        OpenApiParameter("recruiter", OpenApiTypes.INT),
+        OpenApiParameter("sequence", OpenApiTypes.INT),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def report(request, name: str) -> Response:
+    """One report of the Insights page as JSON (funnel, sequences, conversion, sources, referrals, ready):
+    its rows and totals, computed exactly as on the page. Recruiters and admins only."""
+    if not request.user.has_perm("recruiting.view_reports"):
+        raise PermissionDenied
+    if name not in reports.REPORTS:
+        raise NotFound(f"No report named {name!r}; there are {', '.join(reports.REPORTS)}.")
+    form = ReportFilterForm(request.query_params, today=timezone.localdate())
+    if not form.is_valid():
+        raise ValidationError(form.errors.get_json_data(escape_html=True))
+    filters = form.filters()
+    return Response(
+        {
+            "report": name,
+            "filters": asdict(filters),
+            **asdict(reports.REPORTS[name](filters)),
+        }
+    )

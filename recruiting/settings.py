@@ -14,6 +14,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-longlist-development
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Apply forms one address may send to the careers page in an hour, valid or not (counted in the cache).
+CAREERS_APPLY_RATE_LIMIT = env.int("CAREERS_APPLY_RATE_LIMIT", default=10)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -127,7 +129,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -143,6 +146,8 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting@longlist.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shared secret of the inbound-email webhook (POST /api/inbound-email/); empty refuses every call.
+INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -169,6 +174,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-touches": {"task": "outreach.tasks.dispatch_due_touches", "schedule": 60.0},
+    "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
 }
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from outreach.api import InboundEmailView
+
 from . import api, views
 
 
@@ -20,6 +22,8 @@ def api_urls(patterns):
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reports/", views.reports_page, name="reports"),
+    path("reports/settings/", views.insight_settings, name="insight_settings"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -32,7 +36,9 @@ urlpatterns = [
             api_urls(
                 [
                     *api.router.urls,
+                    path("reports/<slug:name>/", api.report, name="api-report"),
                     path("token/", obtain_auth_token, name="api-token"),
+                    path("inbound-email/", InboundEmailView.as_view(), name="api-inbound-email"),
                     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
                     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
                 ]

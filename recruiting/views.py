@@ -1,24 +1,49 @@
-from django.shortcuts import render
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from candidates import selectors as candidate_selectors
-from candidates.roles import is_employee, is_hiring_manager, is_recruiting_team
+from candidates.export import safe_cell
+from candidates.roles import is_admin, is_employee, is_hiring_manager, is_recruiting_team
 from outreach import selectors as outreach_selectors
 from pipelines import selectors as pipeline_selectors
 
+from . import reports, selectors, services
+from .forms import InsightSettingsForm, ReportFilterForm
+from .models import InsightSettings
+
 
 def home(request):
-    """The dashboard: what this person has to look at today, by role."""
+    """The dashboard: what this person has to look at today, by role. One section per item."""
     user = request.user
+    now = timezone.now()
     context = {"my_referrals": candidate_selectors.referrals_by(user)[:5]}
     if is_recruiting_team(user):
+        insight_settings = InsightSettings.current()
         context.update(
             team=True,
+            insight_settings=insight_settings,
             candidates=candidate_selectors.candidate_counts(),
             requisitions=pipeline_selectors.requisition_counts(),
             touches_due_today=outreach_selectors.touches_due_today(),
             tasks=outreach_selectors.task_queue(user),
+            decisions=pipeline_selectors.decisions_waiting(user),
+            warming_up=selectors.warming_up(user, now),
+            snoozed=selectors.snoozed_coming_back(user, timezone.localdate(now)),
+            gone_quiet=selectors.gone_quiet(user, now, insight_settings),
+            low_coverage=selectors.low_coverage_planned_roles(timezone.localdate(now)),
             live_requisitions=pipeline_selectors.requisitions_for(user).live()[:8],
             new_referrals=candidate_selectors.referral_inbox().filter(status="new")[:5],
+        )
+    if is_admin(user):
+        context.update(
+            sequence_alerts=selectors.sequence_alerts(now, context["insight_settings"]),
+            failed_touches=selectors.failed_touches(now),
         )
     if is_hiring_manager(user):
         context.update(
@@ -28,3 +53,53 @@ def home(request):
         )
     context["employee_only"] = is_employee(user) and not (context.get("team") or context.get("manager"))
     return render(request, "recruiting/home.html", context)
+
+
+def _csv_response(name: str, report: reports.Tabular, filters: reports.ReportFilters) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{name}-{filters.date_from:%Y-%m-%d}-to-{filters.date_to:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so Excel reads UTF-8
+    header, rows = report.table()
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows([safe_cell("" if value is None else value) for value in row] for row in rows)
+    return response
+
+
+def _reports_page(request, settings_form=None, status: int = 200):
+    form = ReportFilterForm(request.GET, today=timezone.localdate())
+    export = request.GET.get("export", "")
+    if export and export not in reports.REPORTS:
+        return HttpResponseBadRequest("Unknown report to export.")
+    context = {"form": form, "settings_form": settings_form}
+    if form.is_valid():
+        filters = form.filters()
+        if export:
+            return _csv_response(export, reports.REPORTS[export](filters), filters)
+        query = form.data.copy()  # the filters with the dates used, for the export links
+        query.pop("export", None)
+        context.update(reports.all_reports(filters), filters=filters, query=query.urlencode())
+    else:
+        status = 422
+    if request.user.has_perm("recruiting.change_insightsettings") and settings_form is None:
+        context["settings_form"] = InsightSettingsForm(instance=InsightSettings.current())
+    template = "recruiting/reports.html#results" if request.htmx else "recruiting/reports.html"
+    return render(request, template, context, status=status)
+
+
+@permission_required("recruiting.view_reports", raise_exception=True)
+def reports_page(request):
+    """The reports, filtered by the query string; `?export=<report>` downloads one report's table as CSV."""
+    return _reports_page(request)
+
+
+@require_POST
+@permission_required("recruiting.change_insightsettings", raise_exception=True)
+def insight_settings(request):
+    form = InsightSettingsForm(request.POST, instance=InsightSettings.current())
+    if not form.is_valid():
+        return _reports_page(request, settings_form=form, status=422)
+    services.update_insight_settings(**form.cleaned_data)
+    messages.success(request, "Insight settings saved.")
+    return redirect("reports")

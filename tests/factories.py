@@ -6,7 +6,7 @@ from django.utils import timezone
 from candidates import services as candidate_services
 from candidates.models import Activity, Candidate, Referral, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
-from outreach.models import Enrollment, Sequence, Step, Touch
+from outreach.models import Enrollment, Reply, Sequence, Step, Touch
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition, Stage
 
@@ -183,3 +183,86 @@ class TouchFactory(factory.django.DjangoModelFactory):
     candidate = factory.SelfAttribute("enrollment.candidate")
     channel = "email"
     due_at = factory.LazyFunction(timezone.now)
+
+
+# --- Résumé files, built in memory -----------------------------------------------------------------------------
+
+
+def make_pdf(*lines: str) -> bytes:
+    """A minimal one-page PDF whose text is these lines (Helvetica), with a correct cross-reference table."""
+    text = " ".join(f"({line.replace('(', '').replace(')', '')}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 720 Td {text} ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def make_encrypted_pdf(*lines: str, password: str = "secret") -> bytes:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(*lines))))
+    writer.encrypt(user_password=password, algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_docx(*paragraphs: str) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_zip_bomb(unpacked_bytes: int = 60 * 1024 * 1024) -> bytes:
+    """A zip dressed as a DOCX whose document.xml inflates from a few kB to ``unpacked_bytes`` of zeros."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(unpacked_bytes // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    """A matched, untagged reply (as if logged by hand); pass candidate=None for an unmatched one."""
+
+    class Meta:
+        model = Reply
+
+    candidate = factory.SubFactory(CandidateFactory)
+    from_address = factory.LazyAttribute(
+        lambda r: r.candidate.email if r.candidate else "someone@example.net"
+    )
+    subject = "Re: Hello"
+    body = "Sounds interesting, tell me more."
+    received_at = factory.LazyFunction(timezone.now)
+    source = Reply.Source.MANUAL

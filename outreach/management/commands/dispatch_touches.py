@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from outreach import services
+from outreach import conversation, services
 
 
 def aware_datetime(value: str) -> datetime:
@@ -15,14 +15,17 @@ def aware_datetime(value: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "Run one pass of the nurture dispatcher: send the emails that are due."
+    help = (
+        "Run one pass of the nurture dispatcher: start the planned-role campaigns due, send the emails due."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--now", type=aware_datetime, help="Pretend it is this time (ISO 8601)")
         parser.add_argument("--batch-size", type=int, default=200)
 
     def handle(self, *args, now=None, batch_size=200, **options):
+        started = conversation.start_due_campaigns(now=now)
         result = services.dispatch_due_touches(now=now, batch_size=batch_size)
         self.stdout.write(
-            f"Sent {result.sent}, skipped {result.skipped}, retrying {result.retried}, failed {result.failed}."
+            f"Campaigns started {len(started)}. Sent {result.sent}, skipped {result.skipped}, retrying {result.retried}, failed {result.failed}."
         )

@@ -39,11 +39,12 @@ from candidates.models import (
 )
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from candidates.selectors import find_existing_candidate
+from outreach import conversation
 from outreach import services as outreach_services
-from outreach.models import Channel, Enrollment, Sequence, Step
+from outreach.models import Channel, Enrollment, PlannedRoleCampaign, Sequence, Step
 from outreach.selectors import day_bounds
 from pipelines import services as pipeline_services
-from pipelines.models import TALENT_STAGES, Card, Pipeline, Requisition
+from pipelines.models import TALENT_STAGES, Card, CareersSettings, Pipeline, Requisition
 
 SEED = 20250611
 PASSWORD = "longlist"
@@ -945,6 +946,7 @@ class Seeder:
         self.seed_referrals()
         self.seed_sequences()
         self.seed_enrollments()
+        self.seed_conversation()
 
     # --- users --------------------------------------------------------------------------------------
     def seed_users(self) -> None:
@@ -1023,6 +1025,14 @@ class Seeder:
 
     # --- requisitions and boards -------------------------------------------------------------------
     def seed_requisitions(self) -> None:
+        CareersSettings.objects.get_or_create(
+            pk=1,
+            defaults={
+                "company_name": "Longlist Demo Co",
+                "brand_colour": "#0f766e",
+                "intro": "We build software that helps teams hire well. Small teams, real ownership, remote-friendly.",
+            },
+        )
         today = timezone.localdate(self.now)
         for req in REQUISITIONS:
             requisition = Requisition.objects.filter(title=req["title"]).order_by("pk").first()
@@ -1212,6 +1222,38 @@ class Seeder:
             self.count("enrollments")
             if sequence_name == NURTURE:
                 self._progress_nurture(enrollment, progress)
+
+    def seed_conversation(self) -> None:
+        """Two replies waiting in Replies, one nobody could match, and the nurture planned for the Berlin role
+        (it starts by itself four months before the role opens). Idempotent: replies by Message-ID."""
+        nurtured = (
+            Enrollment.objects.filter(sequence=self.sequences[NURTURE], candidate__do_not_contact=False)
+            .exclude(candidate__email="")
+            .select_related("candidate")
+            .order_by("candidate_id")[:2]
+        )
+        replies = [
+            (e.candidate.email, "Re: a thought", "Thanks for reaching out. Happy to chat next month.")
+            for e in nurtured
+        ]
+        replies.append(("someone@personal.example", "Who is this?", "How did you get my address?"))
+        for n, (sender, subject, body) in enumerate(replies):
+            _, created = conversation.receive_inbound_email(
+                from_address=sender,
+                subject=subject,
+                body=body,
+                message_id=f"<demo-reply-{n}@longlist.demo>",
+                received_at=self.now - timedelta(hours=3 * (n + 1)),
+            )
+            self.count("replies", int(created))
+        berlin = self.requisitions.get("Engineering Manager, Berlin")
+        if berlin is not None:
+            _, created = PlannedRoleCampaign.objects.get_or_create(
+                sequence=self.sequences[NURTURE],
+                requisition=berlin,
+                defaults={"months_before": 4, "created_by": self.users["recruiter"]},
+            )
+            self.count("planned-role campaigns", int(created))
 
     def _progress_nurture(self, enrollment: Enrollment, draws: tuple[float, float]) -> None:
         """Pretend the recruiter already did the LinkedIn tasks that fell due a while ago."""

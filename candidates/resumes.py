@@ -1,0 +1,319 @@
+"""Résumé files: checked by their content, stored under generated names, their text extracted for search.
+
+A file is a PDF when it starts with ``%PDF-`` and a Word document when it is a zip (``PK\\x03\\x04``) holding
+``[Content_Types].xml`` and ``word/document.xml``; what the file is called and what the browser says it is are
+ignored. A DOCX is refused before anything is unpacked when its central directory announces too many members,
+too much unpacked data or a suspicious compression ratio (a zip bomb); ``zipfile`` never inflates a member past
+the size the directory announces, so those numbers bound what extraction reads too.
+
+Files go to the default storage (``MEDIA_ROOT``, or S3-compatible storage when configured) under a random
+name (``Resume.file``'s ``upload_to``); no URL serves them: staff download them through a view that checks the
+candidate. Text is extracted by a Celery task after the upload commits; a damaged or encrypted file is
+recorded as such on the résumé and on the timeline, and nothing else depends on it.
+"""
+
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from .models import Activity, Candidate, Resume
+from .normalize import normalize_email, normalize_linkedin_url
+from .services import record_activity, refresh_search_documents
+from .tasks import extract_resume_text
+
+logger = logging.getLogger(__name__)
+
+MAX_RESUME_BYTES = 10 * 1024 * 1024
+DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+DOCX_MAX_MEMBERS = 1_000
+# A member that unpacks to more than this many times its packed size (and past 1 MB) is a zip bomb, not a
+# document: Word's XML compresses about 5-20 times.
+DOCX_MAX_RATIO = 100
+DOCX_RATIO_FLOOR_BYTES = 1024 * 1024
+PDF_MAX_PAGES = 50
+# What is kept of a résumé's text (the search document takes the start of the latest one: services.py).
+MAX_TEXT_CHARS = 200_000
+CONTENT_TYPES = {
+    Resume.Kind.PDF: "application/pdf",
+    Resume.Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+ACCEPT = ".pdf,.docx," + ",".join(CONTENT_TYPES.values())
+NOT_A_RESUME = (
+    "This file is not a PDF or a Word (.docx) document. Save your résumé as PDF or DOCX and try again."
+)
+
+
+@dataclass(frozen=True)
+class CheckedResume:
+    """What check_resume learnt about an upload."""
+
+    kind: str
+    size: int
+    sha256: str
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _check_docx(stream: io.IOBase) -> None:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise ValidationError("This Word document is damaged and cannot be opened.") from error
+    if len(members) > DOCX_MAX_MEMBERS:
+        raise ValidationError(
+            f"This file holds {len(members)} files inside; a Word document has far fewer. It was not accepted."
+        )
+    names = {member.filename for member in members}
+    if not {"[Content_Types].xml", "word/document.xml"} <= names:
+        raise ValidationError(NOT_A_RESUME)
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > DOCX_MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            f"This file unpacks to {_megabytes(unpacked)}, more than a Word document would "
+            f"({_megabytes(DOCX_MAX_UNPACKED_BYTES)} at most). It was not accepted."
+        )
+    for member in members:
+        if member.file_size > DOCX_RATIO_FLOOR_BYTES and member.file_size > DOCX_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ValidationError(
+                "This file is compressed far more than a Word document can be (it looks like a zip bomb). "
+                "It was not accepted."
+            )
+
+
+def check_resume(upload: UploadedFile) -> CheckedResume:
+    """Size, type by content (magic bytes) and, for a DOCX, the zip's members. Raises ValidationError with a
+    message for the person uploading; reads the file once more for its SHA-256."""
+    if not upload.size:
+        raise ValidationError("The file is empty.")
+    if upload.size > MAX_RESUME_BYTES:
+        raise ValidationError(
+            f"The file is {_megabytes(upload.size)}; résumés can be up to {_megabytes(MAX_RESUME_BYTES)}."
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        kind = Resume.Kind.PDF
+    elif head.startswith(b"PK\x03\x04"):
+        _check_docx(upload)
+        kind = Resume.Kind.DOCX
+    else:
+        raise ValidationError(NOT_A_RESUME)
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedResume(kind=kind, size=upload.size, sha256=digest.hexdigest())
+
+
+def display_name(name: str) -> str:
+    """The uploader's file name as we show it: no folders, no control characters, at most 255 characters."""
+    name = PurePath((name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:255] or "résumé"
+
+
+def download_name(resume: Resume) -> str:
+    """A safe attachment name: letters, digits, spaces, dots, dashes and underscores, with the real extension."""
+    stem = PurePath(resume.original_name).stem
+    stem = re.sub(r"[^\w .-]+", "_", stem).strip(" ._")[:100] or "resume"
+    return stem + Resume.EXTENSIONS[resume.kind]
+
+
+def attach_resume(
+    *,
+    candidate: Candidate,
+    upload: UploadedFile,
+    by: AbstractBaseUser | None = None,
+    checked: CheckedResume | None = None,
+) -> Resume:
+    """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.
+
+    Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
+    stored file is removed again; a caller that wraps this in a larger transaction removes the file itself if
+    that transaction fails later (see pipelines.services.submit_application).
+    """
+    checked = checked or check_resume(upload)
+    resume = Resume(
+        candidate=candidate,
+        original_name=display_name(upload.name),
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    resume.file.save(upload.name or "resume", upload, save=False)  # the name comes from upload_to
+    try:
+        with transaction.atomic():
+            resume.save()
+            record_activity(
+                candidate=candidate,
+                kind=Activity.Kind.RESUME,
+                actor=by,
+                summary=f"Résumé added: {resume.original_name}",
+                data={"resume_id": resume.pk},
+            )
+            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk))
+    except BaseException:
+        resume.file.delete(save=False)
+        raise
+    return resume
+
+
+# --- Text extraction ---------------------------------------------------------------------------------------
+
+
+class EncryptedFile(Exception):
+    """The PDF needs a password to be read."""
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("")  # only restricted (owner password), readable by anyone
+        except (DependencyError, NotImplementedError) as error:
+            raise EncryptedFile(str(error)) from error
+        if not opened:
+            raise EncryptedFile("The PDF needs a password.")
+    return "\n".join(page.extract_text() or "" for page in reader.pages[:PDF_MAX_PAGES])
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    stream = io.BytesIO(data)
+    _check_docx(stream)
+    document = Document(stream)
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def read_text(resume: Resume) -> tuple[str, str, str]:
+    """(text, text_status, error) for a stored résumé. Never raises for a bad file."""
+    try:
+        with resume.file.open("rb") as stream:
+            data = stream.read(MAX_RESUME_BYTES + 1)
+        text = _pdf_text(data) if resume.kind == Resume.Kind.PDF else _docx_text(data)
+    except EncryptedFile as error:
+        return "", Resume.TextStatus.ENCRYPTED, str(error)[:255]
+    except Exception as error:  # any parser error: the file is damaged, the application still stands
+        logger.info("Résumé %s could not be read: %r", resume.pk, error)
+        return "", Resume.TextStatus.BROKEN, f"{type(error).__name__}: {error}"[:255]
+    text = re.sub(r"[ \t\f\v]+", " ", text.replace("\x00", ""))
+    text = re.sub(r"\n\s*\n+", "\n", text).strip()[:MAX_TEXT_CHARS]
+    return text, (Resume.TextStatus.EXTRACTED if text else Resume.TextStatus.EMPTY), ""
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_LINKEDIN = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/[A-Za-z0-9_%-]+/?", re.IGNORECASE)
+# A phone number starts with "+" or follows a label, so that years ("2015 2019") are not taken for one.
+_PHONE = re.compile(
+    r"(?:(?P<label>phone|tel|telephone|mobile|cell)\b[^\d+\n]{0,12})?(?P<number>\+?\d[\d ().-]{6,20}\d)",
+    re.IGNORECASE,
+)
+
+
+def contact_details(text: str) -> dict[str, str]:
+    """The first email, phone number and LinkedIn profile found in a résumé's text (normalised)."""
+    found: dict[str, str] = {}
+    if email := _EMAIL.search(text):
+        found["email"] = normalize_email(email.group())
+    for match in _LINKEDIN.finditer(text):
+        try:
+            found["linkedin_url"] = normalize_linkedin_url(match.group())
+            break
+        except ValueError:
+            continue
+    for match in _PHONE.finditer(text):
+        number = match["number"].strip()
+        digits = re.sub(r"\D", "", number)
+        if (number.startswith("+") or match["label"]) and 8 <= len(digits) <= 15:
+            found["phone"] = re.sub(r"\s+", " ", number)[:40]
+            break
+    return found
+
+
+def _fill_contact_details(candidate: Candidate, text: str) -> list[str]:
+    """Fill the candidate's empty email, phone and LinkedIn from the text; a value another candidate holds
+    (both are unique) is skipped. Returns the names of the fields filled."""
+    filled = []
+    for name, value in contact_details(text).items():
+        if getattr(candidate, name):
+            continue
+        if name == "email":
+            taken = Candidate.objects.filter(email__iexact=value).exclude(pk=candidate.pk).exists()
+        elif name == "linkedin_url":
+            taken = Candidate.objects.filter(linkedin_url=value).exclude(pk=candidate.pk).exists()
+        else:
+            taken = False
+        if not taken:
+            setattr(candidate, name, value)
+            filled.append(name)
+    if filled:
+        candidate.save(update_fields=[*filled, "updated_at"])
+    return filled
+
+
+FIELD_WORDS = {"email": "email", "phone": "phone", "linkedin_url": "LinkedIn"}
+
+
+def extract_text(resume_id: int) -> Resume | None:
+    """Extract a résumé's text, add it to the candidate's search text and fill their empty contact details.
+
+    Only a résumé still waiting is processed (the conditional UPDATE is the claim), so a task delivered twice
+    does nothing the second time. Returns None when the résumé is gone or was already done.
+    """
+    resume = Resume.objects.filter(pk=resume_id, text_status=Resume.TextStatus.PENDING).first()
+    if resume is None:
+        return None
+    text, status, error = read_text(resume)
+    with transaction.atomic():
+        claimed = Resume.objects.filter(pk=resume_id, text_status=Resume.TextStatus.PENDING).update(
+            text=text, text_status=status, text_error=error
+        )
+        if not claimed:
+            return None
+        candidate = Candidate.objects.select_for_update().get(pk=resume.candidate_id)
+        filled = _fill_contact_details(candidate, text) if text else []
+        refresh_search_documents([candidate.pk])
+        if status in (Resume.TextStatus.ENCRYPTED, Resume.TextStatus.BROKEN, Resume.TextStatus.EMPTY):
+            record_activity(
+                candidate=candidate,
+                kind=Activity.Kind.RESUME,
+                summary=f"Résumé {resume.original_name}: {Resume.TextStatus(status).label.lower()}",
+                body="The file is kept; its text is not searchable." if status != "empty" else "",
+                data={"resume_id": resume.pk, "text_status": status},
+            )
+        if filled:
+            record_activity(
+                candidate=candidate,
+                kind=Activity.Kind.RESUME,
+                summary="From the résumé: " + ", ".join(FIELD_WORDS[name] for name in filled),
+                data={"resume_id": resume.pk, "filled": filled},
+            )
+    resume.refresh_from_db()
+    return resume

@@ -1,0 +1,139 @@
+"""Read queries for the home page: what each role has to look at today."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from candidates.models import Candidate
+from candidates.roles import is_admin
+from outreach.models import EngagementEvent, Touch
+from pipelines.models import ForecastSettings, Requisition
+from pipelines.selectors import RoleForecast, forecast
+
+from .models import InsightSettings
+from .reports import SCANNER_CLICK, percent
+
+WARMING_DAYS = 7
+# Events that take a person's doing: a real click, a reply, an accepted LinkedIn connection request.
+HUMAN_ENGAGEMENT = [
+    EngagementEvent.Kind.CLICKED,
+    EngagementEvent.Kind.REPLIED,
+    EngagementEvent.Kind.CONNECTED,
+]
+SNOOZE_HORIZON_DAYS = 7
+ALERT_WINDOW_DAYS = 30
+
+
+def _mine(candidates: QuerySet[Candidate], user: AbstractBaseUser) -> QuerySet[Candidate]:
+    """A recruiter's own candidates; admins look after everyone's."""
+    return candidates if is_admin(user) else candidates.filter(owner=user)
+
+
+def warming_up(user: AbstractBaseUser, now: datetime) -> QuerySet[Candidate]:
+    """Candidates warming up this week: people who clicked (not a mail scanner), replied or accepted a
+    connection request in the last WARMING_DAYS days, most such events first, then by engagement score.
+    Each has `recent_events`."""
+    recent = EngagementEvent.objects.filter(
+        kind__in=HUMAN_ENGAGEMENT, occurred_at__gte=now - timedelta(days=WARMING_DAYS), occurred_at__lte=now
+    ).exclude(SCANNER_CLICK)
+    return (
+        _mine(Candidate.objects.filter(erased_at__isnull=True), user)
+        .filter(pk__in=recent.values("candidate_id"))
+        .annotate(recent_events=Count("engagement_events", filter=Q(engagement_events__in=recent)))
+        .order_by("-recent_events", "-engagement_score", "last_name", "pk")
+    )
+
+
+def snoozed_coming_back(user: AbstractBaseUser, today: date) -> QuerySet[Candidate]:
+    """People whose snooze ends within SNOOZE_HORIZON_DAYS days (today included), soonest first."""
+    return (
+        _mine(Candidate.objects.filter(erased_at__isnull=True), user)
+        .filter(snoozed_until__gte=today, snoozed_until__lte=today + timedelta(days=SNOOZE_HORIZON_DAYS))
+        .order_by("snoozed_until", "last_name", "pk")
+    )
+
+
+def gone_quiet(user: AbstractBaseUser, now: datetime, settings: InsightSettings) -> QuerySet[Candidate]:
+    """Passive people the user owns (everyone's for admins) with no touch for `stale_after_days` days: last
+    contacted before then, or never contacted and added before then. Not for people we may not contact or
+    who are snoozed. Longest silence first; each has `quiet_since`."""
+    cutoff = now - timedelta(days=settings.stale_after_days)
+    return (
+        _mine(Candidate.objects.passive().contactable(), user)
+        .exclude(snoozed_until__gte=now.date())
+        .annotate(quiet_since=Coalesce("last_contacted_at", "created_at"))
+        .filter(quiet_since__lt=cutoff)
+        .order_by("quiet_since", "pk")
+    )
+
+
+def low_coverage_planned_roles(today: date) -> list[RoleForecast]:
+    """Planned roles with fewer warm passive people in their pools than the forecast target (pipelines'
+    forecast settings)."""
+    return [
+        role
+        for role in forecast(ForecastSettings.current(), today)
+        if role.requisition.status == Requisition.Status.PLANNED and role.is_low
+    ]
+
+
+@dataclass(frozen=True)
+class SequenceAlert:
+    sequence_id: int
+    name: str
+    sent: int
+    unsubscribed: int
+    bounced: int
+    unsubscribe_rate: float | None
+    bounce_rate: float | None
+
+
+def sequence_alerts(now: datetime, settings: InsightSettings) -> list[SequenceAlert]:
+    """Sequences whose emails sent in the last ALERT_WINDOW_DAYS days led to too many unsubscribes or bounces:
+    distinct people who unsubscribed (bounced) on those emails / emails sent, in percent, at or above the
+    admins' thresholds. Two queries."""
+    emails = Touch.objects.filter(
+        status=Touch.Status.SENT, sent_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS), sent_at__lte=now
+    )
+    sent = emails.values("enrollment__sequence_id", "enrollment__sequence__name").annotate(n=Count("pk"))
+    events = (
+        EngagementEvent.objects.filter(
+            touch__in=emails.values("pk"),
+            kind__in=[EngagementEvent.Kind.UNSUBSCRIBED, EngagementEvent.Kind.BOUNCED],
+        )
+        .values("touch__enrollment__sequence_id", "kind")
+        .annotate(people=Count("candidate_id", distinct=True))
+        .order_by()
+    )
+    people = {(row["touch__enrollment__sequence_id"], row["kind"]): row["people"] for row in events}
+    alerts = []
+    for row in sent.order_by("enrollment__sequence__name"):
+        sequence_id = row["enrollment__sequence_id"]
+        unsubscribed = people.get((sequence_id, EngagementEvent.Kind.UNSUBSCRIBED), 0)
+        bounced = people.get((sequence_id, EngagementEvent.Kind.BOUNCED), 0)
+        alert = SequenceAlert(
+            sequence_id=sequence_id,
+            name=row["enrollment__sequence__name"],
+            sent=row["n"],
+            unsubscribed=unsubscribed,
+            bounced=bounced,
+            unsubscribe_rate=percent(unsubscribed, row["n"]),
+            bounce_rate=percent(bounced, row["n"]),
+        )
+        if (unsubscribed and alert.unsubscribe_rate >= settings.unsubscribe_alert_percent) or (
+            bounced and alert.bounce_rate >= settings.bounce_alert_percent
+        ):
+            alerts.append(alert)
+    return alerts
+
+
+def failed_touches(now: datetime) -> QuerySet[Touch]:
+    """Touches that failed for good (after every retry) and were due in the last ALERT_WINDOW_DAYS days."""
+    return (
+        Touch.objects.filter(status=Touch.Status.FAILED, due_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS))
+        .select_related("candidate", "enrollment__sequence")
+        .order_by("-due_at", "-pk")
+    )
