@@ -6,6 +6,7 @@ from .models import (
     PoolMembership,
     PrivacyPolicy,
     Referral,
+    Resume,
     SilverMedal,
     Skill,
     Suppression,
@@ -70,6 +71,37 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not PrivacyPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Resume)
+class ResumeAdmin(admin.ModelAdmin):
+    """Read-only: résumés are uploaded, downloaded and erased from the profile, where access is checked. The
+    file itself is left out (no link to the stored path), and so is the extracted text."""
+
+    list_display = ["original_name", "candidate", "kind", "size", "text_status", "created_at"]
+    list_filter = ["kind", "text_status"]
+    search_fields = ["original_name", "candidate__first_name", "candidate__last_name"]
+    fields = [
+        "candidate",
+        "original_name",
+        "kind",
+        "size",
+        "text_status",
+        "text_error",
+        "uploaded_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+    list_select_related = ["candidate"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -30,3 +30,5 @@ add_model_perms("candidates", ["silvermedal"], view=is_recruiting_team, change=i
 # Privacy: recruiters review the notice and retention lists; admins set the policy (and erase, above).
 rules.add_perm("candidates.review_privacy", is_recruiting_team)
 add_model_perms("candidates", ["privacypolicy"], view=is_recruiting_team, change=is_admin)
+# Résumés in the admin site: a read-only list for admins (the profile and the API check their own rules).
+rules.add_perm("candidates.view_resume", is_admin)

@@ -49,6 +49,7 @@ class SequenceSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "purpose",
+            "topic",
             "sender",
             "sender_timezone",
             "status",
@@ -60,6 +61,11 @@ class SequenceSerializer(serializers.ModelSerializer):
             "track_opens",
             "steps",
         ]
+
+    def validate_topic(self, topic: str) -> str:
+        if topic and topic != getattr(self.instance, "topic", "") and topic not in selectors.link_topics():
+            raise serializers.ValidationError("Choose one of the topics the preference centre offers.")
+        return topic
 
     def validate(self, attrs):
         start = attrs.get("send_window_start", getattr(self.instance, "send_window_start", None))

@@ -7,7 +7,7 @@ from django.utils import timezone
 from candidates.models import Candidate, TalentPool
 from pipelines.models import Requisition
 
-from . import placeholders
+from . import placeholders, selectors
 from .models import Reply, Sequence, Step
 from .services import TASK_OUTCOMES
 
@@ -16,12 +16,18 @@ TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 class SequenceForm(forms.ModelForm):
     sender_timezone = forms.ChoiceField(choices=TIMEZONES, initial="UTC")
+    topic = forms.ChoiceField(
+        required=False,
+        help_text="People who chose topics in the preference centre get this sequence only if they chose this "
+        "one. The topics are those of the links in your sequences.",
+    )
 
     class Meta:
         model = Sequence
         fields = [
             "name",
             "purpose",
+            "topic",
             "sender",
             "sender_timezone",
             "send_window_start",
@@ -36,6 +42,11 @@ class SequenceForm(forms.ModelForm):
             "send_window_start": forms.TimeInput(attrs={"type": "time"}),
             "send_window_end": forms.TimeInput(attrs={"type": "time"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        topics = set(selectors.link_topics()) | ({self.instance.topic} - {""})
+        self.fields["topic"].choices = [("", "Any: no topic")] + [(t, t) for t in sorted(topics)]
 
     def clean(self):
         cleaned = super().clean()
@@ -168,7 +179,10 @@ class RoleForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     topics = forms.MultipleChoiceField(
-        label="Topics you care about", required=False, widget=forms.CheckboxSelectMultiple
+        label="Topics you care about",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="We'll only write about what you pick. Pick none to hear about all of them.",
     )
     fewer_messages = forms.BooleanField(label="Fewer emails, please (at most one a month)", required=False)
     check_back_after = forms.DateField(

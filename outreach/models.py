@@ -29,6 +29,11 @@ class Sequence(models.Model):
 
     name = models.CharField(max_length=150, unique=True)
     purpose = models.TextField(blank=True)
+    topic = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="People who chose topics in the preference centre get this sequence only if they chose this one",
+    )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

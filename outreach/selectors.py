@@ -112,9 +112,11 @@ def engagement_history(candidate: Candidate, limit: int = 8) -> QuerySet[Engagem
 
 
 def link_topics() -> list[str]:
-    """The topics of the links in the steps of sequences in use, for the preference centre."""
-    found: set[str] = set()
-    steps = Step.objects.exclude(sequence__status=Sequence.Status.ARCHIVED).filter(body__contains="){")
+    """The topics people can choose in the preference centre: those of the links in the steps of sequences in
+    use, and those sequences' own topics (so a sequence about a topic can always be chosen)."""
+    in_use = Sequence.objects.exclude(status=Sequence.Status.ARCHIVED)
+    found: set[str] = set(in_use.exclude(topic="").values_list("topic", flat=True))
+    steps = Step.objects.filter(sequence__in=in_use, body__contains="){")
     for body in steps.values_list("body", flat=True):
         for link in placeholders.links(body):
             found.update(link.topics)

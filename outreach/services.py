@@ -155,7 +155,17 @@ def skip_reason(candidate: Candidate, sequence: Sequence, today: date | None = N
         return "in an active hiring process"
     if candidate.snoozed_until and candidate.snoozed_until > (today or timezone.localdate()):
         return f"asked us to check back after {candidate.snoozed_until:%-d %b %Y}"
+    if not_their_topic(candidate, sequence):
+        return NOT_THEIR_TOPIC
     return ""
+
+
+NOT_THEIR_TOPIC = "not a topic they chose"
+
+
+def not_their_topic(candidate: Candidate, sequence: Sequence) -> bool:
+    """The sequence is about a topic, and the person chose topics in the preference centre but not this one."""
+    return bool(sequence.topic and candidate.topics and sequence.topic not in candidate.topics)
 
 
 def is_suppressed(candidate: Candidate) -> bool:
@@ -596,9 +606,7 @@ def stop_facts(touches: list[Touch]) -> StopFacts:
         suppressed_emails={email.lower() for email, _ in rows if email},
         suppressed_linkedin={url for _, url in rows if url},
         hired=set(
-            Card.objects.filter(candidate__in=candidates, status=Card.Status.HIRED).values_list(
-                "candidate_id", flat=True
-            )
+            Card.objects.hired().filter(candidate__in=candidates).values_list("candidate_id", flat=True)
         ),
         live_enrollments=set(
             Enrollment.objects.filter(
@@ -624,6 +632,8 @@ def stop_rule(touch: Touch, facts: StopFacts) -> str:
         return "do not contact"
     if not candidate.email:
         return "no email address"
+    if not_their_topic(candidate, touch.enrollment.sequence):
+        return NOT_THEIR_TOPIC
     if candidate.pk in facts.hired:
         return "hired"
     if touch.enrollment_id not in facts.live_enrollments:

@@ -83,7 +83,7 @@ def sequence_settings(request, pk):
     return render(
         request,
         "outreach/sequence.html#settings",
-        builder_context(request, sequence, settings_form=form),
+        builder_context(request, sequence, settings_form=form, saved=form.is_valid()),
         status=200 if form.is_valid() else 422,
     )
 

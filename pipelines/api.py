@@ -143,7 +143,7 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Stage
-        fields = ["id", "pipeline", "name", "position", "is_late", "is_shortlist"]
+        fields = ["id", "pipeline", "name", "position", "is_late", "is_shortlist", "is_hired"]
         validators = []  # positions are kept unique by the services, which renumber the board
 
     def validate_pipeline(self, pipeline):
@@ -153,16 +153,23 @@ class StageSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("position", None)
-        return services.add_stage(**validated_data)
+        try:
+            return services.add_stage(**validated_data)
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
 
     def update(self, instance, validated_data):
-        return services.update_stage(
-            stage=instance,
-            name=validated_data.get("name", instance.name),
-            is_late=validated_data.get("is_late", instance.is_late),
-            is_shortlist=validated_data.get("is_shortlist", instance.is_shortlist),
-            position=validated_data.get("position"),
-        )
+        try:
+            return services.update_stage(
+                stage=instance,
+                name=validated_data.get("name", instance.name),
+                is_late=validated_data.get("is_late", instance.is_late),
+                is_shortlist=validated_data.get("is_shortlist", instance.is_shortlist),
+                is_hired=validated_data.get("is_hired", instance.is_hired),
+                position=validated_data.get("position"),
+            )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
 
 
 class StageViewSet(viewsets.ModelViewSet):

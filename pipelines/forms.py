@@ -99,8 +99,8 @@ class RequisitionStatusForm(forms.Form):
 class StageForm(forms.ModelForm):
     class Meta:
         model = Stage
-        fields = ["name", "is_late", "is_shortlist"]
-        labels = {"is_late": "Late stage", "is_shortlist": "Shortlist"}
+        fields = ["name", "is_late", "is_shortlist", "is_hired"]
+        labels = {"is_late": "Late stage", "is_shortlist": "Shortlist", "is_hired": "Hired"}
 
 
 class TalentReviewForm(forms.Form):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
@@ -7,14 +8,14 @@ from candidates.models import Candidate, Resume, SilverMedal, Skill, TalentPool
 from candidates.roles import is_hiring_manager, is_recruiting_team
 
 DEFAULT_STAGES = [
-    # (name, is_late, is_shortlist)
-    ("Sourced", False, False),
-    ("Contacted", False, False),
-    ("Screen", False, False),
-    ("Interview", True, True),
-    ("Final", True, True),
-    ("Offer", True, False),
-    ("Hired", False, False),
+    # (name, is_late, is_shortlist, is_hired)
+    ("Sourced", False, False, False),
+    ("Contacted", False, False, False),
+    ("Screen", False, False, False),
+    ("Interview", True, True, False),
+    ("Final", True, True, False),
+    ("Offer", True, False, False),
+    ("Hired", False, False, True),
 ]
 
 TALENT_STAGES = ["Identified", "Contacted", "Connected", "Engaged", "Warm", "Ready to talk"]
@@ -121,6 +122,9 @@ class Stage(models.Model):
         default=False, help_text="Turning someone down here makes a silver medalist"
     )
     is_shortlist = models.BooleanField(default=False, help_text="The hiring manager reviews this stage")
+    is_hired = models.BooleanField(
+        default=False, help_text="Reaching this stage means hired: outreach stops and reports count a hire"
+    )
 
     class Meta:
         ordering = ["pipeline", "position"]
@@ -131,6 +135,16 @@ class Stage(models.Model):
     def __str__(self):
         return f"{self.pipeline}: {self.name}"
 
+    def clean(self):
+        if self.is_hired and self.pipeline_id and self.pipeline.kind == Pipeline.Kind.TALENT:
+            raise ValidationError({"is_hired": "The talent board is not a role: nobody is hired on it."})
+
+
+class CardQuerySet(models.QuerySet):
+    def hired(self):
+        """Cards of people hired: still in process (not turned down or withdrawn) in a stage marked hired."""
+        return self.filter(status=Card.Status.ACTIVE, stage__is_hired=True)
+
 
 class Card(models.Model):
     """A candidate on a board."""
@@ -139,7 +153,6 @@ class Card(models.Model):
         ACTIVE = "active", "In process"
         REJECTED = "rejected", "Rejected"
         WITHDRAWN = "withdrawn", "Withdrew"
-        HIRED = "hired", "Hired"
 
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="cards")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="cards")
@@ -158,6 +171,8 @@ class Card(models.Model):
     )
     entered_stage_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CardQuerySet.as_manager()
 
     class Meta:
         ordering = ["stage__position", "position"]

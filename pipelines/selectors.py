@@ -204,6 +204,18 @@ def decisions_waiting(user: AbstractBaseUser) -> QuerySet[ShortlistReview]:
     return reviews if is_admin(user) else reviews.filter(card__pipeline__requisition__recruiter=user)
 
 
+def hired_message(card: Card) -> str:
+    """What the board says after a card moved into a hired stage; it suggests, never does, marking the role
+    filled once the hires reach its headcount."""
+    requisition = card.pipeline.requisition
+    message = f"{card.candidate.full_name} is hired for {requisition.title}: their outreach stops."
+    hires = Card.objects.hired().filter(pipeline=card.pipeline).count()
+    if requisition.status == Requisition.Status.OPEN and hires >= requisition.headcount:
+        of = "the one hire" if requisition.headcount == 1 else f"all {requisition.headcount} hires"
+        message += f" That is {of} this role needs: mark it filled on its page when you are done."
+    return message
+
+
 def ready_to_talk_stage_id(pipeline: Pipeline) -> int | None:
     """The talent board's last stage ("Ready to talk"); None on a requisition's board."""
     if pipeline.kind != Pipeline.Kind.TALENT:

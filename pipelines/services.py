@@ -61,8 +61,8 @@ def create_requisition(
     _set_requisition_skills(requisition, skills)
     pipeline = Pipeline.objects.create(name=requisition.title, requisition=requisition)
     Stage.objects.bulk_create(
-        Stage(pipeline=pipeline, name=name, position=i, is_late=late, is_shortlist=shortlist)
-        for i, (name, late, shortlist) in enumerate(DEFAULT_STAGES)
+        Stage(pipeline=pipeline, name=name, position=i, is_late=late, is_shortlist=shortlist, is_hired=hired)
+        for i, (name, late, shortlist, hired) in enumerate(DEFAULT_STAGES)
     )
     return requisition
 
@@ -104,8 +104,12 @@ def add_card(
         candidate=candidate,
         kind=Activity.Kind.STAGE_MOVE,
         actor=by,
-        summary=f"Added to {pipeline.name} in {stage.name}",
-        data={"card_id": card.pk, "stage_id": stage.pk},
+        summary=(
+            f"Hired for {pipeline.name} (added in {stage.name})"
+            if stage.is_hired
+            else f"Added to {pipeline.name} in {stage.name}"
+        ),
+        data={"card_id": card.pk, "stage_id": stage.pk, **({"hired": True} if stage.is_hired else {})},
     )
     return card
 
@@ -133,6 +137,8 @@ def move_card(
     The ordering rule: every move locks the (at most two) stages it touches, in id order, so moves into the
     same columns happen one after the other and positions stay 0..n-1 without gaps or duplicates. A move
     made from a stale view of the card (its version changed since) is refused with StaleCard.
+    A move into a stage marked hired is on the timeline as "Hired for <role>"; the card stays in process there
+    (Card.objects.hired()), so moving it back undoes the hire. The requisition's status is left alone.
     Returns the ids of the stages whose columns changed.
     """
     if to_stage.pipeline_id != card.pipeline_id:
@@ -166,12 +172,22 @@ def move_card(
     if moved_stage:
         from_stage = Stage.objects.get(pk=from_stage_id)
         StageChange.objects.create(card=current, from_stage=from_stage, to_stage=to_stage, moved_by=by)
+        path = f"{from_stage.name} → {to_stage.name}"
+        hired = to_stage.is_hired and not from_stage.is_hired
+        summary = (
+            f"Hired for {current.pipeline.name} ({path})" if hired else f"{current.pipeline.name}: {path}"
+        )
         record_activity(
             candidate=current.candidate,
             kind=Activity.Kind.STAGE_MOVE,
             actor=by,
-            summary=f"{current.pipeline.name}: {from_stage.name} → {to_stage.name}",
-            data={"card_id": current.pk, "from_stage_id": from_stage_id, "to_stage_id": to_stage.pk},
+            summary=summary,
+            data={
+                "card_id": current.pk,
+                "from_stage_id": from_stage_id,
+                "to_stage_id": to_stage.pk,
+                **({"hired": True} if hired else {}),
+            },
         )
     card.refresh_from_db()
     return set(stage_ids)
@@ -327,8 +343,15 @@ def _locked_stages(pipeline: Pipeline) -> list[Stage]:
 
 
 @transaction.atomic
-def add_stage(*, pipeline: Pipeline, name: str, is_late: bool = False, is_shortlist: bool = False) -> Stage:
-    """A new stage at the end of the board."""
+def add_stage(
+    *,
+    pipeline: Pipeline,
+    name: str,
+    is_late: bool = False,
+    is_shortlist: bool = False,
+    is_hired: bool = False,
+) -> Stage:
+    """A new stage at the end of the board (a hired stage only on a role's board: Stage.clean)."""
     stages = _locked_stages(pipeline)
     stage = Stage(
         pipeline=pipeline,
@@ -336,6 +359,7 @@ def add_stage(*, pipeline: Pipeline, name: str, is_late: bool = False, is_shortl
         position=max((s.position for s in stages), default=-1) + 1,
         is_late=is_late,
         is_shortlist=is_shortlist,
+        is_hired=is_hired,
     )
     stage.full_clean()
     stage.save()
@@ -358,12 +382,15 @@ def update_stage(
     name: str,
     is_late: bool,
     is_shortlist: bool,
+    is_hired: bool,
     position: int | None = None,
 ) -> Stage:
-    """Rename a stage and set its flags; `position` (0-based) moves it along the board."""
-    stage.name, stage.is_late, stage.is_shortlist = name, is_late, is_shortlist
+    """Rename a stage and set its flags; `position` (0-based) moves it along the board.
+
+    Marking a stage hired (or unmarking it) changes at once who counts as hired: the people in it."""
+    stage.name, stage.is_late, stage.is_shortlist, stage.is_hired = name, is_late, is_shortlist, is_hired
     stage.full_clean(exclude=["position"])
-    stage.save(update_fields=["name", "is_late", "is_shortlist"])
+    stage.save(update_fields=["name", "is_late", "is_shortlist", "is_hired"])
     if position is not None:
         order = [s.pk for s in _locked_stages(stage.pipeline) if s.pk != stage.pk]
         order.insert(max(0, min(position, len(order))), stage.pk)

@@ -109,6 +109,7 @@ def card_move(request, card_id):
         return HttpResponseBadRequest(form.errors.as_text())
     target = form.cleaned_data["stage"]
     affected = {card.stage_id, target.pk}
+    hiring = target.is_hired and not card.stage.is_hired
     status, message = 200, ""
     try:
         services.move_card(
@@ -123,6 +124,8 @@ def card_move(request, card_id):
             409,
             f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now.",
         )
+    if status == 200 and hiring:
+        message = selectors.hired_message(card)
     context = board_context(request, card.pipeline, card.pipeline.requisition, only=affected, message=message)
     if status == 200 and target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
         context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())

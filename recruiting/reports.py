@@ -351,7 +351,7 @@ class ConversionReport:
 
     Filters: period, requisition, recruiter (the requisition's).
     - Reached a late stage: the card is in a stage marked late, has been in one (stage history), or is hired.
-    - Hired: the card's status is hired.
+    - Hired: the card is in a stage marked hired and still in process (`Card.objects.hired()`).
     """
 
     rows: list[ConversionRow]
@@ -365,7 +365,7 @@ class ConversionReport:
 
 def seeking_conversion(filters: ReportFilters) -> ConversionReport:
     """One query."""
-    hired = Q(status=Card.Status.HIRED)
+    hired = Q(pk__in=Card.objects.hired().values("pk"))
     counts = {
         row["candidate__seeking_status"]: row
         for row in board_cards(filters)
@@ -414,7 +414,8 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class SourceReport:
-    """Hires (cards with status hired, put on their board in the period) by where the person came from.
+    """Hires (cards in a stage marked hired and still in process, put on their board in the period) by where
+    the person came from.
 
     Filters: period, requisition, recruiter (the requisition's).
     - The source is the candidate's source, except that a silver medalist is anyone whose source is "silver
@@ -437,7 +438,7 @@ def source_of_hire(filters: ReportFilters) -> SourceReport:
     hires: dict[str, int] = defaultdict(int)
     for row in (
         board_cards(filters)
-        .filter(status=Card.Status.HIRED)
+        .hired()
         .annotate(medal_elsewhere=Exists(medal_elsewhere))
         .values("candidate__source", "medal_elsewhere")
         .annotate(n=Count("pk"))

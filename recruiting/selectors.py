@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 
 from candidates.models import Candidate
 from candidates.roles import is_admin
-from outreach.models import EngagementEvent, Touch
+from outreach import selectors as outreach_selectors
+from outreach.models import EngagementEvent, Reply, Touch
 from pipelines.models import ForecastSettings, Requisition
 from pipelines.selectors import RoleForecast, forecast
 
@@ -136,4 +137,22 @@ def failed_touches(now: datetime) -> QuerySet[Touch]:
         Touch.objects.filter(status=Touch.Status.FAILED, due_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS))
         .select_related("candidate", "enrollment__sequence")
         .order_by("-due_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class RepliesWaiting:
+    count: int
+    oldest: list[Reply]
+    unmatched: int
+
+
+def replies_waiting(user: AbstractBaseUser, shown: int = 5) -> RepliesWaiting:
+    """The replies the recruiting team has to handle: how many, the `shown` oldest, and how many inbound emails
+    wait to be matched to a candidate. Three queries; nothing for users who may not see replies."""
+    to_handle = outreach_selectors.replies_to_handle(user)
+    return RepliesWaiting(
+        count=to_handle.count(),
+        oldest=list(to_handle[:shown]),
+        unmatched=outreach_selectors.unmatched_replies(user).count(),
     )

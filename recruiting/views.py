@@ -32,6 +32,7 @@ def home(request):
             requisitions=pipeline_selectors.requisition_counts(),
             touches_due_today=outreach_selectors.touches_due_today(),
             tasks=outreach_selectors.task_queue(user),
+            replies=selectors.replies_waiting(user),
             decisions=pipeline_selectors.decisions_waiting(user),
             warming_up=selectors.warming_up(user, now),
             snoozed=selectors.snoozed_coming_back(user, timezone.localdate(now)),

@@ -147,6 +147,11 @@ def stage_named(requisition: Requisition, name: str) -> Stage:
     return requisition.pipeline.stages.get(name=name)
 
 
+def hired_stage(requisition: Requisition) -> Stage:
+    """The role's hired stage (the default board has one: "Hired")."""
+    return requisition.pipeline.stages.get(is_hired=True)
+
+
 class SequenceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sequence

@@ -184,3 +184,12 @@ def test_enrollment_status_is_shown(client, recruiter):
     client.force_login(recruiter)
     html = client.get(ada.get_absolute_url()).content.decode()
     assert "Stopped" in html and 'title="replied"' in html
+
+
+def test_the_engagement_score_shows_once_in_the_engagement_panel(client, recruiter):
+    ada = CandidateFactory(engagement_score=42)
+    client.force_login(recruiter)
+    html = client.get(ada.get_absolute_url()).content.decode()
+    contact = html[html.index('id="contact"') : html.index('id="engagement"')]
+    assert "<dt>Engagement</dt>" not in contact and "42" not in contact
+    assert html.count("<strong>42</strong>&nbsp;/ 100") == 1

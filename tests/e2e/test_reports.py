@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from outreach.models import EngagementEvent
 from pipelines import services as pipeline_services
-from pipelines.models import Card
 from tests.e2e.conftest import login, screenshot
 from tests.factories import (
     CandidateFactory,
@@ -33,7 +32,7 @@ def history():
     backend = RequisitionFactory(title="Backend Engineer", recruiter=recruiter)
     data = RequisitionFactory(title="Data Analyst", recruiter=recruiter)
 
-    def add(requisition, stage, days_ago, moves=(), status="", **candidate):
+    def add(requisition, stage, days_ago, moves=(), **candidate):
         with time_machine.travel(now - dt.timedelta(days=days_ago), tick=False):
             card = pipeline_services.add_card(
                 pipeline=requisition.pipeline,
@@ -48,18 +47,14 @@ def history():
                     position=0,
                     expected_version=card.version,
                 )
-        if status:
-            Card.objects.filter(pk=card.pk).update(status=status)
 
     add(backend, "Sourced", 20, [("Contacted", 2), ("Screen", 5), ("Interview", 9)])
     add(backend, "Sourced", 18, [("Contacted", 4)])
     add(backend, "Sourced", 12)
-    add(backend, "Screen", 15, [("Offer", 6)], status=Card.Status.HIRED, source="referral")
+    add(backend, "Screen", 15, [("Offer", 6), ("Hired", 8)], source="referral")
     for days_ago in (25, 22, 16, 14, 11, 9):
         add(data, "Sourced", days_ago, seeking_status="active", source="applied")
-    add(
-        data, "Screen", 8, [("Final", 3)], status=Card.Status.HIRED, seeking_status="active", source="applied"
-    )
+    add(data, "Screen", 8, [("Final", 3), ("Hired", 5)], seeking_status="active", source="applied")
 
     sequence = SequenceFactory(name="Passive nurture")
     for step, (sent, replied) in enumerate([(6, 1), (4, 2)], start=1):

@@ -9,7 +9,17 @@ from django.db import connection
 from candidates.models import Activity, Suppression
 from outreach import services
 from outreach.models import Enrollment, Touch
-from tests.factories import CandidateFactory, CardFactory, RecruiterFactory, SequenceFactory, StepFactory
+from pipelines import services as pipeline_services
+from tests.factories import (
+    CandidateFactory,
+    CardFactory,
+    RecruiterFactory,
+    RequisitionFactory,
+    SequenceFactory,
+    StepFactory,
+    hired_stage,
+    stage_named,
+)
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -118,10 +128,56 @@ def test_paused_enrollment_is_not_sent_and_resumes_in_the_next_window(sequence, 
 
 def test_hired_candidate_gets_no_more_email(sequence, candidate):
     enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    CardFactory(candidate=candidate, status="hired")
+    requisition = RequisitionFactory()
+    CardFactory(candidate=candidate, pipeline=requisition.pipeline, stage=hired_stage(requisition))
     assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).skipped == 1
     enrollment.refresh_from_db()
     assert enrollment.stop_reason == "hired"
+
+
+def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(sequence, candidate):
+    second = SequenceFactory(
+        sender=sequence.sender, send_window_start=time(9), send_window_end=time(17), min_gap_days=0
+    )
+    StepFactory(sequence=second, position=0, delay_amount=0, subject="Other", body="Hi")
+    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    other = services.enroll(candidate=candidate, sequence=second, by=None, now=MONDAY_8AM_UTC)
+    requisition = RequisitionFactory(title="Platform Lead")
+    card = pipeline_services.add_card(
+        pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Offer")
+    )
+    pipeline_services.move_card(
+        card=card, to_stage=stage_named(requisition, "Hired"), position=0, expected_version=card.version
+    )
+
+    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+
+    assert (result.sent, result.skipped) == (0, 2) and mail.outbox == []
+    for stopped in (enrollment, other):
+        stopped.refresh_from_db()
+        assert (stopped.status, stopped.stop_reason) == (Enrollment.Status.STOPPED, "hired")
+    assert set(Touch.objects.values_list("status", "last_error")) == {(Touch.Status.SKIPPED, "hired")}
+
+
+def test_a_hire_moved_back_out_of_hired_gets_email_again(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    requisition = RequisitionFactory()
+    card = pipeline_services.add_card(
+        pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Hired")
+    )
+    pipeline_services.move_card(
+        card=card, to_stage=stage_named(requisition, "Offer"), position=0, expected_version=card.version
+    )
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
+
+
+def test_a_turned_down_card_in_a_hired_stage_is_not_a_hire(sequence, candidate):
+    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    requisition = RequisitionFactory()
+    CardFactory(
+        candidate=candidate, pipeline=requisition.pipeline, stage=hired_stage(requisition), status="rejected"
+    )
+    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
 
 
 def test_editing_a_step_does_not_change_a_touch_already_scheduled(sequence, candidate):

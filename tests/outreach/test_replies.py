@@ -213,6 +213,17 @@ def test_not_now_asks_for_a_future_date_then_snoozes_and_a_task_appears_that_day
     assert list(selectors.replies_to_handle(owner)) == []
 
 
+@time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=False)
+def test_not_now_for_someone_never_in_a_sequence_snoozes_them_without_a_task(recruiter):
+    reply = ReplyFactory()
+    conversation.tag_reply(reply=reply, tag="not_now", by=recruiter, check_back_on=date(2027, 3, 1))
+    candidate = reply.candidate
+    candidate.refresh_from_db()
+    assert candidate.snoozed_until == date(2027, 3, 1)
+    assert not Touch.objects.filter(candidate=candidate).exists()
+    assert candidate.activities.filter(summary="Reply tagged: not now, check back on 1 Mar 2027").exists()
+
+
 def test_interested_offers_ready_to_talk_and_a_role(client, recruiter):
     reply = ReplyFactory()
     role = RequisitionFactory(title="Staff Engineer", status="planned")

@@ -97,6 +97,21 @@ def test_stages_admins_write_recruiters_read(api, admin_user, recruiter, own, ot
     assert not Stage.objects.filter(pipeline=own.pipeline, name="Offer").exists()
 
 
+def test_stages_hired_flag_through_the_api(api, admin_user, own):
+    api.force_authenticate(admin_user)
+    offer = stage_named(own, "Offer")
+    response = api.patch(f"/api/stages/{offer.pk}/", {"is_hired": True})
+    assert response.status_code == 200 and response.json()["is_hired"] is True
+    offer.refresh_from_db()
+    assert offer.is_hired and offer.is_late
+    talent = services.get_or_create_talent_board()
+    response = api.patch(f"/api/stages/{talent.stages.first().pk}/", {"is_hired": True})
+    assert response.status_code == 400 and "nobody is hired" in response.json()["is_hired"][0]
+    response = api.post("/api/stages/", {"pipeline": talent.pk, "name": "Joined", "is_hired": True})
+    assert response.status_code == 400
+    assert not talent.stages.filter(is_hired=True).exists()
+
+
 def test_cards_create_list_and_move(api, recruiter, hiring_manager, own, others):
     candidate = CandidateFactory()
     api.force_authenticate(recruiter)

@@ -122,3 +122,25 @@ def test_card_menu_loads_the_move_and_turn_down_forms(client, recruiter, requisi
     assert client.get(reverse("pipelines:card_menu"), {"card": "x"}).status_code == 404
     client.force_login(hiring_manager)
     assert client.get(reverse("pipelines:card_menu"), {"card": card.pk}).status_code == 403
+
+
+def test_a_move_into_hired_says_so_and_suggests_filling_the_role_at_its_headcount(
+    client, recruiter, requisition
+):
+    ada, grace = (Card.objects.get(candidate__first_name=name) for name in ("Ada", "Grace"))
+    requisition.headcount = 2
+    requisition.save()
+    hired = stage_named(requisition, "Hired")
+    client.force_login(recruiter)
+
+    html = move(client, ada, hired).content.decode()
+    assert f"{ada.candidate.full_name} is hired for {requisition.title}: their outreach stops." in html
+    assert "mark it filled" not in html
+
+    html = move(client, grace, hired).content.decode()
+    assert "That is all 2 hires this role needs: mark it filled on its page when you are done." in html
+    ada.refresh_from_db()
+    assert "is hired" not in move(client, ada, hired, position=1).content.decode()  # a reorder in the column
+    requisition.refresh_from_db()
+    assert requisition.status == "open"
+    assert Card.objects.hired().count() == 2

@@ -106,3 +106,22 @@ def test_simultaneous_moves_into_one_column_keep_a_clean_order():
     assert errors == []
     assert [p for _, p in column(screen)] == list(range(12))
     assert column(sourced) == []
+
+
+def test_moving_into_hired_is_one_clear_timeline_entry_and_the_card_stays_in_process(board, recruiter):
+    requisition, _, screen, cards = board
+    hedy, hired = cards["Hedy"], stage_named(requisition, "Hired")
+    services.move_card(card=hedy, to_stage=hired, position=0, expected_version=1, by=recruiter)
+
+    hedy.refresh_from_db()
+    assert (hedy.stage, hedy.status) == (hired, Card.Status.ACTIVE)
+    assert list(Card.objects.hired()) == [hedy]
+    moves = hedy.candidate.activities.filter(data__card_id=hedy.pk).exclude(summary__startswith="Added")
+    assert list(moves.values_list("summary", "data__hired", "actor")) == [
+        (f"Hired for {requisition.title} (Screen → Hired)", True, recruiter.pk)
+    ]
+    assert requisition.pipeline.requisition.status == "open"  # the role's status is left to the recruiter
+
+    services.move_card(card=hedy, to_stage=screen, position=0, expected_version=2, by=recruiter)
+    assert not Card.objects.hired().exists()
+    assert moves.first().summary == f"{requisition.title}: Hired → Screen"

@@ -1,8 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pipelines import services
-from pipelines.models import Stage
+from pipelines.models import Card, Stage
 from tests.factories import CardFactory, RequisitionFactory, stage_named
 
 
@@ -83,7 +84,9 @@ def test_the_last_stage_cannot_be_deleted(requisition):
 
 def test_update_stage_position_moves_it(requisition):
     hired = stage_named(requisition, "Hired")
-    services.update_stage(stage=hired, name="Hired", is_late=False, is_shortlist=False, position=1)
+    services.update_stage(
+        stage=hired, name="Hired", is_late=False, is_shortlist=False, is_hired=True, position=1
+    )
     assert names(requisition)[:3] == ["Sourced", "Hired", "Contacted"]
 
 
@@ -108,3 +111,57 @@ def test_stage_of_another_board_is_404(client, admin_user, requisition):
     client.force_login(admin_user)
     response = client.post(reverse("pipelines:stage_delete", args=[requisition.pk, other.pk]))
     assert response.status_code == 404
+
+
+def test_new_boards_have_one_hired_stage_and_the_talent_board_none(requisition):
+    assert list(requisition.pipeline.stages.filter(is_hired=True).values_list("name", flat=True)) == ["Hired"]
+    talent = services.get_or_create_talent_board()
+    assert not talent.stages.filter(is_hired=True).exists()
+    with pytest.raises(ValidationError, match="nobody is hired"):
+        services.update_stage(
+            stage=talent.stages.last(), name="Ready to talk", is_late=False, is_shortlist=False, is_hired=True
+        )
+    with pytest.raises(ValidationError, match="nobody is hired"):
+        services.add_stage(pipeline=talent, name="Joined", is_hired=True)
+    assert not talent.stages.filter(is_hired=True).exists()
+
+
+def test_admin_marks_a_stage_hired_in_the_editor_and_its_people_count_as_hired(
+    client, admin_user, requisition
+):
+    offer = stage_named(requisition, "Offer")
+    card = CardFactory(pipeline=requisition.pipeline, stage=offer)
+    CardFactory(pipeline=requisition.pipeline, stage=offer, status="withdrawn")
+    client.force_login(admin_user)
+    page = client.get(reverse("pipelines:stages", args=[requisition.pk])).content.decode()
+    hired_row = page.split(f'id="stage-row-{stage_named(requisition, "Hired").pk}"')[1].split("</li>")[0]
+    assert '<input type="checkbox" name="is_hired" checked> Hired' in hired_row
+
+    response = client.post(
+        reverse("pipelines:stage_edit", args=[requisition.pk, offer.pk]),
+        {"name": "Offer accepted", "is_late": "on", "is_hired": "on"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    offer.refresh_from_db()
+    assert (offer.name, offer.is_late, offer.is_shortlist, offer.is_hired) == (
+        "Offer accepted",
+        True,
+        False,
+        True,
+    )
+    assert list(Card.objects.hired()) == [card]
+    client.post(reverse("pipelines:stage_edit", args=[requisition.pk, offer.pk]), {"name": "Offer accepted"})
+    offer.refresh_from_db()
+    assert not offer.is_hired and not Card.objects.hired().exists()
+
+
+def test_admin_adds_a_hired_stage_and_a_bad_one_keeps_the_ticks(client, admin_user, requisition):
+    client.force_login(admin_user)
+    url = reverse("pipelines:stage_add", args=[requisition.pk])
+    client.post(url, {"name": "Started", "is_hired": "on"})
+    assert stage_named(requisition, "Started").is_hired
+    response = client.post(url, {"name": "x" * 61, "is_hired": "on"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert '<input type="checkbox" name="is_hired" checked> Hired' in response.content.decode()

@@ -20,6 +20,7 @@ from tests.factories import (
     RequisitionFactory,
     SequenceFactory,
     TouchFactory,
+    hired_stage,
     stage_named,
 )
 
@@ -34,7 +35,8 @@ def days(n: float) -> dt.datetime:
 
 
 def on_board(requisition, candidate, path: list[tuple[str, dt.datetime]], status: str = "") -> Card:
-    """Put the candidate on the board in the first stage of `path` at its time, then move along the rest."""
+    """Put the candidate on the board in the first stage of `path` at its time, then move along the rest
+    (to "Hired" for a hire)."""
     (first, added_at), *moves = path
     with time_machine.travel(added_at, tick=False):
         card = pipeline_services.add_card(
@@ -130,7 +132,11 @@ def test_a_chosen_requisition_with_nobody_added_still_shows_its_stages(backend):
 
 
 def test_passive_vs_active_conversion(backend):
-    Card.objects.filter(candidate=backend["people"]["c4"]).update(status=Card.Status.HIRED)
+    card = Card.objects.get(candidate=backend["people"]["c4"])
+    with time_machine.travel(days(20), tick=False):
+        pipeline_services.move_card(
+            card=card, to_stage=hired_stage(backend["requisition"]), position=0, expected_version=card.version
+        )
 
     report = reports.seeking_conversion(Q1)
 
@@ -246,7 +252,7 @@ def test_scanner_clicks_are_left_out_and_clicks_without_the_key_kept(nurture):
 def test_source_of_hire(db):
     requisition, earlier = RequisitionFactory(title="Data"), RequisitionFactory(title="Data, last year")
 
-    def hire(source, medal_for=None, at=T0, status=Card.Status.HIRED):
+    def hire(source, medal_for=None, at=T0, hired=True):
         candidate = CandidateFactory(source=source)
         if medal_for is not None:
             SilverMedal.objects.create(
@@ -256,7 +262,11 @@ def test_source_of_hire(db):
                 stage_name="Final",
                 progress=0.8,
             )
-        on_board(requisition, candidate, [("Offer", at)], status=status)
+        on_board(
+            requisition,
+            candidate,
+            [("Offer", at)] + ([("Hired", at + dt.timedelta(days=2))] if hired else []),
+        )
 
     hire("applied")
     hire("sourced", medal_for=earlier)  # came second for another role: a silver medalist
@@ -264,7 +274,7 @@ def test_source_of_hire(db):
     hire("referral")
     hire("silver_medalist")
     hire("sourced")
-    hire("sourced", status=Card.Status.ACTIVE)  # not hired
+    hire("sourced", hired=False)  # still in Offer: not hired
     hire("applied", at=dt.datetime(2029, 11, 1, tzinfo=UTC))  # before the period
 
     report = reports.source_of_hire(Q1)
@@ -276,6 +286,28 @@ def test_source_of_hire(db):
         ("Referral", 1, 16.7),
     ]
     assert report.totals == {"hires": 6}
+
+
+def test_a_hire_is_a_card_in_process_in_a_stage_marked_hired(db):
+    requisition = RequisitionFactory(title="Ops")
+    started = pipeline_services.add_stage(pipeline=requisition.pipeline, name="Started")
+    hired = on_board(requisition, CandidateFactory(source="referral"), [("Offer", T0), ("Hired", days(3))])
+    on_board(requisition, CandidateFactory(source="event"), [("Offer", T0), ("Started", days(4))])
+    declined = on_board(requisition, CandidateFactory(), [("Offer", T0), ("Hired", days(3))])
+    pipeline_services.reject_card(card=declined, category="other", reason="Reneged on the offer")
+    on_board(requisition, CandidateFactory(), [("Offer", T0), ("Hired", days(3)), ("Offer", days(4))])
+    talent = pipeline_services.get_or_create_talent_board()
+    pipeline_services.add_card(pipeline=talent, candidate=hired.candidate, stage=talent.stages.last())
+
+    assert reports.source_of_hire(Q1).totals == {"hires": 1}
+    assert reports.seeking_conversion(Q1).totals == {"cards": 4, "hired": 1, "hire_rate": 25.0}
+
+    pipeline_services.update_stage(
+        stage=started, name="Started", is_late=False, is_shortlist=False, is_hired=True
+    )
+
+    assert [(r.label, r.hires) for r in reports.source_of_hire(Q1).rows] == [("Event", 1), ("Referral", 1)]
+    assert reports.seeking_conversion(Q1).totals == {"cards": 4, "hired": 2, "hire_rate": 50.0}
 
 
 def test_referral_leaderboard(db):
@@ -373,8 +405,8 @@ def add_history(n: int, requisition, board, sequence) -> None:
         on_board(
             requisition,
             candidate,
-            [("Sourced", days(i)), ("Screen", days(i + 1)), ("Offer", days(i + 3))],
-            status=Card.Status.HIRED if i % 3 == 0 else "",
+            [("Sourced", days(i)), ("Screen", days(i + 1)), ("Offer", days(i + 3))]
+            + ([("Hired", days(i + 5))] if i % 3 == 0 else []),
         )
         touch = TouchFactory(
             enrollment__sequence=sequence,

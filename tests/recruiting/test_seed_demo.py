@@ -1,10 +1,12 @@
 """`manage.py seed_demo`: realistic, service-made demo data, loaded once however often it runs."""
 
+import datetime as dt
 from datetime import datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
@@ -16,6 +18,7 @@ from outreach.models import MANUAL_CHANNELS, Channel, Enrollment, Sequence, Step
 from outreach.selectors import task_queue
 from outreach.services import step_delay
 from pipelines.models import Card, Pipeline, Requisition, Stage, StageChange
+from recruiting import reports
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +75,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# A Wednesday morning: the tasks enrolled "earlier today" fall due today only on a business day.
+@time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("UTC")), tick=True)
 def test_seed_demo_loads_realistic_data_once():
     out = StringIO()
     call_command("seed_demo", stdout=out)
@@ -178,7 +183,39 @@ def test_seed_demo_loads_realistic_data_once():
     assert talent.cards.count() >= 15
     assert talent.cards.values("stage").distinct().count() >= 4
     assert not talent.cards.filter(candidate__seeking_status="active").exists()
-    assert StageChange.objects.count() == Card.objects.count()
+    # Every card came in at its board's first stage and moved along to where it is, over the last weeks.
+    for card in Card.objects.select_related("stage"):
+        history = list(card.history.order_by("moved_at"))
+        assert history[0].from_stage is None and history[0].to_stage.position == 0, card
+        assert history[-1].to_stage == card.stage and len(history) == card.stage.position + 1, card
+        assert history[0].moved_at == card.created_at and history[-1].moved_at == card.entered_stage_at
+        assert (
+            timezone.now() - dt.timedelta(days=90) < card.created_at < timezone.now() - dt.timedelta(hours=11)
+        )
+    # Two hires on the open roles, one passive and one active, from different sources, on their timelines.
+    hires = Card.objects.hired().select_related("candidate", "pipeline")
+    assert {c.candidate.seeking_status for c in hires} == {"passive", "active"}
+    assert len({c.candidate.source for c in hires}) == 2
+    for card in hires:
+        assert card.candidate.activities.filter(
+            summary=f"Hired for {card.pipeline.name} (Offer → Hired)"
+        ).exists()
+
+    # Every report of the Insights page has something to show for the default period (the last 90 days).
+    today = timezone.localdate()
+    insights = reports.all_reports(reports.ReportFilters(today - dt.timedelta(days=89), today))
+    assert len(insights["funnel"].rows) == 3
+    medians = [s.median_days for row in insights["funnel"].rows for s in row.stages if s.median_days]
+    assert len(medians) >= 12 and all(1 <= m <= 14 for m in medians)
+    sequences = insights["sequences"]
+    assert {row.sequence for row in sequences.rows} == {s.name for s in Sequence.objects.all()}
+    for kind in ("opened", "clicked", "replied", "unsubscribed"):
+        assert sum(getattr(row, kind) for row in sequences.rows) > 0, kind
+    assert [row.hired for row in insights["conversion"].rows] == [1, 1]
+    assert insights["sources"].totals == {"hires": 2}
+    assert insights["referrals"].totals["referrals"] == 7
+    ready = insights["ready"].totals
+    assert ready["candidates"] >= 3 and ready["no_touch"] == 0 and 14 <= ready["median_days"] <= 80
 
     # Referrals: the employee's, one of them about someone already in the database, in varied states.
     employee = User.objects.get(username="employee")

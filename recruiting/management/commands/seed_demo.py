@@ -7,7 +7,11 @@ Deterministic (fixed random and Faker seeds) and idempotent: every object is loo
 one enrollment per sequence, one referral per referrer and person, one silver medal per person and role)
 and only what is missing is created, so a second run creates and changes nothing. Everything goes through
 the apps' services, so the candidate timelines and stage histories look as if people had done the work in
-the browser.
+the browser; then the times are set back, so the reports have weeks of history to show: cards moved along
+their boards over the last two months (two of them hired), passive people who became ready to talk weeks
+after a first LinkedIn connection, and follow-up sequences whose emails went out, were opened, clicked,
+replied to and (once or twice) unsubscribed from. Times come from generators seeded per person, so they are
+the same on every run.
 """
 
 import random
@@ -23,11 +27,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
 from candidates import services as candidate_services
 from candidates.models import (
+    Activity,
     Candidate,
     LawfulBasis,
     Referral,
@@ -39,12 +45,22 @@ from candidates.models import (
 )
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from candidates.selectors import find_existing_candidate
-from outreach import conversation
+from outreach import conversation, engagement, placeholders
+from outreach import email as outreach_email
 from outreach import services as outreach_services
-from outreach.models import Channel, Enrollment, PlannedRoleCampaign, Sequence, Step
+from outreach.models import (
+    Channel,
+    EngagementEvent,
+    Enrollment,
+    PlannedRoleCampaign,
+    Reply,
+    Sequence,
+    Step,
+    Touch,
+)
 from outreach.selectors import day_bounds
 from pipelines import services as pipeline_services
-from pipelines.models import TALENT_STAGES, Card, CareersSettings, Pipeline, Requisition
+from pipelines.models import TALENT_STAGES, Card, CareersSettings, Pipeline, Requisition, StageChange
 
 SEED = 20250611
 PASSWORD = "longlist"
@@ -405,6 +421,7 @@ REQUISITIONS = [
         "families": {"backend"},
         "min_years": 4,
         "cards": 22,
+        "passive_hire": True,
         "description": (
             "Join the platform team that runs the APIs behind our products. You'll design services in Python "
             "and Go, own them in production and mentor two mid-level engineers. We care about simple designs, "
@@ -641,6 +658,10 @@ class Plan:
     # (sequence name, candidate index, days ago, fraction of that day, progress draws)
     enrollments: list[tuple[str, int, int, float, tuple[float, float]]]
     existing_referral: int
+    # talent board people who reached Ready to talk after a nurture that began weeks earlier
+    ready: list[int]
+    # (sequence name, candidate index) enrolled weeks ago, with their sends and engagement
+    past_enrollments: list[tuple[str, int]]
 
 
 def _ascii(value: str) -> str:
@@ -776,13 +797,19 @@ def _pitch(rng: random.Random, spec: CandidateSpec) -> str:
     )
 
 
+def _person_rng(candidate: Candidate, purpose: str) -> random.Random:
+    """A generator of its own for one person and purpose: the same draws on every run, in any order."""
+    return random.Random(f"{SEED}:{purpose}:{candidate.email or candidate.linkedin_url}")
+
+
 def _stage_counts(n: int) -> list[tuple[str, int]]:
+    hired = 1 if n >= 15 else 0
     offer = 1 if n >= 15 else 0
     final = 2 if n >= 15 else 1
     interview = 3 if n >= 15 else 2
     screen = round(n * 0.2)
     contacted = round(n * 0.25)
-    sourced = n - offer - final - interview - screen - contacted
+    sourced = n - hired - offer - final - interview - screen - contacted
     return [
         ("Sourced", sourced),
         ("Contacted", contacted),
@@ -790,6 +817,7 @@ def _stage_counts(n: int) -> list[tuple[str, int]]:
         ("Interview", interview),
         ("Final", final),
         ("Offer", offer),
+        ("Hired", hired),
     ]
 
 
@@ -833,14 +861,16 @@ def build_plan() -> Plan:
             and s.index not in used
         ]
         chosen = rng.sample(eligible, min(req["cards"], len(eligible)))
-        # Active and engaged people are further along.
+        # Active and engaged people are further along; a role that nurtured its hire hires a passive person.
         chosen.sort(key=lambda i: (specs[i].passive, -specs[i].score))
+        if req.get("passive_hire"):
+            chosen.insert(0, chosen.pop(next(n for n, i in enumerate(chosen) if specs[i].passive)))
         stages = []
         for name, count in reversed(_stage_counts(len(chosen))):
             stages += [name] * count
         planned = []
         for index, stage in zip(chosen, stages, strict=True):
-            pitch = _pitch(rng, specs[index]) if stage in {"Interview", "Final", "Offer"} else ""
+            pitch = _pitch(rng, specs[index]) if stage in {"Interview", "Final", "Offer", "Hired"} else ""
             planned.append((index, stage, pitch))
         planned.sort(key=lambda c: c[0])
         cards[req["title"]] = planned
@@ -854,12 +884,16 @@ def build_plan() -> Plan:
     talent_eligible = [s.index for s in specs if s.passive and s.linkedin_url and s.index not in used]
     talent = sorted(rng.sample(talent_eligible, 20), key=lambda i: specs[i].score)
     talent_cards = []
-    for stage, count in zip(TALENT_STAGES, [5, 4, 4, 3, 2, 2], strict=True):
+    for stage, count in zip(TALENT_STAGES, [5, 4, 4, 2, 2, 3], strict=True):
         talent_cards += [(talent.pop(0), stage) for _ in range(count)]
+    # Ready to talk after months of nurture: their history is played in Seeder.seed_history.
+    ready = {i for i, stage in talent_cards if stage == TALENT_STAGES[-1]}
 
     enrollments = []
     nurture_eligible = [
-        s.index for s in specs if s.passive and s.email and s.linkedin_url and s.index not in used
+        s.index
+        for s in specs
+        if s.passive and s.email and s.linkedin_url and s.index not in used and s.index not in ready
     ]
     nurture = rng.sample(nurture_eligible, 40)
     for k, index in enumerate(nurture):
@@ -884,6 +918,9 @@ def build_plan() -> Plan:
     ]
     for index in event_people[:6]:
         enrollments.append((EVENT_FOLLOW_UP, index, 0, rng.random(), (0.0, 0.0)))
+    # Enrolled weeks ago; what happened since is played in Seeder.seed_history.
+    past_enrollments = [(EVENT_FOLLOW_UP, i) for i in event_people[6:20] if i not in ready]
+    past_enrollments += [(ACTIVE_FOLLOW_UP, i) for i in actives[6:16]]
 
     # Drawn from their own generator so the draws above stay as they were.
     medal_rng = random.Random(SEED + 1)
@@ -907,6 +944,8 @@ def build_plan() -> Plan:
         silver_medals=silver_medals[:SILVER_MEDAL_COUNT],
         enrollments=enrollments,
         existing_referral=existing_referral,
+        ready=sorted(ready),
+        past_enrollments=past_enrollments,
     )
 
 
@@ -947,6 +986,7 @@ class Seeder:
         self.seed_sequences()
         self.seed_enrollments()
         self.seed_conversation()
+        self.seed_history()
 
     # --- users --------------------------------------------------------------------------------------
     def seed_users(self) -> None:
@@ -1074,22 +1114,51 @@ class Seeder:
                 )
 
     def _add_cards(self, pipeline: Pipeline, cards: list[tuple[Candidate, str, str]]) -> None:
+        """Put each person on the board in its first stage weeks ago and move them along to their stage."""
         if not cards:
             return
         on_board = set(Card.objects.filter(pipeline=pipeline).values_list("candidate_id", flat=True))
-        stages = {stage.name: stage for stage in pipeline.stages.all()}
+        stages = list(pipeline.stages.order_by("position"))
+        by_name = {stage.name: stage for stage in stages}
         for candidate, stage_name, pitch in cards:
-            if candidate.pk in on_board or stage_name not in stages:
+            if candidate.pk in on_board or stage_name not in by_name:
                 continue
-            pipeline_services.add_card(
-                pipeline=pipeline,
-                candidate=candidate,
-                stage=stages[stage_name],
-                by=self.users["recruiter"],
-                pitch=pitch,
+            path = stages[: stages.index(by_name[stage_name]) + 1]
+            card = pipeline_services.add_card(
+                pipeline=pipeline, candidate=candidate, stage=path[0], by=self.users["recruiter"], pitch=pitch
             )
+            for stage in path[1:]:
+                pipeline_services.move_card(
+                    card=card,
+                    to_stage=stage,
+                    position=len(on_board),  # past the end: the bottom of the column
+                    expected_version=card.version,
+                    by=self.users["recruiter"],
+                )
+            self._set_card_times(card, self.path_times(candidate, pipeline, len(path)))
             on_board.add(candidate.pk)
             self.count("cards")
+
+    def path_times(self, candidate: Candidate, pipeline: Pipeline, stops: int) -> list[datetime]:
+        """When their card entered each of `stops` stages: 2 to 12 days apart, the last 12 hours to 8 days ago."""
+        rng = _person_rng(candidate, f"board {pipeline.name}")
+        at = self.now - timedelta(days=rng.uniform(0.5, 8))
+        times = [at]
+        for _ in range(stops - 1):
+            at -= timedelta(days=rng.uniform(2, 12))
+            times.append(at)
+        return times[::-1]
+
+    def _set_card_times(self, card: Card, times: list[datetime]) -> None:
+        """Set back the card, its stage history and their timeline entries to `times` (one per stage)."""
+        changes = list(StageChange.objects.filter(card=card).order_by("pk").values_list("pk", flat=True))
+        entries = Activity.objects.filter(
+            candidate_id=card.candidate_id, kind=Activity.Kind.STAGE_MOVE, data__card_id=card.pk
+        )
+        for change, entry, at in zip(changes, entries.order_by("pk"), times, strict=True):
+            StageChange.objects.filter(pk=change).update(moved_at=at)
+            Activity.objects.filter(pk=entry.pk).update(created_at=at)
+        Card.objects.filter(pk=card.pk).update(created_at=times[0], entered_stage_at=times[-1])
 
     def seed_silver_medals(self) -> None:
         """People turned down late in earlier rounds of the demo roles (months ago), for rediscovery."""
@@ -1254,6 +1323,110 @@ class Seeder:
                 defaults={"months_before": 4, "created_by": self.users["recruiter"]},
             )
             self.count("planned-role campaigns", int(created))
+
+    # --- history for the reports -------------------------------------------------------------------
+    def seed_history(self) -> None:
+        """Weeks of outreach: people who became ready to talk after a LinkedIn connection, and follow-up
+        sequences whose emails went out and were opened, clicked, replied to or unsubscribed from. Only for
+        enrollments this run makes, so a second run changes nothing."""
+        enrolled = set(Enrollment.objects.values_list("sequence_id", "candidate_id"))
+        talent = pipeline_services.get_or_create_talent_board()
+        stops = len(TALENT_STAGES)
+        nurture = self.sequences[NURTURE]
+        for index in self.plan.ready:
+            candidate = self.candidates[index]
+            if (nurture.pk, candidate.pk) in enrolled or candidate.do_not_contact:
+                continue
+            times = self.path_times(candidate, talent, stops)  # their talent card's, see _add_cards
+            enrollment = self._enroll(nurture, candidate, times[0] - timedelta(days=2))
+            self._play(enrollment, until=times[-1] - timedelta(days=1))
+            if Card.objects.filter(pipeline=talent, candidate=candidate, stage__position=stops - 1).exists():
+                outreach_services.stop_enrollment(
+                    enrollment=enrollment, reason="ready to talk", by=self.users["recruiter"]
+                )
+        for sequence_name, index in self.plan.past_enrollments:
+            sequence, candidate = self.sequences[sequence_name], self.candidates[index]
+            if (sequence.pk, candidate.pk) in enrolled or candidate.do_not_contact:
+                continue
+            started = self.now - timedelta(days=_person_rng(candidate, "enrolled").uniform(20, 80))
+            self._play(self._enroll(sequence, candidate, started), until=self.now - timedelta(days=1))
+
+    def _enroll(self, sequence: Sequence, candidate: Candidate, when: datetime) -> Enrollment:
+        enrollment = outreach_services.enroll(
+            candidate=candidate, sequence=sequence, by=self.users["recruiter"], now=when
+        )
+        Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_at=when)
+        self.count("past enrollments")
+        return enrollment
+
+    def _play(self, enrollment: Enrollment, until: datetime) -> None:
+        """What happened to an enrollment's touches that fell due before `until`: emails sent (and opened,
+        clicked, replied to or unsubscribed from, drawn per person), LinkedIn and other tasks done."""
+        rng = _person_rng(enrollment.candidate, enrollment.sequence.name)
+        outcomes = {Channel.LINKEDIN_CONNECT: "connected", Channel.CALL: "no_answer"}
+        touch = enrollment.touches.order_by("-due_at").first()
+        while touch is not None and touch.due_at < until:
+            if touch.channel != Channel.EMAIL:
+                outcome = outcomes.get(touch.channel, "sent")
+                done_at = touch.due_at + timedelta(hours=rng.uniform(1, 30))
+                touch = outreach_services.complete_task(
+                    touch=touch, outcome=outcome, by=touch.assignee, now=done_at
+                )
+                continue
+            if not touch.candidate.email:
+                return  # the dispatcher would skip it; the recruiter goes on by LinkedIn
+            self._sent(touch)
+            if not self._engage(touch, rng):
+                return
+            touch = outreach_services.schedule_next_step(enrollment, touch, touch.sent_at)
+
+    def _sent(self, touch: Touch) -> None:
+        """The dispatcher's bookkeeping for an email sent when it fell due."""
+        subject = placeholders.render_text(touch.subject, outreach_email.message_values(touch))
+        Touch.objects.filter(pk=touch.pk).update(
+            status=Touch.Status.SENT, sent_at=touch.due_at, subject=subject
+        )
+        touch.refresh_from_db()
+        Candidate.objects.filter(
+            Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=touch.sent_at), pk=touch.candidate_id
+        ).update(last_contacted_at=touch.sent_at)
+        EngagementEvent.objects.create(
+            candidate_id=touch.candidate_id, touch=touch, kind="sent", occurred_at=touch.sent_at
+        )
+        entry = candidate_services.record_activity(
+            candidate=touch.candidate,
+            kind=Activity.Kind.TOUCH,
+            summary=f"Email sent: {subject}",
+            data={"touch_id": touch.pk, "sequence": touch.enrollment.sequence.name},
+        )
+        Activity.objects.filter(pk=entry.pk).update(created_at=touch.sent_at)
+
+    def _engage(self, touch: Touch, rng: random.Random) -> bool:
+        """Draw the person's answer to one email; False when it ended the sequence (a reply, an unsubscribe)."""
+        at = touch.sent_at + timedelta(hours=rng.uniform(1, 20))
+        draw = rng.random()
+        if draw < 0.6:
+            engagement.record_open(touch=touch, now=at)
+        if draw < 0.3:
+            engagement.record_click(
+                touch=touch, url="https://longlist.example/blog/engineering", topics=["engineering"], now=at
+            )
+        if draw < 0.12:
+            reply = conversation.log_reply(
+                candidate=touch.candidate,
+                body="Thanks, this is interesting. Could we talk next week?",
+                subject=f"Re: {touch.subject}",
+                received_at=at + timedelta(hours=2),
+                by=self.users["recruiter"],
+            )
+            conversation.tag_reply(
+                reply=reply, tag=Reply.Tag.INTERESTED, by=self.users["recruiter"], now=at + timedelta(hours=5)
+            )
+            return False
+        if draw > 0.97:
+            outreach_services.unsubscribe(candidate=touch.candidate, touch=touch, now=at)
+            return False
+        return True
 
     def _progress_nurture(self, enrollment: Enrollment, draws: tuple[float, float]) -> None:
         """Pretend the recruiter already did the LinkedIn tasks that fell due a while ago."""
