@@ -19,7 +19,7 @@ from email.utils import parseaddr
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate
@@ -298,22 +298,26 @@ def postpone_held_touches(*, now: datetime) -> int:
         "candidate", "enrollment__sequence"
     )
     moved = 0
-    for touch in due.filter(candidate__snoozed_until__gt=today):
+    for touch in due.filter(candidate__snoozed_until__gt=today).iterator(chunk_size=500):
         later = start_of_day(touch.candidate.snoozed_until, touch.candidate, touch.enrollment.sequence)
         moved += _move(touch, later)
-    for touch in due.filter(channel=Channel.EMAIL, candidate__fewer_messages=True):
-        last = Touch.objects.filter(
-            candidate_id=touch.candidate_id, channel=Channel.EMAIL, status=Touch.Status.SENT
-        ).aggregate(last=Max("sent_at"))["last"]
-        if last is not None and last + timedelta(days=FEWER_MESSAGES_DAYS) > now:
-            sequence = touch.enrollment.sequence
-            later = next_touch_time(
-                previous=last + timedelta(days=FEWER_MESSAGES_DAYS),
-                delay=timedelta(0),
-                tz=services.candidate_timezone(touch.candidate, sequence),
-                window=services.send_window(sequence),
-            )
-            moved += _move(touch, later)
+    last_email = Touch.objects.filter(
+        candidate_id=OuterRef("candidate_id"), channel=Channel.EMAIL, status=Touch.Status.SENT
+    ).order_by("-sent_at")
+    too_soon = (
+        due.filter(channel=Channel.EMAIL, candidate__fewer_messages=True)
+        .annotate(last=Subquery(last_email.values("sent_at")[:1]))
+        .filter(last__gt=now - timedelta(days=FEWER_MESSAGES_DAYS))
+    )
+    for touch in too_soon.iterator(chunk_size=500):
+        sequence = touch.enrollment.sequence
+        later = next_touch_time(
+            previous=touch.last + timedelta(days=FEWER_MESSAGES_DAYS),
+            delay=timedelta(0),
+            tz=services.candidate_timezone(touch.candidate, sequence),
+            window=services.send_window(sequence),
+        )
+        moved += _move(touch, later)
     return moved
 
 
