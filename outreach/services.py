@@ -36,6 +36,7 @@ from .timing import SendWindow, apply_daily_cap, next_touch_time
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+CLAIM_WINDOW = 4  # due rows read per claimable row wanted (the rest are paused, stopped or locked elsewhere)
 MAX_ATTEMPTS = 5
 
 
@@ -502,22 +503,33 @@ class DispatchResult:
 def claim_due_touches(*, now: datetime, limit: int, lease: timedelta = LEASE) -> tuple[uuid.UUID, list[int]]:
     """Take a lease on up to `limit` due email touches; returns the claim token and the claimed ids.
 
-    Due means scheduled and due, or left in "sending" by a worker whose lease has expired. On PostgreSQL rows
-    locked by another dispatcher are skipped (SKIP LOCKED); on SQLite writers are serialised. Either way the
-    conditional UPDATE is the claim: a row is only ever claimed by one dispatcher at a time.
+    Due means scheduled and due, or left in "sending" by a worker whose lease has expired; only touches of
+    active enrollments in active sequences. On PostgreSQL rows locked by another dispatcher are skipped (SKIP
+    LOCKED); on SQLite writers are serialised. Either way the conditional UPDATE is the claim: a row is only
+    ever claimed by one dispatcher at a time.
+
+    The oldest due rows are read from the touch table alone, a window at a time, and only those few are
+    joined to their enrollments: one query joining all three tables lets PostgreSQL pick a plan that is
+    quadratic in the backlog when its statistics lag behind a large bulk insert (minutes for 100,000 rows).
     """
     token = uuid.uuid4()
     due = Q(status=Touch.Status.SCHEDULED, due_at__lte=now) | Q(
         status=Touch.Status.SENDING, lease_expires_at__lt=now
     )
     live = Q(enrollment__status=Enrollment.Status.ACTIVE, enrollment__sequence__status=Sequence.Status.ACTIVE)
+    oldest_due = Touch.objects.filter(due, channel="email").order_by("due_at", "pk")
     with transaction.atomic():
-        candidates = Touch.objects.filter(due, live, channel="email").order_by("due_at", "pk")
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        if not ids:
-            return token, []
+        ids: list[int] = []
+        while not ids:
+            window = list(oldest_due.values_list("pk", "due_at")[: limit * CLAIM_WINDOW])
+            if not window:
+                return token, []
+            claimable = Touch.objects.filter(live, pk__in=[pk for pk, _ in window]).order_by("due_at", "pk")
+            if connection.features.has_select_for_update_skip_locked:
+                claimable = claimable.select_for_update(skip_locked=True, of=("self",))
+            ids = list(claimable.values_list("pk", flat=True)[:limit])
+            last_pk, last_due = window[-1]
+            oldest_due = oldest_due.filter(Q(due_at__gt=last_due) | Q(due_at=last_due, pk__gt=last_pk))
         Touch.objects.filter(Q(pk__in=ids), due).update(
             status=Touch.Status.SENDING, lease_expires_at=now + lease, claim_token=token
         )
