@@ -524,7 +524,9 @@ def claim_due_touches(*, now: datetime, limit: int, lease: timedelta = LEASE) ->
             window = list(oldest_due.values_list("pk", "due_at")[: limit * CLAIM_WINDOW])
             if not window:
                 return token, []
-            claimable = Touch.objects.filter(live, pk__in=[pk for pk, _ in window]).order_by("due_at", "pk")
+            claimable = Touch.objects.filter(due, live, pk__in=[pk for pk, _ in window]).order_by(
+                "due_at", "pk"
+            )
             if connection.features.has_select_for_update_skip_locked:
                 claimable = claimable.select_for_update(skip_locked=True, of=("self",))
             ids = list(claimable.values_list("pk", flat=True)[:limit])

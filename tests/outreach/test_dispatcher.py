@@ -412,3 +412,20 @@ def test_an_unreachable_smtp_server_is_a_retry_for_each_touch_not_a_lost_batch(
     assert touch.status == Touch.Status.SCHEDULED
     assert touch.attempts == 1
     assert "SMTP server down" in touch.last_error
+
+
+def test_a_backlog_of_paused_touches_does_not_hide_a_later_live_one(sequence):
+    now = MONDAY_8AM_UTC + timedelta(hours=2)
+    for n in range(10):  # more than one window of due rows, all held by a pause
+        enrollment = services.enroll(
+            candidate=CandidateFactory(email=f"held{n}@example.com"), sequence=sequence, by=None, now=now
+        )
+        services.pause_enrollment(enrollment=enrollment)
+    Touch.objects.update(due_at=now - timedelta(days=1))
+    live = services.enroll(
+        candidate=CandidateFactory(email="live@example.com"), sequence=sequence, by=None, now=now
+    ).touches.get()
+    Touch.objects.filter(pk=live.pk).update(due_at=now)
+    _, claimed = services.claim_due_touches(now=now, limit=2)
+    assert claimed == [live.pk]
+    assert Touch.objects.filter(status="sending").count() == 1
