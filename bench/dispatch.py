@@ -12,7 +12,6 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import timedelta
 
 import django
 from django.core.mail.backends.base import BaseEmailBackend
@@ -24,43 +23,14 @@ BATCH = 200
 
 
 def make_due_touches(count: int):
-    from django.utils import timezone
-
     from candidates.models import Candidate
-    from outreach.models import Enrollment, Sequence, Step, Touch
+    from outreach.models import Enrollment, Touch
+    from tests.factories import make_due_emails
 
     Touch.objects.all().delete()
     Enrollment.objects.all().delete()
     Candidate.objects.all().delete()
-    sequence, _ = Sequence.objects.get_or_create(
-        name="Bench", defaults={"min_gap_days": 0, "daily_cap": 10**6}
-    )
-    step, _ = Step.objects.get_or_create(
-        sequence=sequence,
-        position=0,
-        defaults={"channel": "email", "subject": "Hi {{ first_name }}", "body": "Hi"},
-    )
-    due = timezone.now() - timedelta(minutes=1)
-    for start in range(0, count, 5000):
-        people = Candidate.objects.bulk_create(
-            Candidate(first_name=f"P{i}", email=f"p{i}@example.org", source="applied")
-            for i in range(start, min(count, start + 5000))
-        )
-        enrollments = Enrollment.objects.bulk_create(
-            Enrollment(sequence=sequence, candidate=p) for p in people
-        )
-        Touch.objects.bulk_create(
-            Touch(
-                enrollment=e,
-                candidate_id=e.candidate_id,
-                step=step,
-                channel="email",
-                due_at=due,
-                subject=step.subject,
-                body=step.body,
-            )
-            for e in enrollments
-        )
+    make_due_emails(count)
 
 
 def raw_claim_and_mark() -> float:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -188,6 +190,35 @@ class TouchFactory(factory.django.DjangoModelFactory):
     candidate = factory.SelfAttribute("enrollment.candidate")
     channel = "email"
     due_at = factory.LazyFunction(timezone.now)
+
+
+def make_due_emails(count: int, *, chunk: int = 5000) -> None:
+    """`count` first emails due a minute ago, each to a new person, built in bulk (dispatcher load tests)."""
+    sequence = SequenceFactory(min_gap_days=0, daily_cap=10**6)
+    step = StepFactory(
+        sequence=sequence, position=0, channel="email", subject="Hi {{ first_name }}", body="Hello"
+    )
+    due = timezone.now() - timedelta(minutes=1)
+    for start in range(0, count, chunk):
+        people = Candidate.objects.bulk_create(
+            Candidate(first_name=f"Person{i}", email=f"person{i}@example.org", source="applied")
+            for i in range(start, min(count, start + chunk))
+        )
+        enrollments = Enrollment.objects.bulk_create(
+            Enrollment(sequence=sequence, candidate=p) for p in people
+        )
+        Touch.objects.bulk_create(
+            Touch(
+                enrollment=e,
+                candidate_id=e.candidate_id,
+                step=step,
+                channel="email",
+                due_at=due,
+                subject=step.subject,
+                body=step.body,
+            )
+            for e in enrollments
+        )
 
 
 # --- Résumé files, built in memory -----------------------------------------------------------------------------

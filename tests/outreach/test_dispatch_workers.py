@@ -16,10 +16,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from candidates.models import Candidate
 from outreach import services, tasks
-from outreach.models import Enrollment, Touch
-from tests.factories import SequenceFactory, StepFactory
+from outreach.models import Touch
+from tests.factories import make_due_emails
 from tests.workers import celery_worker, kill_worker, shared_database_url, wait_for
 
 pytestmark = [
@@ -33,32 +32,6 @@ pytestmark = [
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: workers in other processes share the test database")
-
-
-def make_due_touches(count: int) -> None:
-    """`count` emails due a minute ago, built in bulk."""
-    sequence = SequenceFactory(min_gap_days=0, daily_cap=100_000)
-    step = StepFactory(
-        sequence=sequence, position=0, channel="email", subject="Hi {{ first_name }}", body="Hello"
-    )
-    people = Candidate.objects.bulk_create(
-        Candidate(first_name=f"Person{i}", email=f"person{i}@example.org", source="applied")
-        for i in range(count)
-    )
-    enrollments = Enrollment.objects.bulk_create(Enrollment(sequence=sequence, candidate=p) for p in people)
-    due = timezone.now() - timedelta(minutes=1)
-    Touch.objects.bulk_create(
-        Touch(
-            enrollment=e,
-            candidate_id=e.candidate_id,
-            step=step,
-            channel="email",
-            due_at=due,
-            subject=step.subject,
-            body=step.body,
-        )
-        for e in enrollments
-    )
 
 
 def message_ids(folder: Path) -> list[str]:
@@ -84,7 +57,7 @@ def worker_env(mail_dir: Path, backend: str = "django.core.mail.backends.filebas
 
 
 def test_four_dispatchers_at_once_send_each_of_5000_emails_exactly_once(tmp_path):
-    make_due_touches(5000)
+    make_due_emails(5000)
     mail_dir = tmp_path / "mail"
     with celery_worker(tmp_path / "worker.log", pool="prefork", concurrency=4, env=worker_env(mail_dir)) as (
         queue,
@@ -100,7 +73,7 @@ def test_four_dispatchers_at_once_send_each_of_5000_emails_exactly_once(tmp_path
 
 
 def test_a_dispatcher_killed_mid_batch_loses_nothing(tmp_path):
-    make_due_touches(400)
+    make_due_emails(400)
     mail_dir = tmp_path / "mail"
     env = worker_env(mail_dir, backend="tests.outreach.slow_email_backend.SlowFileBackend")
     log = tmp_path / "worker.log"
