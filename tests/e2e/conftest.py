@@ -97,6 +97,12 @@ def page(browser):
         context.close()
 
 
+def wait_for_htmx(page):
+    """Until htmx has swapped and settled: it wires up the triggers of new content only when it settles, so
+    typing into a just-swapped form before then goes unheard."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def login(page, live_server, username: str, password: str = DEFAULT_PASSWORD):
     """Sign in through the real login form; returns once the browser has left the login page."""
     from playwright.sync_api import expect

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from candidates.models import TalentPool
 from outreach.models import Enrollment, Touch
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, screenshot, wait_for_htmx
 from tests.factories import AdminFactory, CandidateFactory, RecruiterFactory
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +32,7 @@ def add_step(page, channel: str, wait: str, unit: str, subject: str, body: str):
     form.locator("textarea[name=body]").fill(body)
     form.get_by_role("button", name="Add step").click()
     expect(page.locator("#step-list li.step")).to_have_count(count + 1)
+    wait_for_htmx(page)
 
 
 def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(page, live_server, settings):
