@@ -19,7 +19,7 @@ from email.utils import parseaddr
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate
@@ -292,27 +292,31 @@ def snooze(*, candidate: Candidate, until: date, now: datetime | None = None) ->
 def postpone_held_touches(*, now: datetime) -> int:
     """The dispatcher's first step: move due emails of snoozed people to their check-back day, and those of
     people who asked for fewer messages to `FEWER_MESSAGES_DAYS` after their last email. Nothing is lost:
-    the touch is rescheduled, not skipped. Returns how many touches moved."""
+    the touch is rescheduled, not skipped. Returns how many touches moved.
+
+    Driven from the few people concerned rather than from every due touch, so that its cost does not follow
+    the backlog."""
     today = timezone.localdate(now)
     due = Touch.objects.filter(status=Touch.Status.SCHEDULED, due_at__lte=now).select_related(
         "candidate", "enrollment__sequence"
     )
     moved = 0
-    for touch in due.filter(candidate__snoozed_until__gt=today).iterator(chunk_size=500):
+    snoozed = Candidate.objects.filter(snoozed_until__gt=today).values("pk")
+    for touch in due.filter(candidate_id__in=snoozed).iterator(chunk_size=500):
         later = start_of_day(touch.candidate.snoozed_until, touch.candidate, touch.enrollment.sequence)
         moved += _move(touch, later)
-    last_email = Touch.objects.filter(
-        candidate_id=OuterRef("candidate_id"), channel=Channel.EMAIL, status=Touch.Status.SENT
-    ).order_by("-sent_at")
-    too_soon = (
-        due.filter(channel=Channel.EMAIL, candidate__fewer_messages=True)
-        .annotate(last=Subquery(last_email.values("sent_at")[:1]))
-        .filter(last__gt=now - timedelta(days=FEWER_MESSAGES_DAYS))
+    spacing = timedelta(days=FEWER_MESSAGES_DAYS)
+    recent = dict(
+        Touch.objects.filter(candidate__fewer_messages=True, channel=Channel.EMAIL, status=Touch.Status.SENT)
+        .values_list("candidate_id")
+        .annotate(last=Max("sent_at"))
+        .filter(last__gt=now - spacing)
     )
+    too_soon = due.filter(channel=Channel.EMAIL, candidate_id__in=list(recent))
     for touch in too_soon.iterator(chunk_size=500):
         sequence = touch.enrollment.sequence
         later = next_touch_time(
-            previous=touch.last + timedelta(days=FEWER_MESSAGES_DAYS),
+            previous=recent[touch.candidate_id] + spacing,
             delay=timedelta(0),
             tz=services.candidate_timezone(touch.candidate, sequence),
             window=services.send_window(sequence),
