@@ -197,6 +197,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The REST API of Longlist, the applicant tracking system for passive candidates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "status" (or "source") with different choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "CandidateSourceEnum": "candidates.models.Source",
+        "ReferralStatusEnum": "candidates.models.Referral.Status",
+        "ImportJobStatusEnum": "candidates.models.ImportJob.Status",
+        "RequisitionStatusEnum": "pipelines.models.Requisition.Status",
+        "CardStatusEnum": "pipelines.models.Card.Status",
+        "SequenceStatusEnum": "outreach.models.Sequence.Status",
+        "EnrollmentStatusEnum": "outreach.models.Enrollment.Status",
+        "EnrollmentBatchStatusEnum": "outreach.models.EnrollmentBatch.Status",
+        "TouchStatusEnum": "outreach.models.Touch.Status",
+        "ReplySourceEnum": "outreach.models.Reply.Source",
+    },
 }
 
 LOGGING = {
