@@ -25,6 +25,7 @@ from django.utils import timezone
 from candidates.models import Activity, Candidate
 from candidates.search import search_candidates
 from candidates.services import record_activity, refresh_search_documents
+from pipelines import selectors as pipeline_selectors
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition
 
@@ -237,7 +238,7 @@ def _check_back_task(reply: Reply, by: AbstractBaseUser | None) -> Touch | None:
 def move_to_ready_to_talk(*, candidate: Candidate, by: AbstractBaseUser | None) -> Card:
     """Put an interested person in "Ready to talk" on the talent board (moving their card if they have one)."""
     board = pipeline_services.get_or_create_talent_board()
-    stage = board.stages.get(name="Ready to talk")
+    stage = board.stages.get(pk=pipeline_selectors.ready_to_talk_stage_id(board))
     card = Card.objects.filter(pipeline=board, candidate=candidate).first()
     if card is None:
         return pipeline_services.add_card(pipeline=board, candidate=candidate, stage=stage, by=by)
