@@ -22,6 +22,7 @@ from .models import (
     SilverMedal,
     Skill,
     Source,
+    Suppression,
     TalentPool,
 )
 from .normalize import normalize_email, normalize_linkedin_url
@@ -41,6 +42,51 @@ def find_existing_candidate(*, email: str = "", linkedin_url: str = "") -> Candi
     if linkedin_url:
         match |= Q(linkedin_url=linkedin_url)
     return Candidate.objects.filter(match).order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    """The suppression list's entries for some addresses: the one lookup every caller uses.
+
+    Keys are lower-cased emails and normalised LinkedIn URLs; when an address is on the list for several
+    reasons, "erased" wins (an erased person must never come back, not even as do-not-contact).
+    """
+
+    reasons: dict[str, str]
+
+    def reason(self, *, email: str = "", linkedin_url: str = "") -> str:
+        """Why these addresses are suppressed ("" when they are not)."""
+        found = [self.reasons.get(key, "") for key in (email.lower(), linkedin_url) if key]
+        if Suppression.Reason.ERASED in found:
+            return Suppression.Reason.ERASED
+        return next((reason for reason in found if reason), "")
+
+    def covers(self, candidate: Candidate) -> bool:
+        return bool(self.reason(email=candidate.email, linkedin_url=candidate.linkedin_url))
+
+
+def suppressions_for(*, emails: Iterable[str] = (), linkedin_urls: Iterable[str] = ()) -> Suppressions:
+    """Look up many addresses on the suppression list in one query (emails in any case)."""
+    email_keys = {email.lower() for email in emails if email}
+    url_keys = {url for url in linkedin_urls if url}
+    reasons: dict[str, str] = {}
+    if not email_keys and not url_keys:
+        return Suppressions(reasons)
+    rows = (
+        Suppression.objects.annotate(email_key=Lower("email"))
+        .filter(Q(email_key__in=email_keys) | Q(linkedin_url__in=url_keys))
+        .values_list("email_key", "linkedin_url", "reason")
+    )
+    for email, linkedin_url, reason in rows:
+        for key in (email, linkedin_url):
+            if key and reasons.get(key) != Suppression.Reason.ERASED:
+                reasons[key] = reason
+    return Suppressions(reasons)
+
+
+def suppressions_of(candidates: Iterable[Candidate]) -> Suppressions:
+    people = list(candidates)
+    return suppressions_for(emails=[c.email for c in people], linkedin_urls=[c.linkedin_url for c in people])
 
 
 def candidate_counts() -> dict[str, int]:
