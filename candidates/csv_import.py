@@ -40,6 +40,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_countries import countries
 
+from .filling import UNIQUE_FIELDS, fill_empty_fields
 from .models import (
     Activity,
     Candidate,
@@ -624,19 +625,16 @@ def _in_pool(pool: TalentPool | None, candidate_ids: set[int]) -> set[int]:
 
 
 def _fill(person: _Person, row: Row, by_key: dict[str, _Person], *, suppressed: bool) -> None:
-    """Fill the person's empty fields from a row that matched them; never take another person's email."""
+    """Fill the person's empty fields from a row that matched them (the batch knows who holds each address)."""
     candidate = person.candidate
-    for name in _FILLABLE:
-        value = row.fields.get(name)
-        current = getattr(candidate, name)
-        if value in (None, "") or (current is not None if name == "years_experience" else current):
-            continue
-        if name in ("email", "linkedin_url"):
-            if value in by_key:
-                continue
-            by_key[value] = person
-        setattr(candidate, name, value)
-        person.filled.add(name)
+    values = {name: row.fields[name] for name in _FILLABLE if name in row.fields}
+    filled = fill_empty_fields(
+        candidate, values, taken=lambda _, value: by_key.get(value, person) is not person
+    )
+    for name in filled:
+        if name in UNIQUE_FIELDS:
+            by_key[values[name]] = person
+    person.filled.update(filled)
     if row.skills and not person.skills and not person.has_skills:
         person.skills = row.skills
     if suppressed and not candidate.do_not_contact:

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from .filling import fill_empty_fields
 from .models import Activity, Candidate, Resume
 from .normalize import normalize_email, normalize_linkedin_url
 from .services import record_activity, refresh_search_documents
@@ -147,7 +148,7 @@ def attach_resume(
 
     Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
     stored file is removed again; a caller that wraps this in a larger transaction removes the file itself if
-    that transaction fails later (see pipelines.services.submit_application).
+    that transaction fails later (see pipelines.applications.submit_application).
     """
     checked = checked or check_resume(upload)
     resume = Resume(
@@ -257,27 +258,6 @@ def contact_details(text: str) -> dict[str, str]:
     return found
 
 
-def _fill_contact_details(candidate: Candidate, text: str) -> list[str]:
-    """Fill the candidate's empty email, phone and LinkedIn from the text; a value another candidate holds
-    (both are unique) is skipped. Returns the names of the fields filled."""
-    filled = []
-    for name, value in contact_details(text).items():
-        if getattr(candidate, name):
-            continue
-        if name == "email":
-            taken = Candidate.objects.filter(email__iexact=value).exclude(pk=candidate.pk).exists()
-        elif name == "linkedin_url":
-            taken = Candidate.objects.filter(linkedin_url=value).exclude(pk=candidate.pk).exists()
-        else:
-            taken = False
-        if not taken:
-            setattr(candidate, name, value)
-            filled.append(name)
-    if filled:
-        candidate.save(update_fields=[*filled, "updated_at"])
-    return filled
-
-
 FIELD_WORDS = {"email": "email", "phone": "phone", "linkedin_url": "LinkedIn"}
 
 
@@ -298,7 +278,9 @@ def extract_text(resume_id: int) -> Resume | None:
         if not claimed:
             return None
         candidate = Candidate.objects.select_for_update().get(pk=resume.candidate_id)
-        filled = _fill_contact_details(candidate, text) if text else []
+        filled = fill_empty_fields(candidate, contact_details(text)) if text else []
+        if filled:
+            candidate.save(update_fields=[*filled, "updated_at"])
         refresh_search_documents([candidate.pk])
         if status in (Resume.TextStatus.ENCRYPTED, Resume.TextStatus.BROKEN, Resume.TextStatus.EMPTY):
             record_activity(

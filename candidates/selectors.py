@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from .filling import empty_field_fills, held_by_others
 from .models import (
     Activity,
     Candidate,
@@ -161,18 +162,12 @@ MERGE_FIELDS = [
 ]
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or value == ""
-
-
 def merge_fills(primary: Candidate, duplicate: Candidate) -> dict[str, Any]:
-    """{field: duplicate's value} for every merge field that is empty on the primary and set on the duplicate."""
-    fills = {}
-    for name in MERGE_FIELDS:
-        attname = Candidate._meta.get_field(name).attname
-        if _is_empty(getattr(primary, attname)) and not _is_empty(getattr(duplicate, attname)):
-            fills[attname] = getattr(duplicate, attname)
-    return fills
+    """{attname: duplicate's value} for every merge field the primary would fill from the duplicate: empty on
+    the primary, set on the duplicate, and (email, LinkedIn) held by neither a third person."""
+    attnames = [Candidate._meta.get_field(name).attname for name in MERGE_FIELDS]
+    values = {attname: getattr(duplicate, attname) for attname in attnames}
+    return empty_field_fills(primary, values, taken=held_by_others(primary, duplicate))
 
 
 @dataclass(frozen=True)
