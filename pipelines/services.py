@@ -5,36 +5,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates.models import (
-    Activity,
-    Candidate,
-    LawfulBasis,
-    SeekingStatus,
-    SilverMedal,
-    Skill,
-    Source,
-    TalentPool,
-)
-from candidates.normalize import normalize_email, normalize_linkedin_url
-from candidates.resumes import attach_resume, check_resume
-from candidates.selectors import find_existing_candidate
-from candidates.services import add_silver_medalist, create_candidate, record_activity, update_candidate
+from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
+from candidates.services import add_silver_medalist, record_activity
 
 from .models import (
     DEFAULT_STAGES,
     TALENT_STAGES,
-    Application,
     Card,
-    CareersSettings,
     ForecastSettings,
     Pipeline,
     Requisition,
@@ -511,161 +495,3 @@ def add_to_requisition(
     if Card.objects.filter(pipeline=requisition.pipeline, candidate=candidate).exists():
         return None
     return add_card(pipeline=requisition.pipeline, candidate=candidate, by=by)
-
-
-# --- Careers page: applications ------------------------------------------------------------------------------
-
-
-class AlreadyApplied(ValidationError):
-    """This person (same email or LinkedIn profile) already applied for this role."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "You have already applied for this role. We have your application and will be in touch."
-        )
-
-
-def update_careers_settings(**fields: Any) -> CareersSettings:
-    careers = CareersSettings.current()
-    for name, value in fields.items():
-        setattr(careers, name, value)
-    careers.full_clean()
-    careers.save()
-    return careers
-
-
-def _applicant(*, first_name: str, last_name: str, email: str, phone: str, linkedin_url: str) -> Candidate:
-    """The existing person (same email in any case, or same LinkedIn) with their empty fields filled and marked
-    active, or a new active applicant. A LinkedIn profile or email someone else holds is not taken."""
-    existing = find_existing_candidate(email=email, linkedin_url=linkedin_url)
-    if existing is None:
-        return create_candidate(
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            phone=phone,
-            linkedin_url=linkedin_url,
-            seeking_status=SeekingStatus.ACTIVE,
-            source=Source.APPLIED,
-            lawful_basis=LawfulBasis.CONSENT,
-        )
-    candidate = Candidate.objects.select_for_update().get(pk=existing.pk)
-    fills: dict[str, Any] = {"seeking_status": SeekingStatus.ACTIVE}
-    offered = {"last_name": last_name, "email": email, "phone": phone, "linkedin_url": linkedin_url}
-    for name, value in offered.items():
-        if value and not getattr(candidate, name):
-            fills[name] = value
-    if "email" in fills and find_existing_candidate(email=email) not in (None, candidate):
-        del fills["email"]
-    if "linkedin_url" in fills and find_existing_candidate(linkedin_url=linkedin_url) not in (
-        None,
-        candidate,
-    ):
-        del fills["linkedin_url"]
-    return update_candidate(candidate=candidate, **fills)
-
-
-def _notify(application: Application) -> None:
-    """The confirmation to the applicant and the note to the role's recruiter (after commit)."""
-    requisition, candidate = application.requisition, application.candidate
-    company = CareersSettings.current().company_name
-    send_mail(
-        f"We received your application for {requisition.title}",
-        f"Hello {candidate.first_name},\n\n"
-        f"Thank you for applying for {requisition.title} at {company}. Our recruiting team reads every "
-        "application and will get back to you.\n\n"
-        "You can reply to this email to ask what we hold about you, to correct it or to have it deleted.\n\n"
-        f"{company}\n",
-        None,
-        [candidate.email],
-        fail_silently=True,
-    )
-    recruiter = requisition.recruiter
-    if recruiter is not None and recruiter.email:
-        site = settings.SITE_URL.rstrip("/")
-        send_mail(
-            f"New application: {candidate.full_name} for {requisition.title}",
-            f"{candidate.full_name} applied for {requisition.title} on the careers page.\n\n"
-            f"{application.message}\n\n"
-            f"Profile: {site}{candidate.get_absolute_url()}\n"
-            f"Board: {site}{reverse('pipelines:board', args=[requisition.pk])}\n",
-            None,
-            [recruiter.email],
-            fail_silently=True,
-        )
-
-
-def submit_application(
-    *,
-    requisition: Requisition,
-    first_name: str,
-    last_name: str,
-    email: str,
-    resume: UploadedFile,
-    consent: bool,
-    phone: str = "",
-    linkedin_url: str = "",
-    message: str = "",
-) -> Application:
-    """A visitor applies for a published role.
-
-    Everything is checked before anything is written: the role is published and open, consent was given, the
-    LinkedIn address is a profile, the résumé is accepted (check_resume), and this person (same email in any
-    case, or same LinkedIn) has not applied for this role yet (AlreadyApplied). Then, in one transaction, the
-    candidate is created or updated (see _applicant), the résumé stored and queued for text extraction, a card
-    put in the first stage of the role's board (unless they are on it already), the application recorded on
-    the timeline; the emails go after commit. Raises ValidationError with a message for the visitor; when it
-    does, nothing is left behind (not even the stored file).
-    """
-    if not Requisition.objects.published().filter(pk=requisition.pk).exists():
-        raise ValidationError("This role is no longer open for applications.")
-    if not consent:
-        raise ValidationError({"consent": "Please agree to the privacy notice so we can consider you."})
-    email = normalize_email(email)
-    try:
-        linkedin_url = normalize_linkedin_url(linkedin_url)
-    except ValueError as error:
-        raise ValidationError({"linkedin_url": str(error)}) from error
-    checked = check_resume(resume)
-    existing = find_existing_candidate(email=email, linkedin_url=linkedin_url)
-    if existing and Application.objects.filter(requisition=requisition, candidate=existing).exists():
-        raise AlreadyApplied
-    stored = None
-    try:
-        with transaction.atomic():
-            candidate = _applicant(
-                first_name=first_name,
-                last_name=last_name,
-                email=email,
-                phone=phone,
-                linkedin_url=linkedin_url,
-            )
-            stored = attach_resume(candidate=candidate, upload=resume, checked=checked)
-            card = add_to_requisition(candidate=candidate, requisition=requisition, by=None)
-            card = card or Card.objects.get(pipeline=requisition.pipeline, candidate=candidate)
-            application = Application.objects.create(
-                requisition=requisition,
-                candidate=candidate,
-                card=card,
-                resume=stored,
-                message=message,
-                consent_at=timezone.now(),
-            )
-            record_activity(
-                candidate=candidate,
-                kind=Activity.Kind.APPLICATION,
-                summary=f"Applied for {requisition.title} on the careers page",
-                body=message,
-                data={"application_id": application.pk, "requisition_id": requisition.pk, "card_id": card.pk},
-            )
-            transaction.on_commit(lambda: _notify(application))
-    except BaseException as error:
-        if stored is not None:
-            stored.file.delete(save=False)
-        if (
-            isinstance(error, IntegrityError)
-            and Application.objects.filter(requisition=requisition, candidate__email__iexact=email).exists()
-        ):
-            raise AlreadyApplied from error  # a second submission of the same form, at the same moment
-        raise
-    return application

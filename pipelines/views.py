@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.models import SilverMedal
 
-from . import selectors, services
+from . import applications, selectors, services
 from .forms import (
     AddToRequisitionForm,
     ApplicationForm,
@@ -523,7 +523,7 @@ def careers_role(request, pk):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
             try:
-                services.submit_application(requisition=requisition, **data)
+                applications.submit_application(requisition=requisition, **data)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, messages_ in error.message_dict.items():
@@ -549,7 +549,7 @@ def careers_thanks(request, pk):
 def careers_settings(request):
     form = CareersSettingsForm(request.POST or None, instance=CareersSettings.current())
     if form.is_valid():
-        services.update_careers_settings(**form.cleaned_data)
+        applications.update_careers_settings(**form.cleaned_data)
         messages.success(request, "Careers page saved.")
         return redirect("pipelines:careers_settings")
     return render(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from candidates.models import Activity, Candidate, Resume, SeekingStatus, Source
 from candidates.search import search_candidates
-from pipelines import services
+from pipelines import applications, services
 from pipelines.models import Application, Card
 from recruiting.celery import app as celery_app
 from tests.factories import (
@@ -252,9 +252,9 @@ def test_the_service_rolls_back_the_stored_file_when_writing_fails(role, setting
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "add_to_requisition", broken)
+    monkeypatch.setattr(applications, "add_to_requisition", broken)
     with pytest.raises(RuntimeError):
-        services.submit_application(requisition=role, consent=True, **_service_fields())
+        applications.submit_application(requisition=role, consent=True, **_service_fields())
     assert counts(settings) == NOTHING
 
 
