@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from candidates.api import SkillNamesField
+from candidates.api.candidates import SkillNamesField
 from candidates.models import Candidate, TalentPool
 from candidates.roles import RulesObjectPermissions
 

@@ -10,13 +10,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from candidates.api import (
-    CandidateViewSet,
-    ImportJobViewSet,
-    ReferralViewSet,
-    ResumeViewSet,
-    TalentPoolViewSet,
-)
+from candidates.api.candidates import CandidateViewSet
+from candidates.api.import_jobs import ImportJobViewSet
+from candidates.api.pools import TalentPoolViewSet
+from candidates.api.referrals import ReferralViewSet
+from candidates.api.resumes import ResumeViewSet
 from outreach.api import (
     EngagementEventViewSet,
     EnrollmentBatchViewSet,

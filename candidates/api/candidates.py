@@ -1,0 +1,185 @@
+"""Candidates: CRUD through the candidate services, the search filters on the list, the timeline, merge and the
+audited erase."""
+
+from django import forms
+from django.forms.utils import pretty_name
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Activity, Candidate
+from ..normalize import normalize_linkedin_url
+from ..roles import RulesObjectPermissions
+from ..search import CandidateSearchForm, search_candidates
+from .errors import as_drf_errors
+
+
+class SkillNamesField(serializers.ListField):
+    child = serializers.CharField(max_length=80)
+
+    def to_representation(self, data):
+        return [skill.name for skill in data.all()]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    skills = SkillNamesField(required=False)
+    linkedin_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "linkedin_url",
+            "title",
+            "company",
+            "industry",
+            "years_experience",
+            "skills",
+            "country",
+            "city",
+            "timezone",
+            "seeking_status",
+            "source",
+            "owner",
+            "notes",
+            "engagement_score",
+            "last_contacted_at",
+            "lawful_basis",
+            "do_not_contact",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["engagement_score", "last_contacted_at", "created_at", "updated_at"]
+
+    def validate_linkedin_url(self, value):
+        try:
+            return normalize_linkedin_url(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from error
+
+    def validate(self, attrs):
+        existing = selectors.find_existing_candidate(
+            email=attrs.get("email", ""), linkedin_url=attrs.get("linkedin_url", "")
+        )
+        if existing and (self.instance is None or existing.pk != self.instance.pk):
+            raise serializers.ValidationError(
+                {"duplicate_of": [existing.pk], "detail": "A candidate with this email or LinkedIn exists."}
+            )
+        return attrs
+
+    def create(self, validated_data):
+        skills = validated_data.pop("skills", [])
+        return services.create_candidate(by=self.context["request"].user, skills=skills, **validated_data)
+
+    def update(self, instance, validated_data):
+        skills = validated_data.pop("skills", None)
+        return services.update_candidate(
+            candidate=instance, by=self.context["request"].user, skills=skills, **validated_data
+        )
+
+
+def _openapi_type(field: forms.Field) -> OpenApiTypes:
+    for form_field, openapi_type in (
+        (forms.IntegerField, OpenApiTypes.INT),
+        (forms.FloatField, OpenApiTypes.NUMBER),
+        (forms.DateField, OpenApiTypes.DATE),
+    ):
+        if isinstance(field, form_field):
+            return openapi_type
+    return OpenApiTypes.STR
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        _openapi_type(field),
+        description=" — ".join(
+            str(text) for text in (field.label or pretty_name(name), field.help_text) if text
+        ),
+        enum=[value for value, _ in field.choices if value]
+        if name in ("seeking_status", "source", "sort")
+        else None,
+    )
+    for name, field in CandidateSearchForm.base_fields.items()
+]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = ["id", "kind", "summary", "body", "data", "actor", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, activity) -> str | None:
+        return (activity.actor.get_full_name() or activity.actor.get_username()) if activity.actor else None
+
+
+class NoteSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+
+
+class MergeSerializer(serializers.Serializer):
+    duplicate_id = serializers.PrimaryKeyRelatedField(
+        queryset=Candidate.objects.all(), help_text="The other record of the same person; it is deleted"
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
+class CandidateViewSet(viewsets.ModelViewSet):
+    """Candidates. The list takes the search page's filters (CandidateSearchForm); bad values answer 400."""
+
+    serializer_class = CandidateSerializer
+    permission_classes = [RulesObjectPermissions]
+    filter_backends = []  # the list is filtered and sorted by CandidateSearchForm, as the search page is
+
+    def get_queryset(self):
+        if self.action == "list":
+            form = CandidateSearchForm(self.request.query_params)
+            if not form.is_valid():
+                raise serializers.ValidationError(form.errors)
+            return search_candidates(self.request.query_params).prefetch_related("skills")
+        return (
+            Candidate.objects.filter(erased_at__isnull=True)
+            .select_related("owner")
+            .prefetch_related("skills")
+        )
+
+    @extend_schema(methods=["GET"], responses=ActivitySerializer(many=True))
+    @extend_schema(methods=["POST"], request=NoteSerializer, responses={201: ActivitySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def activities(self, request, pk=None):
+        """The candidate's timeline, newest first and paginated; POST {"body": "..."} adds a note."""
+        candidate = self.get_object()
+        if request.method == "POST":
+            note = NoteSerializer(data=request.data)
+            note.is_valid(raise_exception=True)
+            body = note.validated_data["body"]
+            activity = services.add_note(candidate=candidate, body=body, by=request.user)
+            return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(candidate.activities.select_related("actor"))
+        return self.get_paginated_response(ActivitySerializer(page, many=True).data)
+
+    @extend_schema(request=MergeSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Fold another record of the same person into this one: {"duplicate_id": N}. Recruiters and admins."""
+        primary = self.get_object()
+        if not request.user.has_perm("candidates.merge_candidates"):
+            raise PermissionDenied
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with as_drf_errors():
+            merged = services.merge_candidates(
+                primary=primary, duplicate=serializer.validated_data["duplicate_id"], by=request.user
+            )
+        return Response(CandidateSerializer(merged, context=self.get_serializer_context()).data)

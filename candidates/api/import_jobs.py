@@ -1,0 +1,86 @@
+"""CSV imports: upload for a preview, confirm, poll."""
+
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import csv_import
+from ..models import ImportJob, Source
+from ..roles import RulesObjectPermissions
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    pool = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "original_name",
+            "status",
+            "pool",
+            "source",
+            "total_rows",
+            "processed_rows",
+            "created_count",
+            "matched_count",
+            "error_count",
+            "errors",
+            "failure",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, UTF-8 or UTF-16, comma, semicolon or tab separated")
+    pool = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        validators=[csv_import.validate_pool_name],
+        help_text="Name of a static pool to add everyone to; created when there is none of that name",
+    )
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.SOURCED)
+
+    def validate_file(self, upload):
+        if error := csv_import.file_size_error(upload.size):
+            raise serializers.ValidationError(error)
+        return upload
+
+
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """CSV imports: POST a file (multipart) to get its preview, POST `{id}/start/`, then poll `{id}/`."""
+
+    queryset = ImportJob.objects.select_related("pool")
+    permission_classes = [RulesObjectPermissions]
+
+    def get_serializer_class(self):
+        return ImportUploadSerializer if self.action == "create" else ImportJobSerializer
+
+    def create(self, request):
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        job, preview = csv_import.create_import(
+            upload=upload.validated_data["file"],
+            source=upload.validated_data["source"],
+            pool_name=upload.validated_data.get("pool", ""),
+            by=request.user,
+        )
+        if preview.error:
+            raise serializers.ValidationError({"file": [preview.error]})
+        return Response(
+            {**ImportJobSerializer(job).data, "preview": preview.as_dict()}, status=status.HTTP_201_CREATED
+        )
+
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        job = self.get_object()
+        if job.status != ImportJob.Status.PREVIEW:
+            return Response(
+                {"detail": f"This import cannot be started: it is {job.get_status_display().lower()}."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        job = csv_import.start_import(job)
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
