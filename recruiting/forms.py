@@ -8,7 +8,7 @@ from pipelines.models import Requisition
 from pipelines.selectors import recruiting_users
 
 from .models import InsightSettings
-from .reports import ReportFilters
+from .reports.common import ReportFilters
 
 REPORT_DAYS = 90
 

@@ -15,7 +15,7 @@ from pipelines.models import ForecastSettings, Requisition
 from pipelines.selectors import RoleForecast, forecast
 
 from .models import InsightSettings
-from .reports import SCANNER_CLICK, percent
+from .reports.common import SCANNER_CLICK, percent
 
 WARMING_DAYS = 7
 # Events that take a person's doing: a real click, a reply, an accepted LinkedIn connection request.

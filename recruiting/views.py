@@ -16,6 +16,7 @@ from pipelines import selectors as pipeline_selectors
 from . import reports, selectors, services
 from .forms import InsightSettingsForm, ReportFilterForm
 from .models import InsightSettings
+from .reports.common import ReportFilters, Tabular
 
 
 def home(request):
@@ -56,7 +57,7 @@ def home(request):
     return render(request, "recruiting/home.html", context)
 
 
-def _csv_response(name: str, report: reports.Tabular, filters: reports.ReportFilters) -> HttpResponse:
+def _csv_response(name: str, report: Tabular, filters: ReportFilters) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{name}-{filters.date_from:%Y-%m-%d}-to-{filters.date_to:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

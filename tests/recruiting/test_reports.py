@@ -10,7 +10,13 @@ from outreach.models import EngagementEvent
 from pipelines import services as pipeline_services
 from pipelines.models import Card
 from recruiting import reports
-from recruiting.reports import ReportFilters
+from recruiting.reports.common import SCANNER_CLICK, ReportFilters
+from recruiting.reports.conversion import seeking_conversion
+from recruiting.reports.funnel import funnel
+from recruiting.reports.ready import time_to_ready
+from recruiting.reports.referrals import referral_leaderboard
+from recruiting.reports.sequences import sequence_performance
+from recruiting.reports.sources import source_of_hire
 from tests.factories import (
     CandidateFactory,
     EmployeeFactory,
@@ -86,12 +92,12 @@ def backend(db):
 
 
 def test_funnel_counts_the_furthest_stage_reached_and_converts_stage_to_stage(backend):
-    report = reports.funnel(Q1)
+    report = funnel(Q1)
 
     assert [row.title for row in report.rows] == ["Another role", "Backend"]
-    funnel = report.rows[1]
-    assert funnel.cards == 5
-    assert [(s.name, s.reached, s.conversion) for s in funnel.stages] == [
+    backend_funnel = report.rows[1]
+    assert backend_funnel.cards == 5
+    assert [(s.name, s.reached, s.conversion) for s in backend_funnel.stages] == [
         ("Sourced", 5, None),
         ("Contacted", 4, 80.0),
         ("Screen", 3, 75.0),
@@ -104,9 +110,9 @@ def test_funnel_counts_the_furthest_stage_reached_and_converts_stage_to_stage(ba
 
 
 def test_median_days_in_stage_over_finished_stays(backend):
-    funnel = reports.funnel(Q1).rows[1]
+    backend_funnel = funnel(Q1).rows[1]
 
-    medians = {s.name: (s.median_days, s.stays) for s in funnel.stages}
+    medians = {s.name: (s.median_days, s.stays) for s in backend_funnel.stages}
     assert medians["Sourced"] == (2.0, 3)  # 2, 4 and 1.5 days; c4 is still there
     assert medians["Contacted"] == (2.5, 2)  # 3 and 2 days; c3 is still there
     assert medians["Screen"] == (3.5, 2)  # 4 and 3 days; c2 was turned down there, c5 came back
@@ -116,17 +122,17 @@ def test_median_days_in_stage_over_finished_stays(backend):
 
 def test_funnel_filters_by_requisition_and_recruiter(backend):
     requisition = backend["requisition"]
-    only = reports.funnel(ReportFilters(Q1.date_from, Q1.date_to, requisition_id=requisition.pk))
+    only = funnel(ReportFilters(Q1.date_from, Q1.date_to, requisition_id=requisition.pk))
     assert [row.title for row in only.rows] == ["Backend"]
-    mine = reports.funnel(ReportFilters(Q1.date_from, Q1.date_to, recruiter_id=backend["other"].recruiter_id))
+    mine = funnel(ReportFilters(Q1.date_from, Q1.date_to, recruiter_id=backend["other"].recruiter_id))
     assert [(row.title, row.cards) for row in mine.rows] == [("Another role", 1)]
-    december = reports.funnel(ReportFilters(dt.date(2029, 12, 1), dt.date(2029, 12, 31)))
+    december = funnel(ReportFilters(dt.date(2029, 12, 1), dt.date(2029, 12, 31)))
     assert [(row.title, row.cards, row.stages[0].reached) for row in december.rows] == [("Backend", 1, 1)]
 
 
 def test_a_chosen_requisition_with_nobody_added_still_shows_its_stages(backend):
     empty = RequisitionFactory(title="Empty")
-    report = reports.funnel(ReportFilters(Q1.date_from, Q1.date_to, requisition_id=empty.pk))
+    report = funnel(ReportFilters(Q1.date_from, Q1.date_to, requisition_id=empty.pk))
     assert [(row.title, row.cards) for row in report.rows] == [("Empty", 0)]
     assert {(s.reached, s.conversion, s.median_days) for s in report.rows[0].stages[1:]} == {(0, None, None)}
 
@@ -138,7 +144,7 @@ def test_passive_vs_active_conversion(backend):
             card=card, to_stage=hired_stage(backend["requisition"]), position=0, expected_version=card.version
         )
 
-    report = reports.seeking_conversion(Q1)
+    report = seeking_conversion(Q1)
 
     rows = {row.seeking_status: row for row in report.rows}
     passive, active = rows["passive"], rows["active"]
@@ -213,7 +219,7 @@ def nurture(db):
 
 
 def test_sequence_performance_per_step(nurture):
-    report = reports.sequence_performance(Q1)
+    report = sequence_performance(Q1)
 
     table = [
         (r.sequence, r.step, r.channel, r.sent, r.opened, r.clicked, r.replied, r.unsubscribed, r.reply_rate)
@@ -228,13 +234,9 @@ def test_sequence_performance_per_step(nurture):
 
 
 def test_sequence_performance_filters(nurture):
-    only = reports.sequence_performance(
-        ReportFilters(Q1.date_from, Q1.date_to, sequence_id=nurture["sequence"].pk)
-    )
+    only = sequence_performance(ReportFilters(Q1.date_from, Q1.date_to, sequence_id=nurture["sequence"].pk))
     assert [(r.step, r.sent, r.replied) for r in only.rows] == [(1, 4, 1), (2, 2, 1)]
-    mine = reports.sequence_performance(
-        ReportFilters(Q1.date_from, Q1.date_to, recruiter_id=nurture["owner"].pk)
-    )
+    mine = sequence_performance(ReportFilters(Q1.date_from, Q1.date_to, recruiter_id=nurture["owner"].pk))
     assert [(r.step, r.sent, r.opened, r.clicked, r.replied, r.reply_rate) for r in mine.rows] == [
         (1, 1, 1, 1, 1, 100.0),
         (2, 1, 0, 0, 1, 100.0),
@@ -242,7 +244,7 @@ def test_sequence_performance_filters(nurture):
 
 
 def test_scanner_clicks_are_left_out_and_clicks_without_the_key_kept(nurture):
-    kept = EngagementEvent.objects.filter(kind="clicked").exclude(reports.SCANNER_CLICK)
+    kept = EngagementEvent.objects.filter(kind="clicked").exclude(SCANNER_CLICK)
     assert sorted(e.candidate.first_name for e in kept) == ["p1", "p3", "p4"]
 
 
@@ -277,7 +279,7 @@ def test_source_of_hire(db):
     hire("sourced", hired=False)  # still in Offer: not hired
     hire("applied", at=dt.datetime(2029, 11, 1, tzinfo=UTC))  # before the period
 
-    report = reports.source_of_hire(Q1)
+    report = source_of_hire(Q1)
 
     assert [(r.label, r.hires, r.share) for r in report.rows] == [
         ("Silver medalist", 2, 33.3),
@@ -299,15 +301,15 @@ def test_a_hire_is_a_card_in_process_in_a_stage_marked_hired(db):
     talent = pipeline_services.get_or_create_talent_board()
     pipeline_services.add_card(pipeline=talent, candidate=hired.candidate, stage=talent.stages.last())
 
-    assert reports.source_of_hire(Q1).totals == {"hires": 1}
-    assert reports.seeking_conversion(Q1).totals == {"cards": 4, "hired": 1, "hire_rate": 25.0}
+    assert source_of_hire(Q1).totals == {"hires": 1}
+    assert seeking_conversion(Q1).totals == {"cards": 4, "hired": 1, "hire_rate": 25.0}
 
     pipeline_services.update_stage(
         stage=started, name="Started", is_late=False, is_shortlist=False, is_hired=True
     )
 
-    assert [(r.label, r.hires) for r in reports.source_of_hire(Q1).rows] == [("Event", 1), ("Referral", 1)]
-    assert reports.seeking_conversion(Q1).totals == {"cards": 4, "hired": 2, "hire_rate": 50.0}
+    assert [(r.label, r.hires) for r in source_of_hire(Q1).rows] == [("Event", 1), ("Referral", 1)]
+    assert seeking_conversion(Q1).totals == {"cards": 4, "hired": 2, "hire_rate": 50.0}
 
 
 def test_referral_leaderboard(db):
@@ -320,7 +322,7 @@ def test_referral_leaderboard(db):
     with time_machine.travel(dt.datetime(2029, 6, 1, tzinfo=UTC), tick=False):
         ReferralFactory(referrer=ada, status=Referral.Status.HIRED)
 
-    report = reports.referral_leaderboard(Q1)
+    report = referral_leaderboard(Q1)
 
     assert [(r.name, r.referrals, r.interviewing, r.hired) for r in report.rows] == [
         ("Bo Staff", 2, 2, 2),
@@ -366,7 +368,7 @@ def talent(db):
 
 
 def test_time_from_first_touch_to_ready_to_talk(talent):
-    report = reports.time_to_ready(YEAR)
+    report = time_to_ready(YEAR)
 
     assert [(r.label, r.candidates) for r in report.rows] == [
         ("Under 30 days", 1),
@@ -378,9 +380,7 @@ def test_time_from_first_touch_to_ready_to_talk(talent):
 
 
 def test_time_to_ready_for_one_recruiter(talent):
-    report = reports.time_to_ready(
-        ReportFilters(YEAR.date_from, YEAR.date_to, recruiter_id=talent["owner"].pk)
-    )
+    report = time_to_ready(ReportFilters(YEAR.date_from, YEAR.date_to, recruiter_id=talent["owner"].pk))
     assert report.totals == {"candidates": 1, "median_days": 40.0, "no_touch": 0}
 
 

@@ -19,6 +19,7 @@ from outreach.selectors import task_queue
 from outreach.services import step_delay
 from pipelines.models import Card, Pipeline, Requisition, Stage, StageChange
 from recruiting import reports
+from recruiting.reports.common import ReportFilters
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +204,7 @@ def test_seed_demo_loads_realistic_data_once():
 
     # Every report of the Insights page has something to show for the default period (the last 90 days).
     today = timezone.localdate()
-    insights = reports.all_reports(reports.ReportFilters(today - dt.timedelta(days=89), today))
+    insights = reports.all_reports(ReportFilters(today - dt.timedelta(days=89), today))
     assert len(insights["funnel"].rows) == 3
     medians = [s.median_days for row in insights["funnel"].rows for s in row.stages if s.median_days]
     assert len(medians) >= 12 and all(1 <= m <= 14 for m in medians)
