@@ -13,7 +13,7 @@ from candidates.api.candidates import SkillNamesField
 from candidates.models import Candidate, TalentPool
 from candidates.roles import RulesObjectPermissions
 
-from . import selectors, services
+from . import selectors, services, stages
 from .models import Application, Card, Requisition, ShortlistReview, Stage, TalentReview
 
 
@@ -154,13 +154,13 @@ class StageSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         validated_data.pop("position", None)
         try:
-            return services.add_stage(**validated_data)
+            return stages.add_stage(**validated_data)
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
 
     def update(self, instance, validated_data):
         try:
-            return services.update_stage(
+            return stages.update_stage(
                 stage=instance,
                 name=validated_data.get("name", instance.name),
                 is_late=validated_data.get("is_late", instance.is_late),
@@ -182,12 +182,12 @@ class StageViewSet(viewsets.ModelViewSet):
     filterset_fields = ["pipeline"]
 
     def perform_destroy(self, instance):
-        services.delete_stage(stage=instance)
+        stages.delete_stage(stage=instance)
 
     def destroy(self, request, *args, **kwargs):
         try:
             return super().destroy(request, *args, **kwargs)
-        except services.StageNotEmpty as error:
+        except stages.StageNotEmpty as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
 
 

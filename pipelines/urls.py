@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import careers_views, views
 
 app_name = "pipelines"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("requisitions/new/", views.requisition_create, name="requisition_create"),
     path("requisitions/<int:pk>/edit/", views.requisition_edit, name="requisition_edit"),
     path("requisitions/<int:pk>/status/", views.requisition_status, name="requisition_status"),
-    path("requisitions/<int:pk>/stages/", views.stages, name="stages"),
+    path("requisitions/<int:pk>/stages/", views.stage_list, name="stages"),
     path("requisitions/<int:pk>/stages/add/", views.stage_add, name="stage_add"),
     path("requisitions/<int:pk>/stages/reorder/", views.stages_reorder, name="stages_reorder"),
     path("requisitions/<int:pk>/stages/<int:stage_id>/edit/", views.stage_edit, name="stage_edit"),
@@ -34,8 +34,8 @@ urlpatterns = [
     ),
     path("forecast/", views.forecast, name="forecast"),
     path("forecast/settings/", views.forecast_settings, name="forecast_settings"),
-    path("careers/", views.careers, name="careers"),
-    path("careers/<int:pk>/", views.careers_role, name="careers_role"),
-    path("careers/<int:pk>/thanks/", views.careers_thanks, name="careers_thanks"),
-    path("careers-settings/", views.careers_settings, name="careers_settings"),
+    path("careers/", careers_views.careers, name="careers"),
+    path("careers/<int:pk>/", careers_views.careers_role, name="careers_role"),
+    path("careers/<int:pk>/thanks/", careers_views.careers_thanks, name="careers_thanks"),
+    path("careers-settings/", careers_views.careers_settings, name="careers_settings"),
 ]

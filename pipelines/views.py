@@ -1,25 +1,18 @@
-import logging
-import time
-
-from django.conf import settings as django_settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from candidates.models import SilverMedal
 
-from . import applications, selectors, services
+from . import selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
-    ApplicationForm,
-    CareersSettingsForm,
     ColumnPageForm,
     ForecastSettingsForm,
     MoveCardForm,
@@ -30,9 +23,7 @@ from .forms import (
     StageForm,
     TalentReviewForm,
 )
-from .models import CareersSettings, ForecastSettings, Pipeline, Requisition, Stage
-
-logger = logging.getLogger(__name__)
+from .models import ForecastSettings, Pipeline, Requisition, Stage
 
 
 @permission_required("pipelines.list_requisitions", raise_exception=True)
@@ -339,7 +330,7 @@ def _stages_response(request, requisition: Requisition, *, error: str = "", form
     return render(request, template, context, status=status)
 
 
-def stages(request, pk):
+def stage_list(request, pk):
     return _stages_response(request, _requisition_for_stage_editing(request, pk))
 
 
@@ -349,7 +340,7 @@ def stage_add(request, pk):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, form=form, status=422)
-    services.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    stages.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
     return _stages_response(request, requisition)
 
 
@@ -360,7 +351,7 @@ def stage_edit(request, pk, stage_id):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, error=form.errors.as_text(), status=422)
-    services.update_stage(stage=stage, **form.cleaned_data)
+    stages.update_stage(stage=stage, **form.cleaned_data)
     return _stages_response(request, requisition)
 
 
@@ -369,8 +360,8 @@ def stage_delete(request, pk, stage_id):
     requisition = _requisition_for_stage_editing(request, pk)
     stage = get_object_or_404(Stage, pk=stage_id, pipeline__requisition=requisition)
     try:
-        services.delete_stage(stage=stage)
-    except services.StageNotEmpty as error:
+        stages.delete_stage(stage=stage)
+    except stages.StageNotEmpty as error:
         return _stages_response(request, requisition, error=str(error), status=422)
     return _stages_response(request, requisition)
 
@@ -381,7 +372,7 @@ def stages_reorder(request, pk):
     requisition = _requisition_for_stage_editing(request, pk)
     try:
         ids = [int(value) for value in request.POST.getlist("stage")]
-        services.reorder_stages(pipeline=requisition.pipeline, stage_ids=ids)
+        stages.reorder_stages(pipeline=requisition.pipeline, stage_ids=ids)
     except ValueError as error:
         return _stages_response(
             request, requisition, error=f"The stages could not be reordered: {error}", status=422
@@ -466,95 +457,3 @@ def forecast_settings(request):
     services.update_forecast_settings(**form.cleaned_data)
     messages.success(request, "Forecast settings saved.")
     return redirect("pipelines:forecast")
-
-
-# --- Careers page (public) and its settings (admins) ----------------------------------------------------------
-
-
-def _client_ip(request) -> str:
-    """The visitor's address: the one our own reverse proxy appended to X-Forwarded-For when BEHIND_PROXY=1."""
-    if django_settings.BEHIND_PROXY and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _over_rate_limit(request) -> bool:
-    """Counts this attempt; True past CAREERS_APPLY_RATE_LIMIT sent forms from one address in the clock hour."""
-    key = f"careers-apply:{_client_ip(request)}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
-    return attempts > django_settings.CAREERS_APPLY_RATE_LIMIT
-
-
-def _careers_context(**extra) -> dict:
-    return {"careers": CareersSettings.current(), **extra}
-
-
-@login_not_required
-@require_GET
-def careers(request):
-    return render(request, "pipelines/careers.html", _careers_context(roles=selectors.published_roles()))
-
-
-@login_not_required
-@require_http_methods(["GET", "POST"])
-def careers_role(request, pk):
-    """A published role with its apply form. A POST applies: 429 past the rate limit, a quiet thank-you for a
-    filled honeypot (bots learn nothing; nothing is created), 422 with the errors, else on to the thank-you."""
-    requisition = get_object_or_404(selectors.published_roles(), pk=pk)
-    form = ApplicationForm()
-    status = 200
-    if request.method == "POST":
-        if _over_rate_limit(request):
-            return render(
-                request,
-                "pipelines/careers_role.html",
-                _careers_context(role=requisition, form=form, rate_limited=True),
-                status=429,
-            )
-        form = ApplicationForm(request.POST, request.FILES)
-        if form.is_spam:
-            logger.info("Careers honeypot filled for role %s; nothing created", requisition.pk)
-            return redirect("pipelines:careers_thanks", requisition.pk)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            try:
-                applications.submit_application(requisition=requisition, **data)
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, messages_ in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, messages_)
-                else:
-                    form.add_error(None, error.messages)
-            else:
-                return redirect("pipelines:careers_thanks", requisition.pk)
-        status = 422
-    return render(
-        request, "pipelines/careers_role.html", _careers_context(role=requisition, form=form), status=status
-    )
-
-
-@login_not_required
-@require_GET
-def careers_thanks(request, pk):
-    requisition = get_object_or_404(selectors.published_roles(), pk=pk)
-    return render(request, "pipelines/careers_thanks.html", _careers_context(role=requisition))
-
-
-@permission_required("pipelines.change_careerssettings", raise_exception=True)
-def careers_settings(request):
-    form = CareersSettingsForm(request.POST or None, instance=CareersSettings.current())
-    if form.is_valid():
-        applications.update_careers_settings(**form.cleaned_data)
-        messages.success(request, "Careers page saved.")
-        return redirect("pipelines:careers_settings")
-    return render(
-        request,
-        "pipelines/careers_settings.html",
-        {"form": form, "roles": selectors.published_roles()},
-        status=422 if form.errors else 200,
-    )

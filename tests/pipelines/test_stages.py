@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pipelines import services
+from pipelines import services, stages
 from pipelines.models import Card, Stage
 from tests.factories import CardFactory, RequisitionFactory, stage_named
 
@@ -40,8 +40,8 @@ def test_admin_renames_flags_and_adds_stages(client, admin_user, requisition):
 
 
 def test_reorder_keeps_positions_unique(client, admin_user, requisition):
-    stages = list(requisition.pipeline.stages.order_by("position"))
-    new_order = [stages[-1].pk, *[s.pk for s in stages[:-1]]]
+    board = list(requisition.pipeline.stages.order_by("position"))
+    new_order = [board[-1].pk, *[s.pk for s in board[:-1]]]
     client.force_login(admin_user)
     response = client.post(reverse("pipelines:stages_reorder", args=[requisition.pk]), {"stage": new_order})
     assert response.status_code == 200
@@ -75,16 +75,16 @@ def test_delete_stage_with_cards_is_refused_with_a_message(client, admin_user, r
 
 
 def test_the_last_stage_cannot_be_deleted(requisition):
-    stages = list(requisition.pipeline.stages.all())
-    for stage in stages[1:]:
-        services.delete_stage(stage=stage)
-    with pytest.raises(services.StageNotEmpty, match="only stage"):
-        services.delete_stage(stage=stages[0])
+    board = list(requisition.pipeline.stages.all())
+    for stage in board[1:]:
+        stages.delete_stage(stage=stage)
+    with pytest.raises(stages.StageNotEmpty, match="only stage"):
+        stages.delete_stage(stage=board[0])
 
 
 def test_update_stage_position_moves_it(requisition):
     hired = stage_named(requisition, "Hired")
-    services.update_stage(
+    stages.update_stage(
         stage=hired, name="Hired", is_late=False, is_shortlist=False, is_hired=True, position=1
     )
     assert names(requisition)[:3] == ["Sourced", "Hired", "Contacted"]
@@ -118,11 +118,11 @@ def test_new_boards_have_one_hired_stage_and_the_talent_board_none(requisition):
     talent = services.get_or_create_talent_board()
     assert not talent.stages.filter(is_hired=True).exists()
     with pytest.raises(ValidationError, match="nobody is hired"):
-        services.update_stage(
+        stages.update_stage(
             stage=talent.stages.last(), name="Ready to talk", is_late=False, is_shortlist=False, is_hired=True
         )
     with pytest.raises(ValidationError, match="nobody is hired"):
-        services.add_stage(pipeline=talent, name="Joined", is_hired=True)
+        stages.add_stage(pipeline=talent, name="Joined", is_hired=True)
     assert not talent.stages.filter(is_hired=True).exists()
 
 

@@ -8,6 +8,7 @@ import time_machine
 from candidates.models import Referral, SilverMedal
 from outreach.models import EngagementEvent
 from pipelines import services as pipeline_services
+from pipelines import stages as pipeline_stages
 from pipelines.models import Card
 from recruiting import reports
 from recruiting.reports.common import SCANNER_CLICK, ReportFilters
@@ -292,7 +293,7 @@ def test_source_of_hire(db):
 
 def test_a_hire_is_a_card_in_process_in_a_stage_marked_hired(db):
     requisition = RequisitionFactory(title="Ops")
-    started = pipeline_services.add_stage(pipeline=requisition.pipeline, name="Started")
+    started = pipeline_stages.add_stage(pipeline=requisition.pipeline, name="Started")
     hired = on_board(requisition, CandidateFactory(source="referral"), [("Offer", T0), ("Hired", days(3))])
     on_board(requisition, CandidateFactory(source="event"), [("Offer", T0), ("Started", days(4))])
     declined = on_board(requisition, CandidateFactory(), [("Offer", T0), ("Hired", days(3))])
@@ -304,7 +305,7 @@ def test_a_hire_is_a_card_in_process_in_a_stage_marked_hired(db):
     assert source_of_hire(Q1).totals == {"hires": 1}
     assert seeking_conversion(Q1).totals == {"cards": 4, "hired": 1, "hire_rate": 25.0}
 
-    pipeline_services.update_stage(
+    pipeline_stages.update_stage(
         stage=started, name="Started", is_late=False, is_shortlist=False, is_hired=True
     )
 
