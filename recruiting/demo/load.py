@@ -1,0 +1,27 @@
+"""Apply the demo plan, subject by subject, in one transaction."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from . import history, people, pools, referrals, requisitions, sequences
+from .plan import build_plan
+from .state import Demo
+
+
+def load_demo(now: datetime) -> Demo:
+    """Create whatever of the demo is missing; the returned Demo says what was created."""
+    demo = Demo(plan=build_plan(), now=now)
+    with transaction.atomic():
+        people.seed_users(demo)
+        people.seed_candidates(demo)
+        pools.seed_pools(demo)
+        requisitions.seed_requisitions(demo)
+        requisitions.seed_silver_medals(demo)
+        requisitions.seed_talent_board(demo)
+        referrals.seed_referrals(demo)
+        sequences.seed_sequences(demo)
+        sequences.seed_enrollments(demo)
+        sequences.seed_conversation(demo)
+        history.seed_history(demo)
+    return demo
