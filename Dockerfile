@@ -19,8 +19,10 @@ RUN pip install --upgrade pip && pip install .
 
 COPY . .
 
-# Hashed, compressed static files for whitenoise. The secret key is only needed to load the settings.
-RUN SECRET_KEY=collectstatic-build-only DEBUG=0 python manage.py collectstatic --noinput -v0
+# Hashed, compressed static files for whitenoise. The settings refuse DEBUG=0 without a long key; this one
+# exists only for this step and signs nothing (the containers get SECRET_KEY from their environment).
+RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-to-sign-anything DEBUG=0 \
+    python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --create-home --home-dir /home/longlist --uid 10001 --user-group longlist \
     && mkdir -p /app/var/media /app/var/celery \

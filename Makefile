@@ -2,46 +2,57 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
+PORT ?= 8000
+# Tools that load the settings outside a test run, and `make run`, are development: the development key.
+DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test test-fast lint format migrations-check bench ci clean
+.PHONY: install run test lint format migrations-check bench ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# `make run` needs only the dependencies; tests and linters need the dev extras too.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@touch $(STAMP)
+	@touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	DEBUG=$${DEBUG:-1} $(BIN)/honcho start -f Procfile
+run: $(RUN_STAMP)
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(DEV) $(BIN)/honcho start -f Procfile --port $(PORT)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrations-check: $(STAMP)
-	$(BIN)/python manage.py makemigrations --check --dry-run
+migrations-check: $(DEV_STAMP)
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint migrations-check
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
 
 ci:
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -6,6 +6,7 @@ a short report. Benchmarks needing PostgreSQL are skipped with a message when it
 """
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -24,12 +25,14 @@ def main() -> int:
     root = Path(__file__).resolve().parent.parent
     only = set(sys.argv[1:])
     failed = 0
+    secret_key = secrets.token_urlsafe(50)
     for module, database_url in BENCHES:
         if only and module.split(".")[-1] not in only:
             continue
         if not (root / (module.replace(".", "/") + ".py")).exists():
             continue
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "recruiting.settings"}
+        # The benchmarks run with DEBUG off (Django would keep every query), so they need a real key.
+        env = {"SECRET_KEY": secret_key, **os.environ, "DJANGO_SETTINGS_MODULE": "recruiting.settings"}
         env["DATABASE_URL"] = database_url or f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
         print(f"\n=== {module} ===", flush=True)
         failed += subprocess.run([sys.executable, "-m", module], cwd=root, env=env).returncode != 0

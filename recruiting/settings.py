@@ -1,8 +1,10 @@
 """Longlist settings. Configuration comes only from environment variables (see README, "Settings")."""
 
+import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("LONGLIST_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -10,7 +12,26 @@ VAR_DIR = Path(environ.Env().str("LONGLIST_VAR_DIR", default=str(BASE_DIR / "var
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-longlist-development-key-change-me")
+# pytest sets PYTEST_VERSION for its run, so the suite, its xdist workers and the Celery workers the tests
+# start all sign with the development key.
+TESTING = "PYTEST_VERSION" in os.environ
+DEVELOPMENT_SECRET_KEY = "django-insecure-longlist-development-key-change-me"
+SECRET_KEY = env.str("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG or TESTING else "")
+
+
+def is_real_secret_key(key: str) -> bool:
+    """Django's own bar (`check --deploy`): 50+ characters, 5+ different ones, not a django-insecure- key."""
+    return len(key) >= 50 and len(set(key)) >= 5 and not key.startswith("django-insecure-")
+
+
+if not (DEBUG or TESTING or is_real_secret_key(SECRET_KEY)):
+    # The unsubscribe, preference and booking links in every email are signed with it: a known or guessable
+    # key lets anyone forge them.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value (50 or more characters) when DEBUG is off, e.g. "
+        "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+        "For development, set DEBUG=1 (make run does)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -34,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "recruiting",
@@ -156,7 +178,12 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # In the database, so every process (gunicorn workers, Celery) counts the careers page's rate limit
+    # together; `manage.py createcachetable` makes the table (`make run` and the Docker image run it, and
+    # Django's test database creation does too).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "longlist_cache"}
+    }
     # The embedded default: a broker kept in files under var/, so `make run` needs no server.
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -197,6 +224,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The REST API of Longlist, the applicant tracking system for passive candidates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's scripts and styles come from our static files (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a "status" (or "source") with different choices: name each set.
     "ENUM_NAME_OVERRIDES": {
         "CandidateSourceEnum": "candidates.models.Source",
@@ -215,7 +246,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "recruiting.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

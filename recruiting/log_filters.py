@@ -1,0 +1,24 @@
+"""Logging filters named in settings.LOGGING."""
+
+import logging
+
+
+class ForbiddenOneLine(logging.Filter):
+    """A refused request (403) is one line: Django's reason and path, the method and the user.
+
+    Django logs a `PermissionDenied` at WARNING with the exception's traceback (two, when it was raised while
+    handling another exception); a refusal is routine, and the traceback says nothing the line does not.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if getattr(record, "status_code", None) == 403 and request is not None:
+            user = getattr(request, "user", None)
+            who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+            # Django's message names the reason and the path ("Forbidden (CSRF cookie not set.): /x/").
+            reason_and_path = record.getMessage()
+            record.msg = "%s (%s, user %s)"
+            record.args = (reason_and_path, request.method, who)
+            record.exc_info = None
+            record.exc_text = None
+        return True
