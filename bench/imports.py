@@ -185,12 +185,12 @@ def main() -> None:
 
     from django.core.files import File
 
-    from candidates import csv_import
+    from candidates.imports import jobs, reading
     from candidates.models import Candidate
 
     def read_only(path: Path) -> int:
         with path.open("rb") as stream:
-            return sum(1 for _ in csv_import.read_rows(stream)[1])
+            return sum(1 for _ in reading.read_rows(stream)[1])
 
     def read_and_raw_insert(path: Path) -> int:
         """The floor for writing: the same rows into a plain table, 1,000 a transaction, no dedup."""
@@ -202,7 +202,7 @@ def main() -> None:
         )
         count = 0
         with path.open("rb") as stream:
-            for batch in csv_import._batches(csv_import.read_rows(stream)[1]):
+            for batch in reading.batches(reading.read_rows(stream)[1]):
                 values = [
                     (
                         row.fields["first_name"],
@@ -225,10 +225,10 @@ def main() -> None:
 
     def preview(path: Path):
         with path.open("rb") as stream:
-            return csv_import.create_import(upload=File(stream, name=path.name))[0]
+            return jobs.create_import(upload=File(stream, name=path.name))[0]
 
     def run(job):
-        job = csv_import.start_import(job, inline=True)
+        job = jobs.start_import(job, inline=True)
         assert job.status == "done", job.failure
         return job
 
@@ -248,7 +248,7 @@ def main() -> None:
         job, preview_step = timed(
             f"preview {label} (read, validate, look up)", partial(preview, files[label])
         )
-        job, import_step = timed(f"import {label} (batches of {csv_import.BATCH_SIZE:,})", partial(run, job))
+        job, import_step = timed(f"import {label} (batches of {reading.BATCH_SIZE:,})", partial(run, job))
         steps += [replace(preview_step, rows=job.total_rows), replace(import_step, rows=job.total_rows)]
         steps.append(
             Step(

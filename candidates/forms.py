@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 
-from . import csv_import
+from .imports.jobs import file_size_error
 from .models import Candidate, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
 from .resumes import ACCEPT, check_resume
@@ -167,7 +167,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if error := csv_import.file_size_error(upload.size):
+        if error := file_size_error(upload.size):
             raise forms.ValidationError(error)
         return upload
 

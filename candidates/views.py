@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import csv_import, resumes, selectors, services
+from . import resumes, selectors, services
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -22,6 +22,8 @@ from .forms import (
     ResumeForm,
     SmartPoolForm,
 )
+from .imports.jobs import create_import, start_import
+from .imports.running import preview_import
 from .models import Candidate, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
 from .search import (
     CandidateSearchForm,
@@ -396,7 +398,7 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        job, preview = csv_import.create_import(
+        job, preview = create_import(
             upload=data["file"],
             source=data["source"],
             pool=data["pool"],
@@ -419,7 +421,7 @@ def import_job(request, pk):
     """The preview of an upload waiting for confirmation, else the import's progress (polled) and summary."""
     job = get_object_or_404(ImportJob.objects.select_related("pool"), pk=pk)
     if job.status == ImportJob.Status.PREVIEW:
-        preview = csv_import.preview_import(job)
+        preview = preview_import(job)
         return render(request, "candidates/import.html", {"job": job, "preview": preview})
     template = "candidates/import.html#progress" if request.htmx else "candidates/import.html"
     return render(request, template, {"job": job})
@@ -429,7 +431,7 @@ def import_job(request, pk):
 @permission_required("candidates.add_candidate", raise_exception=True)
 def import_start(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
-    csv_import.start_import(job)
+    start_import(job)
     return redirect("candidates:import_job", job.pk)
 
 

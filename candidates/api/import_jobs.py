@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import csv_import
+from ..imports import jobs
 from ..models import ImportJob, Source
 from ..roles import RulesObjectPermissions
 
@@ -39,13 +39,13 @@ class ImportUploadSerializer(serializers.Serializer):
         max_length=120,
         required=False,
         allow_blank=True,
-        validators=[csv_import.validate_pool_name],
+        validators=[jobs.validate_pool_name],
         help_text="Name of a static pool to add everyone to; created when there is none of that name",
     )
     source = serializers.ChoiceField(choices=Source.choices, default=Source.SOURCED)
 
     def validate_file(self, upload):
-        if error := csv_import.file_size_error(upload.size):
+        if error := jobs.file_size_error(upload.size):
             raise serializers.ValidationError(error)
         return upload
 
@@ -62,7 +62,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request):
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        job, preview = csv_import.create_import(
+        job, preview = jobs.create_import(
             upload=upload.validated_data["file"],
             source=upload.validated_data["source"],
             pool_name=upload.validated_data.get("pool", ""),
@@ -82,5 +82,5 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 {"detail": f"This import cannot be started: it is {job.get_status_display().lower()}."},
                 status=status.HTTP_409_CONFLICT,
             )
-        job = csv_import.start_import(job)
+        job = jobs.start_import(job)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from candidates import csv_import
+from candidates.imports import jobs, reading, running, writing
 from candidates.models import Activity, Candidate, ImportJob, PoolMembership, Suppression, TalentPool
 from candidates.tasks import run_import_job
 from tests.factories import CandidateFactory, TalentPoolFactory
@@ -25,13 +25,13 @@ def _media(settings, tmp_path):
 
 def upload(content: str | bytes, name: str = "people.csv", **kwargs):
     data = content.encode() if isinstance(content, str) else content
-    return csv_import.create_import(upload=ContentFile(data, name=name), **kwargs)
+    return jobs.create_import(upload=ContentFile(data, name=name), **kwargs)
 
 
 def import_now(content: str | bytes, **kwargs) -> ImportJob:
     job, preview = upload(content, **kwargs)
     assert not preview.error, preview.error
-    return csv_import.start_import(job, inline=True)
+    return jobs.start_import(job, inline=True)
 
 
 def test_linkedin_export_with_its_notes_preamble(db, recruiter):
@@ -54,7 +54,7 @@ def test_linkedin_export_with_its_notes_preamble(db, recruiter):
     ]
     assert not Candidate.objects.exists()  # a preview writes nothing
 
-    job = csv_import.start_import(job)
+    job = jobs.start_import(job)
     assert job.status == ImportJob.Status.DONE
     assert (job.processed_rows, job.created_count, job.matched_count, job.error_count) == (2, 2, 0, 0)
     grace = Candidate.objects.get(last_name="Hopper")
@@ -132,7 +132,7 @@ def test_bad_rows_are_reported_with_their_line_and_good_rows_imported(db):
     ]
     assert [(e.line, e.reason) for e in preview.errors] == expected
     assert (preview.total_rows, preview.new_count, preview.error_count) == (9, 2, 7)
-    job = csv_import.start_import(job)
+    job = jobs.start_import(job)
     assert [(e["line"], e["reason"]) for e in job.errors] == expected
     assert (job.processed_rows, job.created_count, job.error_count) == (9, 2, 7)
     assert sorted(Candidate.objects.values_list("first_name", flat=True)) == ["Ada", "Hal"]
@@ -151,7 +151,7 @@ def test_people_already_in_longlist_are_matched_and_only_empty_fields_filled(db,
     job, preview = upload(content, pool=pool, by=recruiter)
     assert (preview.new_count, preview.matched_count) == (1, 2)
     assert preview.sample[0].detail == f"Already in Longlist: {ada.full_name}"
-    job = csv_import.start_import(job)
+    job = jobs.start_import(job)
     assert (job.created_count, job.matched_count, job.error_count) == (1, 2, 0)
     assert Candidate.objects.count() == 3
     ada.refresh_from_db()
@@ -171,7 +171,7 @@ def test_people_already_in_longlist_are_matched_and_only_empty_fields_filled(db,
 
 
 def test_repeats_within_the_file_are_matched_to_the_first_occurrence(db, monkeypatch):
-    monkeypatch.setattr(csv_import, "BATCH_SIZE", 2)  # repeats within a batch and across batches
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)  # repeats within a batch and across batches
     content = (
         "First Name,Email,LinkedIn,Title\n"
         "Ada,ada@example.org,,\n"
@@ -182,7 +182,7 @@ def test_repeats_within_the_file_are_matched_to_the_first_occurrence(db, monkeyp
     )
     job, preview = upload(content)
     assert (preview.total_rows, preview.new_count, preview.matched_count) == (5, 3, 2)
-    job = csv_import.start_import(job)
+    job = jobs.start_import(job)
     assert (job.created_count, job.matched_count, job.error_count) == (3, 2, 0)
     assert Candidate.objects.count() == 3
     bob = Candidate.objects.get(first_name="Bob")
@@ -248,7 +248,7 @@ def test_a_file_that_cannot_be_imported_says_why_and_imports_nothing(db, content
     assert preview.error.startswith(message)
     assert (job.status, job.failure) == (ImportJob.Status.FAILED, preview.error)
     assert TalentPool.objects.count() == pool_count
-    assert csv_import.start_import(job).status == ImportJob.Status.FAILED
+    assert jobs.start_import(job).status == ImportJob.Status.FAILED
     assert not Candidate.objects.exists()
 
 
@@ -262,9 +262,9 @@ def test_new_pool_by_name_is_created_static_and_reused_whatever_the_case(db, rec
 
 
 def test_a_failing_batch_leaves_nothing_half_written(db, monkeypatch):
-    monkeypatch.setattr(csv_import, "BATCH_SIZE", 2)
+    monkeypatch.setattr(reading, "BATCH_SIZE", 2)
     summaries = []
-    timeline_summary = csv_import._timeline_summary
+    timeline_summary = writing.timeline_summary
 
     def fail_on_the_fourth_person(person, job):
         # By then the second batch has written its candidates, their skills and pool memberships.
@@ -273,10 +273,10 @@ def test_a_failing_batch_leaves_nothing_half_written(db, monkeypatch):
             raise RuntimeError("disk full")
         return timeline_summary(person, job)
 
-    monkeypatch.setattr(csv_import, "_timeline_summary", fail_on_the_fourth_person)
+    monkeypatch.setattr(writing, "timeline_summary", fail_on_the_fourth_person)
     content = "First Name,Email,Skills\n" + "".join(f"P{i},p{i}@example.org,Go\n" for i in range(5))
     job, _ = upload(content, pool_name="Half")
-    job = csv_import.start_import(job, inline=True)
+    job = jobs.start_import(job, inline=True)
     assert job.status == ImportJob.Status.FAILED
     assert job.failure.startswith(
         "The import stopped on an unexpected error (RuntimeError) in the rows starting on line 4: none of "
@@ -294,21 +294,21 @@ def test_a_failing_batch_leaves_nothing_half_written(db, monkeypatch):
 def test_running_an_import_twice_imports_once(db):
     job, _ = upload("First Name,Email\nAda,ada@example.org\n")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
-    csv_import.run_import(job.pk)
-    csv_import.run_import(job.pk)  # a second worker, or the same message delivered again
+    running.run_import(job.pk)
+    running.run_import(job.pk)  # a second worker, or the same message delivered again
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.created_count) == (ImportJob.Status.DONE, 1, 1)
     assert Candidate.objects.count() == 1
-    assert csv_import.start_import(job).created_count == 1  # confirming again does nothing
+    assert jobs.start_import(job).created_count == 1  # confirming again does nothing
 
 
 def test_large_imports_are_queued_for_celery(db, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(csv_import, "INLINE_ROW_LIMIT", 1)
+    monkeypatch.setattr(jobs, "INLINE_ROW_LIMIT", 1)
     queued = []
     monkeypatch.setattr(run_import_job, "delay", queued.append)
     job, _ = upload("First Name,Email\nAda,ada@example.org\nBob,bob@example.org\n")
     with django_capture_on_commit_callbacks(execute=True):
-        job = csv_import.start_import(job)
+        job = jobs.start_import(job)
     assert job.status == ImportJob.Status.QUEUED
     assert queued == [job.pk]
     assert not Candidate.objects.exists()
@@ -318,11 +318,11 @@ def test_large_imports_are_queued_for_celery(db, monkeypatch, django_capture_on_
 
 
 def test_preview_reports_the_first_errors_and_counts_them_all(db, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_REPORTED_ERRORS", 2)
-    monkeypatch.setattr(csv_import, "PREVIEW_SAMPLE_ROWS", 3)
+    monkeypatch.setattr(running, "MAX_REPORTED_ERRORS", 2)
+    monkeypatch.setattr(running, "PREVIEW_SAMPLE_ROWS", 3)
     content = "First Name,Email\n" + "".join(f"P{i},bad{i}@\n" for i in range(5))
     job, preview = upload(content)
     assert [e.line for e in preview.errors] == [2, 3]
     assert (preview.error_count, len(preview.sample)) == (5, 3)
-    job = csv_import.start_import(job)
+    job = jobs.start_import(job)
     assert (len(job.errors), job.error_count) == (2, 5)

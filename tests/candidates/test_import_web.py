@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from candidates import csv_import
+from candidates.imports import jobs
 from candidates.models import Candidate, ImportJob, TalentPool
 from tests.factories import TalentPoolFactory
 
@@ -57,7 +57,7 @@ def test_upload_preview_confirm_and_summary(client, recruiter):
 
 
 def test_progress_partial_polls_while_running_and_stops_when_done(client, recruiter):
-    job, _ = csv_import.create_import(upload=csv_file(), by=recruiter)
+    job, _ = jobs.create_import(upload=csv_file(), by=recruiter)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, total_rows=3, processed_rows=1
     )
@@ -84,7 +84,7 @@ def test_upload_of_a_file_that_cannot_be_imported_shows_why_on_the_form(client, 
 
 
 def test_upload_form_checks_size_and_pool_choice(client, recruiter, monkeypatch):
-    monkeypatch.setattr(csv_import, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(jobs, "MAX_FILE_BYTES", 10)
     pool = TalentPoolFactory(name="Existing")
     client.force_login(recruiter)
     response = client.post(
@@ -100,7 +100,7 @@ def test_upload_form_checks_size_and_pool_choice(client, recruiter, monkeypatch)
 
 @pytest.mark.parametrize("role", ["manager", "employee"])
 def test_only_the_recruiting_team_imports(client, users_by_role, role):
-    job, _ = csv_import.create_import(upload=csv_file())
+    job, _ = jobs.create_import(upload=csv_file())
     client.force_login(users_by_role[role])
     assert client.get(reverse("candidates:import")).status_code == 403
     assert client.post(reverse("candidates:import"), {"file": csv_file()}).status_code == 403

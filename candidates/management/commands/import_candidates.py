@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from candidates import csv_import
+from candidates.imports import jobs
+from candidates.imports.running import ImportPreview
 from candidates.models import ImportJob, Source
 
 
@@ -33,25 +34,25 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, pool: str, source: str, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        if error := csv_import.file_size_error(file.stat().st_size):
+        if error := jobs.file_size_error(file.stat().st_size):
             raise CommandError(error)
         try:
-            csv_import.validate_pool_name(pool)
+            jobs.validate_pool_name(pool)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         with file.open("rb") as stream:
-            job, preview = csv_import.create_import(
+            job, preview = jobs.create_import(
                 upload=File(stream, name=file.name), source=source, pool_name=pool
             )
         if preview.error:
             raise CommandError(preview.error)
         self._print_preview(job, preview)
-        job = csv_import.start_import(job, inline=True, progress=self._print_progress)
+        job = jobs.start_import(job, inline=True, progress=self._print_progress)
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.failure)
         self._print_summary(job)
 
-    def _print_preview(self, job: ImportJob, preview: csv_import.ImportPreview) -> None:
+    def _print_preview(self, job: ImportJob, preview: ImportPreview) -> None:
         mapped = ", ".join(f"{c.column} → {c.label}" for c in preview.columns if c.field)
         self.stdout.write(f"{job.original_name}: {preview.total_rows:,} rows, {preview.delimiter}-separated")
         self.stdout.write(f"Columns: {mapped}")

@@ -1,0 +1,88 @@
+"""Import jobs as people use them: an upload stored as a job and previewed (``create_import``), then
+confirmed (``start_import``): small files are imported at once, larger ones by a Celery task."""
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import ImportJob, Source, TalentPool
+from ..services import create_static_pool
+from ..tasks import run_import_job
+from .running import ImportPreview, preview_import, run_import
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+INLINE_ROW_LIMIT = 500  # confirmed imports with more rows than this run as a Celery task
+
+
+def validate_pool_name(name: str) -> None:
+    """People can be imported into a static pool, new or existing, but not into a smart one."""
+    if TalentPool.objects.filter(name__iexact=name.strip(), kind=TalentPool.Kind.SMART).exists():
+        raise ValidationError(
+            "%(name)s is a smart pool: its members come from a saved search. Choose a static pool.",
+            params={"name": name.strip()},
+            code="smart_pool",
+        )
+
+
+def file_size_error(size: int) -> str:
+    if size > MAX_FILE_BYTES:
+        return (
+            f"This file is {size / 1024 / 1024:.0f} MB; files up to {MAX_FILE_BYTES // 1024 // 1024} MB "
+            "can be imported. Split it into smaller files."
+        )
+    return ""
+
+
+def create_import(
+    *,
+    upload: File,
+    source: str = Source.SOURCED,
+    pool: TalentPool | None = None,
+    pool_name: str = "",
+    by: AbstractBaseUser | None = None,
+) -> tuple[ImportJob, ImportPreview]:
+    """Store an uploaded CSV as an import job waiting for confirmation, and preview it.
+
+    ``pool_name`` names a static pool to use or create. A file that cannot be imported at all leaves a
+    failed job (and no new pool) behind, with the reason in the preview's ``error``.
+    """
+    original_name = PurePath(upload.name or "import.csv").name
+    job = ImportJob(created_by=by, original_name=original_name[:255], pool=pool, source=source)
+    job.file.save(original_name, upload, save=False)
+    preview = preview_import(job)
+    with transaction.atomic():
+        job.total_rows = preview.total_rows
+        if preview.error:
+            job.status, job.failure, job.finished_at = ImportJob.Status.FAILED, preview.error, timezone.now()
+        elif pool_name.strip():
+            job.pool = _static_pool(pool_name.strip(), by)
+        job.save()
+    return job, preview
+
+
+def _static_pool(name: str, by: AbstractBaseUser | None) -> TalentPool:
+    pool = TalentPool.objects.filter(name__iexact=name, kind=TalentPool.Kind.STATIC).first()
+    return pool or create_static_pool(name=name, by=by)
+
+
+def start_import(
+    job: ImportJob, *, inline: bool | None = None, progress: Callable[[ImportJob], None] | None = None
+) -> ImportJob:
+    """Confirm a previewed import. Up to INLINE_ROW_LIMIT rows (or ``inline=True``) it runs now; larger
+    files are queued for a Celery worker once the current transaction commits. Confirming twice does nothing.
+    """
+    queued = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.QUEUED
+    )
+    if queued:
+        if inline if inline is not None else job.total_rows <= INLINE_ROW_LIMIT:
+            run_import(job.pk, progress=progress)
+        else:
+            run_import_job.delay_on_commit(job.pk)
+    job.refresh_from_db()
+    return job
