@@ -85,11 +85,11 @@ def dispatch_only() -> None:
     from django.conf import settings
     from django.utils import timezone
 
-    from outreach import services
+    from outreach.dispatch import dispatch_due_touches
 
     settings.EMAIL_BACKEND = f"{__name__}.DiscardingBackend"
     started = time.perf_counter()
-    result = services.dispatch_due_touches(now=timezone.now(), batch_size=BATCH)
+    result = dispatch_due_touches(now=timezone.now(), batch_size=BATCH)
     elapsed = time.perf_counter() - started
     print(elapsed, result.sent, peak_rss_mib())
 

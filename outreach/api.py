@@ -13,8 +13,12 @@ from rest_framework.views import APIView
 from candidates.models import Candidate, TalentPool
 from candidates.roles import RulesObjectPermissions
 
-from . import conversation, placeholders, selectors, services
+from . import conversation, placeholders, selectors
+from .batches import start_enrollment_batch
+from .enrollment import pause_enrollment, resume_enrollment, stop_enrollment
+from .manual_tasks import TASK_OUTCOMES, complete_task
 from .models import EngagementEvent, Enrollment, EnrollmentBatch, Reply, Sequence, Step, Touch
+from .sequences import create_sequence, delete_step, save_step
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -32,12 +36,12 @@ class StepSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.save_step(Step(position=None, **validated_data))
+        return save_step(Step(position=None, **validated_data))
 
     def update(self, instance, validated_data):
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return services.save_step(instance)
+        return save_step(instance)
 
 
 class SequenceSerializer(serializers.ModelSerializer):
@@ -85,7 +89,7 @@ class SequenceViewSet(viewsets.ModelViewSet):
     queryset = Sequence.objects.prefetch_related("steps")
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_sequence(by=self.request.user, **serializer.validated_data)
+        serializer.instance = create_sequence(by=self.request.user, **serializer.validated_data)
 
 
 class StepViewSet(viewsets.ModelViewSet):
@@ -95,7 +99,7 @@ class StepViewSet(viewsets.ModelViewSet):
     filterset_fields = ["sequence"]
 
     def perform_destroy(self, instance):
-        services.delete_step(instance)
+        delete_step(instance)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -159,7 +163,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise PermissionDenied
         data = EnrollRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = services.start_enrollment_batch(
+        batch = start_enrollment_batch(
             sequence=data.validated_data["sequence"],
             candidate_ids=data.validated_data["candidate_ids"],
             pool=data.validated_data.get("pool"),
@@ -177,15 +181,15 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._act(request, services.pause_enrollment)
+        return self._act(request, pause_enrollment)
 
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._act(request, services.resume_enrollment)
+        return self._act(request, resume_enrollment)
 
     @action(detail=True, methods=["post"])
     def stop(self, request, pk=None):
-        return self._act(request, services.stop_enrollment, reason="stopped by a recruiter")
+        return self._act(request, stop_enrollment, reason="stopped by a recruiter")
 
 
 class EnrollmentBatchViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -216,7 +220,7 @@ class TouchSerializer(serializers.ModelSerializer):
 
 
 class CompleteTaskSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=list(services.TASK_OUTCOMES))
+    outcome = serializers.ChoiceField(choices=list(TASK_OUTCOMES))
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
@@ -238,7 +242,7 @@ class TouchViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         if touch.status != Touch.Status.TASK_OPEN:
             return Response({"detail": "This task is not open."}, status=status.HTTP_409_CONFLICT)
-        services.complete_task(touch=touch, by=request.user, **data.validated_data)
+        complete_task(touch=touch, by=request.user, **data.validated_data)
         touch.refresh_from_db()
         return Response(TouchSerializer(touch).data)
 

@@ -1,5 +1,5 @@
-"""The conversation side of nurture: replies and their triage, the candidate's preferences, and planned-role
-campaigns. These are services like those in services.py (one transactional function per use case).
+"""The conversation side of nurture: replies and their triage, the candidate's preferences and unsubscribe,
+and planned-role campaigns (one transactional function per use case).
 
 - **Replies** come from the inbound-email webhook (matched by In-Reply-To/References to the touch's
   Message-ID, else by the sender's address, else kept unmatched for a person to match) or are logged by a
@@ -8,6 +8,7 @@ campaigns. These are services like those in services.py (one transactional funct
 - **Preferences** (the candidate's own choices in the preference centre) and the "not now" tag snooze a
   person: nothing is sent or due before the check-back date; their open touches move to that day.
   Someone who asked for fewer messages gets at most one email every `FEWER_MESSAGES_DAYS` days.
+  Unsubscribing is global and permanent.
 - **Planned-role campaigns** enroll a planned role's pools in a sequence once the role is `months_before`
   months from its expected open date.
 """
@@ -22,15 +23,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate
+from candidates.models import Activity, Candidate, Suppression
 from candidates.search import search_candidates
 from candidates.services import record_activity, refresh_search_documents
 from pipelines import selectors as pipeline_selectors
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition
 
-from . import engagement, services
+from . import engagement
+from .enrollment import enroll_many, stop_enrollment
 from .models import Channel, EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Touch
+from .scheduling import candidate_timezone, send_window
 from .timing import next_touch_time
 
 FEWER_MESSAGES_DAYS = 30
@@ -156,7 +159,7 @@ def _take_reply(reply: Reply, by: AbstractBaseUser | None) -> None:
     """A matched reply: the conversation takes over from the sequences."""
     candidate = reply.candidate
     for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
-        services.stop_enrollment(enrollment=enrollment, reason="replied", by=by)
+        stop_enrollment(enrollment=enrollment, reason="replied", by=by)
     EngagementEvent.objects.create(
         candidate=candidate,
         touch=reply.touch,
@@ -265,12 +268,12 @@ def add_to_role(*, candidate: Candidate, requisition: Requisition, by: AbstractB
 
 def start_of_day(day: date, candidate: Candidate, sequence: Sequence) -> datetime:
     """The opening of the sequence's send window on that day (or the next open day) in the person's time."""
-    tz = services.candidate_timezone(candidate, sequence)
+    tz = candidate_timezone(candidate, sequence)
     return next_touch_time(
         previous=datetime.combine(day, time(0), tzinfo=tz),
         delay=timedelta(0),
         tz=tz,
-        window=services.send_window(sequence),
+        window=send_window(sequence),
     )
 
 
@@ -319,8 +322,8 @@ def postpone_held_touches(*, now: datetime) -> int:
         later = next_touch_time(
             previous=recent[touch.candidate_id] + spacing,
             delay=timedelta(0),
-            tz=services.candidate_timezone(touch.candidate, sequence),
-            window=services.send_window(sequence),
+            tz=candidate_timezone(touch.candidate, sequence),
+            window=send_window(sequence),
         )
         moved += _move(touch, later)
     return moved
@@ -383,6 +386,25 @@ def update_preferences(
     return changes
 
 
+@transaction.atomic
+def unsubscribe(*, candidate: Candidate, touch: Touch | None = None, now: datetime | None = None) -> None:
+    """Global and permanent: no sequence ever mails this person again."""
+    now = now or timezone.now()
+    if candidate.unsubscribed_at is None:
+        Candidate.objects.filter(pk=candidate.pk).update(unsubscribed_at=now)
+        candidate.unsubscribed_at = now
+        Suppression.objects.create(
+            email=candidate.email, linkedin_url=candidate.linkedin_url, reason=Suppression.Reason.UNSUBSCRIBED
+        )
+        EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="unsubscribed", occurred_at=now)
+        engagement.refresh_candidates([candidate.pk], now=now)
+        record_activity(
+            candidate=candidate, kind=Activity.Kind.PRIVACY, summary="Unsubscribed from all email"
+        )
+    for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
+        stop_enrollment(enrollment=enrollment, reason="unsubscribed")
+
+
 # --- Planned-role campaigns ---------------------------------------------------------------------------
 
 
@@ -429,7 +451,7 @@ def _start_campaign(campaign: PlannedRoleCampaign, now: datetime) -> bool:
         != 1
     ):
         return False
-    report = services.enroll_many(
+    report = enroll_many(
         candidates=role_pool_members(campaign.requisition),
         sequence=campaign.sequence,
         by=campaign.created_by,

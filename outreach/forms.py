@@ -8,8 +8,8 @@ from candidates.models import Candidate, TalentPool
 from pipelines.models import Requisition
 
 from . import placeholders, selectors
+from .manual_tasks import TASK_OUTCOMES
 from .models import Reply, Sequence, Step
-from .services import TASK_OUTCOMES
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 

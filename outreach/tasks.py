@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import conversation, engagement, services
+from . import conversation, dispatch, engagement, enrollment
 
 
 @shared_task
@@ -9,7 +9,7 @@ def dispatch_due_touches() -> dict:
 
     It first starts the planned-role campaigns that are due (each claimed atomically), then sends."""
     started = conversation.start_due_campaigns()
-    result = services.dispatch_due_touches()
+    result = dispatch.dispatch_due_touches()
     return {
         "campaigns_started": len(started),
         "sent": result.sent,
@@ -21,7 +21,7 @@ def dispatch_due_touches() -> dict:
 
 @shared_task
 def run_enrollment_batch(batch_id: int) -> None:
-    services.run_enrollment_batch(batch_id)
+    enrollment.run_enrollment_batch(batch_id)
 
 
 @shared_task

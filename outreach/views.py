@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate
 
-from . import conversation, engagement, selectors, services, tokens
+from . import conversation, engagement, selectors, tokens
+from .batches import start_enrollment_batch
+from .enrollment import pause_enrollment, resume_enrollment, stop_enrollment
 from .forms import (
     CampaignForm,
     CompleteTaskForm,
@@ -27,7 +29,16 @@ from .forms import (
     StepForm,
     TagReplyForm,
 )
+from .manual_tasks import complete_task, task_message
 from .models import EnrollmentBatch, Reply, Sequence, Step, Touch
+from .sequences import (
+    create_sequence,
+    delete_step,
+    preview_message,
+    reorder_steps,
+    save_step,
+    set_sequence_status,
+)
 
 
 @permission_required("outreach.view_sequence", raise_exception=True)
@@ -39,7 +50,7 @@ def sequence_list(request):
 def sequence_create(request):
     form = SequenceForm(request.POST or None, initial={"sender": request.user, "sender_timezone": "UTC"})
     if request.method == "POST" and form.is_valid():
-        sequence = services.create_sequence(by=request.user, **form.cleaned_data)
+        sequence = create_sequence(by=request.user, **form.cleaned_data)
         return redirect("outreach:sequence", sequence.pk)
     return render(request, "outreach/sequence_form.html", {"form": form})
 
@@ -95,7 +106,7 @@ def sequence_status(request, pk):
     status = request.POST.get("status")
     if status not in Sequence.Status.values:
         return HttpResponseBadRequest("Unknown status.")
-    services.set_sequence_status(sequence=sequence, status=status)
+    set_sequence_status(sequence=sequence, status=status)
     return redirect("outreach:sequence", sequence.pk)
 
 
@@ -112,7 +123,7 @@ def step_save(request, pk, step_id=None):
             builder_context(request, sequence, invalid=form),
             status=422,
         )
-    services.save_step(form.instance)
+    save_step(form.instance)
     return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
 
 
@@ -120,7 +131,7 @@ def step_save(request, pk, step_id=None):
 @permission_required("outreach.change_sequence", raise_exception=True)
 def step_delete(request, pk, step_id):
     step = get_object_or_404(Step, pk=step_id, sequence_id=pk)
-    services.delete_step(step)
+    delete_step(step)
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
     return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
 
@@ -131,7 +142,7 @@ def steps_reorder(request, pk):
     """The new order after a drag: the form posts every step's id, top to bottom."""
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
     try:
-        services.reorder_steps(sequence=sequence, step_ids=[int(pk) for pk in request.POST.getlist("step")])
+        reorder_steps(sequence=sequence, step_ids=[int(pk) for pk in request.POST.getlist("step")])
     except ValueError as error:
         context = builder_context(request, sequence, error=f"The steps could not be reordered: {error}")
         return render(request, "outreach/sequence.html#steps", context, status=422)
@@ -146,7 +157,7 @@ def step_preview(request, pk):
     data = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
     form = PreviewForm(data)
     form.is_valid()
-    preview = services.preview_message(
+    preview = preview_message(
         sequence=sequence,
         candidate=form.cleaned_data.get("candidate"),
         subject=form.cleaned_data.get("subject", ""),
@@ -167,11 +178,11 @@ def sequence_enrollments(request, pk):
 def enrollment_action(request, pk, action):
     enrollment = get_object_or_404(selectors.enrollments_of(None), pk=pk)
     if action == "pause":
-        services.pause_enrollment(enrollment=enrollment, by=request.user)
+        pause_enrollment(enrollment=enrollment, by=request.user)
     elif action == "resume":
-        services.resume_enrollment(enrollment=enrollment, by=request.user)
+        resume_enrollment(enrollment=enrollment, by=request.user)
     elif action == "stop":
-        services.stop_enrollment(enrollment=enrollment, reason="stopped by a recruiter", by=request.user)
+        stop_enrollment(enrollment=enrollment, reason="stopped by a recruiter", by=request.user)
     else:
         raise Http404
     enrollment.refresh_from_db()
@@ -183,7 +194,7 @@ def enroll(request):
     """Enroll a selection from search (?candidates=1,2,3) or a whole pool (?pool=7) in a sequence."""
     form = EnrollForm(request.POST if request.method == "POST" else None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
-        batch = services.start_enrollment_batch(
+        batch = start_enrollment_batch(
             sequence=form.cleaned_data["sequence"],
             candidate_ids=form.cleaned_data["candidates"],
             pool=form.cleaned_data["pool"],
@@ -217,7 +228,7 @@ def task_queue(request):
     sections = {name: list(tasks) for name, tasks in selectors.task_queue(request.user).items()}
     for tasks in sections.values():
         for task in tasks:
-            task.message = services.task_message(task)
+            task.message = task_message(task)
     return render(request, "outreach/tasks.html", {**sections, "form": CompleteTaskForm()})
 
 
@@ -227,9 +238,9 @@ def task_complete(request, pk):
     task = get_object_or_404(selectors.open_tasks(), pk=pk)
     form = CompleteTaskForm(request.POST)
     if not form.is_valid():
-        task.message = services.task_message(task)
+        task.message = task_message(task)
         return render(request, "outreach/tasks.html#task", {"task": task, "form": form}, status=422)
-    services.complete_task(touch=task, by=request.user, **form.cleaned_data)
+    complete_task(touch=task, by=request.user, **form.cleaned_data)
     task.refresh_from_db()
     return render(request, "outreach/tasks.html#task", {"task": task, "done": True})
 
@@ -249,7 +260,7 @@ def unsubscribe(request, token):
     (RFC 8058 one-click from the mail client, or the button on the page)."""
     touch, _ = _touch_from(tokens.UNSUBSCRIBE, token)
     if request.method == "POST":
-        services.unsubscribe(candidate=touch.candidate, touch=touch)
+        conversation.unsubscribe(candidate=touch.candidate, touch=touch)
         return render(request, "outreach/unsubscribe.html", {"done": True})
     return render(request, "outreach/unsubscribe.html", {"done": touch.candidate.unsubscribed_at is not None})
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import Activity, Candidate
-from outreach import conversation, services
+from outreach import conversation
+from outreach.enrollment import enroll
 from outreach.models import Enrollment, Reply, Touch
 from tests.e2e.conftest import login, screenshot
 from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, StepFactory
@@ -43,7 +44,7 @@ def nurture(db):
 
 
 def send_first_email(sequence, candidate):
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None)
     dispatch_at(enrollment.touches.get().due_at + timedelta(minutes=1))
     return enrollment, next(m for m in mail.outbox if m.to == [candidate.email])
 

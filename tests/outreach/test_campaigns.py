@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from candidates.models import Candidate
-from outreach import conversation, services, tasks
+from outreach import conversation, tasks
+from outreach.enrollment import enroll
 from outreach.models import Enrollment, PlannedRoleCampaign
 from tests.factories import (
     CandidateFactory,
@@ -49,7 +50,7 @@ def people(role, sequence):
     dnc = CandidateFactory(first_name="Dnc", do_not_contact=True)
     snoozed = CandidateFactory(first_name="Later", snoozed_until=date(2027, 9, 1))
     enrolled = CandidateFactory(first_name="Already")
-    services.enroll(candidate=enrolled, sequence=sequence, by=None, now=TODAY)
+    enroll(candidate=enrolled, sequence=sequence, by=None, now=TODAY)
     interviewing = CandidateFactory(first_name="Busy")
     CardFactory(candidate=interviewing)
     static.members.add(ok, both, unsubscribed, dnc, snoozed, enrolled, interviewing)

@@ -7,8 +7,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from candidates.models import Activity, Suppression
-from outreach import services
+from outreach.dispatch import LEASE, MAX_ATTEMPTS, claim_due_touches, dispatch_due_touches
+from outreach.enrollment import enroll, enroll_many, pause_enrollment, resume_enrollment
+from outreach.manual_tasks import complete_task
 from outreach.models import Enrollment, Touch
+from outreach.sequences import delete_step, reorder_steps, save_step
 from pipelines import services as pipeline_services
 from tests.factories import (
     CandidateFactory,
@@ -60,15 +63,15 @@ def candidate(db):
 
 
 def test_first_email_is_scheduled_in_the_candidates_window(sequence, candidate):
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     touch = enrollment.touches.get()
     assert touch.status == Touch.Status.SCHEDULED
     assert touch.due_at == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # London = UTC in winter
 
 
 def test_dispatch_sends_renders_tracks_and_schedules_the_next_step(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert result.sent == 1
     [message] = mail.outbox
     touch = Touch.objects.get(step_position=0)
@@ -93,23 +96,23 @@ def test_dispatch_sends_renders_tracks_and_schedules_the_next_step(sequence, can
 
 
 def test_a_second_pass_sends_nothing_more(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     later = MONDAY_8AM_UTC + timedelta(hours=2)
-    services.dispatch_due_touches(now=later)
-    assert services.dispatch_due_touches(now=later).sent == 0
+    dispatch_due_touches(now=later)
+    assert dispatch_due_touches(now=later).sent == 0
     assert len(mail.outbox) == 1
 
 
 def test_nothing_is_sent_before_it_is_due(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(minutes=30)).sent == 0
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(minutes=30)).sent == 0
     assert mail.outbox == []
 
 
 def test_unsubscribed_candidate_is_skipped_and_the_enrollment_stops(sequence, candidate):
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     Suppression.objects.create(email="ADA@example.com", reason="unsubscribed")
-    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert result.skipped == 1 and mail.outbox == []
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.STOPPED
@@ -117,20 +120,20 @@ def test_unsubscribed_candidate_is_skipped_and_the_enrollment_stops(sequence, ca
 
 
 def test_paused_enrollment_is_not_sent_and_resumes_in_the_next_window(sequence, candidate):
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    services.pause_enrollment(enrollment=enrollment)
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    pause_enrollment(enrollment=enrollment)
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
     friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
-    services.resume_enrollment(enrollment=enrollment, now=friday_evening)
+    resume_enrollment(enrollment=enrollment, now=friday_evening)
     touch = enrollment.touches.get()
     assert touch.due_at == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # Monday morning, not all at once
 
 
 def test_hired_candidate_gets_no_more_email(sequence, candidate):
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     requisition = RequisitionFactory()
     CardFactory(candidate=candidate, pipeline=requisition.pipeline, stage=hired_stage(requisition))
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).skipped == 1
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).skipped == 1
     enrollment.refresh_from_db()
     assert enrollment.stop_reason == "hired"
 
@@ -140,8 +143,8 @@ def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(s
         sender=sequence.sender, send_window_start=time(9), send_window_end=time(17), min_gap_days=0
     )
     StepFactory(sequence=second, position=0, delay_amount=0, subject="Other", body="Hi")
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    other = services.enroll(candidate=candidate, sequence=second, by=None, now=MONDAY_8AM_UTC)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    other = enroll(candidate=candidate, sequence=second, by=None, now=MONDAY_8AM_UTC)
     requisition = RequisitionFactory(title="Platform Lead")
     card = pipeline_services.add_card(
         pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Offer")
@@ -150,7 +153,7 @@ def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(s
         card=card, to_stage=stage_named(requisition, "Hired"), position=0, expected_version=card.version
     )
 
-    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
 
     assert (result.sent, result.skipped) == (0, 2) and mail.outbox == []
     for stopped in (enrollment, other):
@@ -160,7 +163,7 @@ def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(s
 
 
 def test_a_hire_moved_back_out_of_hired_gets_email_again(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     requisition = RequisitionFactory()
     card = pipeline_services.add_card(
         pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Hired")
@@ -168,32 +171,32 @@ def test_a_hire_moved_back_out_of_hired_gets_email_again(sequence, candidate):
     pipeline_services.move_card(
         card=card, to_stage=stage_named(requisition, "Offer"), position=0, expected_version=card.version
     )
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
 
 
 def test_a_turned_down_card_in_a_hired_stage_is_not_a_hire(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     requisition = RequisitionFactory()
     CardFactory(
         candidate=candidate, pipeline=requisition.pipeline, stage=hired_stage(requisition), status="rejected"
     )
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
 
 
 def test_editing_a_step_does_not_change_a_touch_already_scheduled(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     step = sequence.steps.get(position=0)
     step.subject = "Changed {{ company }}"
-    services.save_step(step)
-    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    save_step(step)
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert mail.outbox[0].subject == "Hi Ada"
 
 
 def test_deleting_a_step_keeps_its_scheduled_touch_and_the_rest_follow(sequence, candidate):
     StepFactory(sequence=sequence, position=2, delay_amount=1, channel="email", subject="Third", body="x")
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    services.delete_step(sequence.steps.get(position=0))
-    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    delete_step(sequence.steps.get(position=0))
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert mail.outbox[0].subject == "Hi Ada"  # the touch scheduled before the edit went out as planned
     assert Touch.objects.get(status="scheduled").subject == "Follow-up"  # then the steps that remain
 
@@ -202,10 +205,10 @@ def test_steps_reordered_mid_enrollment_follow_the_new_order(sequence, candidate
     third = StepFactory(
         sequence=sequence, position=2, delay_amount=1, channel="email", subject="Third", body="x"
     )
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     first, second = sequence.steps.get(position=0), sequence.steps.get(position=1)
-    services.reorder_steps(sequence=sequence, step_ids=[first.pk, third.pk, second.pk])
-    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    reorder_steps(sequence=sequence, step_ids=[first.pk, third.pk, second.pk])
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert Touch.objects.get(status="scheduled").subject == "Third"
 
 
@@ -214,25 +217,25 @@ def test_smtp_errors_retry_with_backoff_then_fail_with_the_error_shown(sequence,
         raise ConnectionRefusedError("SMTP server down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     now = MONDAY_8AM_UTC + timedelta(hours=2)
-    for _ in range(services.MAX_ATTEMPTS):
-        services.dispatch_due_touches(now=now)
+    for _ in range(MAX_ATTEMPTS):
+        dispatch_due_touches(now=now)
         touch = Touch.objects.get(step_position=0)
         now = max(now, touch.due_at) + timedelta(seconds=1)
     assert touch.status == Touch.Status.FAILED
-    assert touch.attempts == services.MAX_ATTEMPTS
+    assert touch.attempts == MAX_ATTEMPTS
     assert "SMTP server down" in touch.last_error
-    assert candidate.activities.filter(summary=f"Email failed after {services.MAX_ATTEMPTS} tries").exists()
+    assert candidate.activities.filter(summary=f"Email failed after {MAX_ATTEMPTS} tries").exists()
 
 
 def test_a_touch_left_sending_by_a_dead_worker_is_sent_once_the_lease_expires(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     now = MONDAY_8AM_UTC + timedelta(hours=2)
-    _, claimed = services.claim_due_touches(now=now, limit=10)  # the worker that then dies
+    _, claimed = claim_due_touches(now=now, limit=10)  # the worker that then dies
     assert len(claimed) == 1
-    assert services.dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 0  # still leased
-    assert services.dispatch_due_touches(now=now + services.LEASE + timedelta(seconds=1)).sent == 1
+    assert dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 0  # still leased
+    assert dispatch_due_touches(now=now + LEASE + timedelta(seconds=1)).sent == 1
     assert len(mail.outbox) == 1
 
 
@@ -243,14 +246,14 @@ def test_manual_step_becomes_a_task_and_completing_it_schedules_the_next(candida
         sequence=sequence, position=0, delay_amount=0, channel="linkedin_connect", subject="", body="Hi"
     )
     StepFactory(sequence=sequence, position=1, delay_amount=3, channel="email")
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
     task = enrollment.touches.get()
     assert task.status == Touch.Status.TASK_OPEN and task.assignee == recruiter
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=1)).sent == 0
-    following = services.complete_task(touch=task, outcome="connected", by=recruiter, now=MONDAY_8AM_UTC)
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=1)).sent == 0
+    following = complete_task(touch=task, outcome="connected", by=recruiter, now=MONDAY_8AM_UTC)
     assert following.channel == "email" and following.status == Touch.Status.SCHEDULED
     assert candidate.activities.filter(summary="LinkedIn connection request: connected").exists()
-    assert services.complete_task(touch=task, outcome="connected", by=recruiter) is None  # double click
+    assert complete_task(touch=task, outcome="connected", by=recruiter) is None  # double click
 
 
 def test_reply_logged_on_a_task_stops_the_enrollment(candidate):
@@ -258,8 +261,8 @@ def test_reply_logged_on_a_task_stops_the_enrollment(candidate):
     sequence = SequenceFactory(sender=recruiter)
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="call")
     StepFactory(sequence=sequence, position=1, delay_amount=3, channel="email")
-    enrollment = services.enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
-    assert services.complete_task(touch=enrollment.touches.get(), outcome="replied", by=recruiter) is None
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=recruiter, now=MONDAY_8AM_UTC)
+    assert complete_task(touch=enrollment.touches.get(), outcome="replied", by=recruiter) is None
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.STOPPED
 
@@ -272,10 +275,8 @@ def test_enroll_many_skips_who_must_be_skipped_and_says_why(sequence):
     in_process = CandidateFactory()
     CardFactory(candidate=in_process)
     already = CandidateFactory()
-    services.enroll(candidate=already, sequence=sequence, by=None)
-    report = services.enroll_many(
-        candidates=[ok, dnc, unsubscribed, in_process, already], sequence=sequence, by=None
-    )
+    enroll(candidate=already, sequence=sequence, by=None)
+    report = enroll_many(candidates=[ok, dnc, unsubscribed, in_process, already], sequence=sequence, by=None)
     assert [e.candidate for e in report.enrolled] == [ok]
     assert {c.pk: reason for c, reason in report.skipped} == {
         dnc.pk: "do not contact",
@@ -290,7 +291,7 @@ def test_daily_cap_spreads_emails_over_days(candidate):
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
     people = CandidateFactory.create_batch(5, timezone="Europe/London")
     for person in people:
-        services.enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+        enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     days = sorted(Touch.objects.values_list("due_at", flat=True))
     assert [d.date().isoformat() for d in days] == [
         "2026-11-30",
@@ -305,13 +306,13 @@ def test_daily_cap_spreads_emails_over_days(candidate):
 def test_minimum_gap_across_sequences(candidate, sequence):
     other = SequenceFactory(min_gap_days=5)
     StepFactory(sequence=other, position=0, delay_amount=0, channel="email")
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    second = services.enroll(candidate=candidate, sequence=other, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    second = enroll(candidate=candidate, sequence=other, by=None, now=MONDAY_8AM_UTC)
     assert second.touches.get().due_at >= datetime(2026, 12, 5, tzinfo=UTC)
 
 
 def test_dispatch_command_with_now(sequence, candidate):
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     call_command("dispatch_touches", "--now", "2026-11-30T10:00:00Z")
     assert len(mail.outbox) == 1
 
@@ -340,11 +341,11 @@ def test_parallel_dispatchers_send_each_email_exactly_once():
     )
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
     for person in CandidateFactory.create_batch(300, timezone="UTC"):
-        services.enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+        enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
 
     def run():
         try:
-            return services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=1), batch_size=20).sent
+            return dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=1), batch_size=20).sent
         finally:
             connections.close_all()
 
@@ -394,8 +395,8 @@ def counting_backend(settings):
 def test_a_batch_of_emails_goes_out_over_one_smtp_session(sequence, counting_backend):
     for n in range(3):
         candidate = CandidateFactory(email=f"p{n}@example.com", timezone="Europe/London")
-        services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+        enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     assert result.sent == 3
     assert len(mail.outbox) == 3
     assert counting_backend.sessions == 1
@@ -405,8 +406,8 @@ def test_an_unreachable_smtp_server_is_a_retry_for_each_touch_not_a_lost_batch(
     sequence, candidate, counting_backend
 ):
     counting_backend.refuse = True
-    services.enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    result = services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     touch = Touch.objects.get(step_position=0)
     assert (result.sent, result.retried) == (0, 1)
     assert touch.status == Touch.Status.SCHEDULED
@@ -417,15 +418,15 @@ def test_an_unreachable_smtp_server_is_a_retry_for_each_touch_not_a_lost_batch(
 def test_a_backlog_of_paused_touches_does_not_hide_a_later_live_one(sequence):
     now = MONDAY_8AM_UTC + timedelta(hours=2)
     for n in range(10):  # more than one window of due rows, all held by a pause
-        enrollment = services.enroll(
+        enrollment = enroll(
             candidate=CandidateFactory(email=f"held{n}@example.com"), sequence=sequence, by=None, now=now
         )
-        services.pause_enrollment(enrollment=enrollment)
+        pause_enrollment(enrollment=enrollment)
     Touch.objects.update(due_at=now - timedelta(days=1))
-    live = services.enroll(
+    live = enroll(
         candidate=CandidateFactory(email="live@example.com"), sequence=sequence, by=None, now=now
     ).touches.get()
     Touch.objects.filter(pk=live.pk).update(due_at=now)
-    _, claimed = services.claim_due_touches(now=now, limit=2)
+    _, claimed = claim_due_touches(now=now, limit=2)
     assert claimed == [live.pk]
     assert Touch.objects.filter(status="sending").count() == 1

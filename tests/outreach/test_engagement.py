@@ -5,7 +5,9 @@ import time_machine
 from django.urls import reverse
 
 from candidates.models import Candidate
-from outreach import engagement, services, tasks, tokens
+from outreach import engagement, tasks, tokens
+from outreach.dispatch import dispatch_due_touches
+from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Touch
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory, TouchFactory
 
@@ -156,8 +158,8 @@ def test_opens_never_drive_sequence_logic(db):
     StepFactory(sequence=sequence, position=0, delay_amount=0)
     StepFactory(sequence=sequence, position=1, delay_amount=7)
     ada = CandidateFactory()
-    enrollment = services.enroll(candidate=ada, sequence=sequence, by=None, now=NOW)
-    services.dispatch_due_touches(now=NOW + timedelta(days=1))
+    enrollment = enroll(candidate=ada, sequence=sequence, by=None, now=NOW)
+    dispatch_due_touches(now=NOW + timedelta(days=1))
     sent = enrollment.touches.get(status="sent")
     next_touch = enrollment.touches.get(status="scheduled")
     for _ in range(5):

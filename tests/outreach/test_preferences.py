@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Activity
-from outreach import services, tokens
+from outreach import tokens
+from outreach.dispatch import dispatch_due_touches
+from outreach.enrollment import enroll, enroll_many
 from outreach.models import Enrollment, Touch
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
 
@@ -36,8 +38,8 @@ def sequence(db):
 @pytest.fixture
 def ada(sequence):
     ada = CandidateFactory(first_name="Ada", email="ada@example.com", title="Engineer", company="Acme")
-    services.enroll(candidate=ada, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    enroll(candidate=ada, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     return ada
 
 
@@ -112,9 +114,9 @@ def test_check_back_after_a_date_and_topics_are_kept_on_the_timeline_and_respect
     follow_up = Touch.objects.get(candidate=ada, status="scheduled")
     assert follow_up.due_at == datetime(2027, 4, 1, 8, tzinfo=UTC)  # 9:00 in London (BST): moved, not lost
 
-    assert services.dispatch_due_touches(now=datetime(2027, 4, 1, 7, 59, tzinfo=UTC)).sent == 0
+    assert dispatch_due_touches(now=datetime(2027, 4, 1, 7, 59, tzinfo=UTC)).sent == 0
     assert len(mail.outbox) == 1
-    assert services.dispatch_due_touches(now=datetime(2027, 4, 1, 9, 30, tzinfo=UTC)).sent == 1
+    assert dispatch_due_touches(now=datetime(2027, 4, 1, 9, 30, tzinfo=UTC)).sent == 1
     assert len(mail.outbox) == 2
 
 
@@ -152,11 +154,11 @@ def test_fewer_messages_spaces_emails_a_month_apart(ada):
     )
     first_sent = Touch.objects.get(candidate=ada, status="sent").sent_at
     follow_up = Touch.objects.get(candidate=ada, status="scheduled")
-    assert services.dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
+    assert dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
     follow_up.refresh_from_db()
     assert follow_up.status == "scheduled"
     assert follow_up.due_at >= first_sent + timedelta(days=30)
-    assert services.dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 1
+    assert dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 1
 
 
 def test_unsubscribing_from_the_preference_centre_needs_no_cookie(ada):
@@ -173,11 +175,11 @@ def test_unsubscribing_from_the_preference_centre_needs_no_cookie(ada):
 
 def test_snoozed_people_are_not_enrolled_before_their_date(sequence):
     snoozed = CandidateFactory(snoozed_until=date(2027, 1, 10))
-    report = services.enroll_many(
+    report = enroll_many(
         candidates=[snoozed], sequence=sequence, by=None, now=datetime(2027, 1, 2, tzinfo=UTC)
     )
     assert report.skipped == [(snoozed, "asked us to check back after 10 Jan 2027")]
-    report = services.enroll_many(
+    report = enroll_many(
         candidates=[snoozed], sequence=sequence, by=None, now=datetime(2027, 1, 10, tzinfo=UTC)
     )
     assert len(report.enrolled) == 1
@@ -186,6 +188,6 @@ def test_snoozed_people_are_not_enrolled_before_their_date(sequence):
 def test_the_dispatcher_holds_a_due_email_of_a_snoozed_person_until_the_date(ada):
     follow_up = Touch.objects.get(candidate=ada, status="scheduled")
     type(ada).objects.filter(pk=ada.pk).update(snoozed_until=date(2027, 2, 1))  # snoozed behind its back
-    assert services.dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
+    assert dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
     follow_up.refresh_from_db()
     assert follow_up.status == "scheduled" and follow_up.due_at == datetime(2027, 2, 1, 9, tzinfo=UTC)

@@ -8,7 +8,9 @@ from rest_framework.test import APIClient
 
 from candidates import services as candidate_services
 from candidates.models import Activity
-from outreach import conversation, selectors, services
+from outreach import conversation, selectors
+from outreach.dispatch import dispatch_due_touches
+from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Enrollment, Reply, Touch
 from pipelines import services as pipeline_services
 from pipelines.models import Card
@@ -42,8 +44,8 @@ def sequence(db):
 def sent(sequence):
     """Ada got the first email of the sequence; the second is scheduled."""
     ada = CandidateFactory(first_name="Ada", last_name="Lovelace", email="ada@example.com")
-    enrollment = services.enroll(candidate=ada, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    enrollment = enroll(candidate=ada, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
     touch = enrollment.touches.get(status="sent")
     return ada, enrollment, touch
 
@@ -84,7 +86,7 @@ def test_inbound_reply_matched_by_in_reply_to_stops_the_enrollment_and_waits_to_
     assert activity.summary == "Replied: Re: Hi Ada" and activity.body == "Happy to chat next week."
     ada.refresh_from_db()
     assert ada.engagement_score == 40.0
-    assert services.dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=30)).sent == 0
+    assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=30)).sent == 0
 
 
 def test_references_match_when_in_reply_to_is_someone_elses(sent):

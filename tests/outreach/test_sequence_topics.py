@@ -11,7 +11,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from candidates.models import Activity
-from outreach import services
+from outreach.dispatch import dispatch_due_touches
+from outreach.enrollment import enroll, enroll_many
 from outreach.models import Enrollment, Sequence, Touch
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
 
@@ -36,12 +37,12 @@ def sequence_about(topic: str, name: str = "Platform news") -> Sequence:
 
 def enrolled(sequence: Sequence, topics: list[str]):
     person = CandidateFactory(first_name="Ada", topics=topics)
-    return person, services.enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    return person, enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
 
 
 def test_an_email_on_a_topic_they_did_not_choose_is_skipped_and_the_enrollment_stopped(db):
     ada, enrollment = enrolled(sequence_about("platform"), topics=["data"])
-    result = services.dispatch_due_touches(now=SENT_AT)
+    result = dispatch_due_touches(now=SENT_AT)
     assert (result.sent, result.skipped) == (0, 1)
     assert mail.outbox == []
     touch = enrollment.touches.get()
@@ -59,7 +60,7 @@ def test_an_email_on_a_topic_they_did_not_choose_is_skipped_and_the_enrollment_s
 
 def test_the_timeline_on_the_profile_shows_the_stop(client, recruiter):
     ada, _ = enrolled(sequence_about("platform"), topics=["data"])
-    services.dispatch_due_touches(now=SENT_AT)
+    dispatch_due_touches(now=SENT_AT)
     client.force_login(recruiter)
     html = client.get(ada.get_absolute_url()).content.decode()
     assert "Stopped in sequence Platform news: not a topic they chose" in html
@@ -68,7 +69,7 @@ def test_the_timeline_on_the_profile_shows_the_stop(client, recruiter):
 
 def test_an_email_on_a_topic_they_chose_is_sent(db):
     _, enrollment = enrolled(sequence_about("platform"), topics=["data", "platform"])
-    assert services.dispatch_due_touches(now=SENT_AT).sent == 1
+    assert dispatch_due_touches(now=SENT_AT).sent == 1
     assert len(mail.outbox) == 1
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
@@ -78,17 +79,17 @@ def test_an_email_on_a_topic_they_chose_is_sent(db):
 @pytest.mark.parametrize(("sequence_topic", "topics"), [("platform", []), ("", ["data"])])
 def test_no_topic_on_either_side_changes_nothing(db, sequence_topic, topics):
     _, enrollment = enrolled(sequence_about(sequence_topic), topics=topics)
-    assert services.dispatch_due_touches(now=SENT_AT).sent == 1
+    assert dispatch_due_touches(now=SENT_AT).sent == 1
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.ACTIVE
 
 
 def test_choosing_other_topics_after_enrollment_stops_the_next_email(db):
     ada, enrollment = enrolled(sequence_about("platform"), topics=[])
-    services.dispatch_due_touches(now=SENT_AT)
+    dispatch_due_touches(now=SENT_AT)
     type(ada).objects.filter(pk=ada.pk).update(topics=["data"])
     follow_up = enrollment.touches.get(status=Touch.Status.SCHEDULED)
-    result = services.dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1))
+    result = dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1))
     assert (result.sent, result.skipped) == (0, 1)
     assert len(mail.outbox) == 1
     enrollment.refresh_from_db()
@@ -100,7 +101,7 @@ def test_enrolling_skips_people_who_chose_other_topics(db):
     other = CandidateFactory(topics=["data"])
     chose_it = CandidateFactory(topics=["platform"])
     chose_none = CandidateFactory(topics=[])
-    report = services.enroll_many(candidates=[other, chose_it, chose_none], sequence=sequence, by=None)
+    report = enroll_many(candidates=[other, chose_it, chose_none], sequence=sequence, by=None)
     assert report.skipped == [(other, "not a topic they chose")]
     assert [e.candidate for e in report.enrolled] == [chose_it, chose_none]
 
@@ -195,7 +196,7 @@ def test_the_preference_centre_says_it_and_offers_the_topics_of_sequences(db):
     SequenceFactory(name="Leadership", topic="leadership")
     SequenceFactory(name="Old", topic="retired", status=Sequence.Status.ARCHIVED)
     enrolled(sequence, topics=[])
-    services.dispatch_due_touches(now=SENT_AT)
+    dispatch_due_touches(now=SENT_AT)
     url = urlparse(re.search(r"Email preferences[^:]*: (\S+)", mail.outbox[-1].body).group(1)).path
     html = Client().get(url).content.decode()
     assert "We'll only write about what you pick. Pick none to hear about all of them." in html

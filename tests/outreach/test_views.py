@@ -6,7 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Suppression
-from outreach import services, tokens
+from outreach import batches, tokens
+from outreach.dispatch import dispatch_due_touches
+from outreach.enrollment import enroll, run_enrollment_batch
 from outreach.models import EngagementEvent, Enrollment, EnrollmentBatch, Step, Touch
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory, TalentPoolFactory
 
@@ -120,7 +122,7 @@ def test_enrolling_a_selection_reports_who_was_skipped(client, recruiter, sequen
 def test_enrolling_a_large_pool_runs_on_a_worker(
     client, recruiter, sequence, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(services, "BATCH_INLINE_LIMIT", 2)
+    monkeypatch.setattr(batches, "BATCH_INLINE_LIMIT", 2)
     pool = TalentPoolFactory()
     pool.members.add(*CandidateFactory.create_batch(3))
     client.force_login(recruiter)
@@ -129,8 +131,8 @@ def test_enrolling_a_large_pool_runs_on_a_worker(
     batch = EnrollmentBatch.objects.get()
     assert response["Location"] == reverse("outreach:batch", args=[batch.pk])
     assert batch.status == "queued" and len(callbacks) == 1
-    services.run_enrollment_batch(batch.pk)
-    services.run_enrollment_batch(batch.pk)  # a second worker does nothing
+    run_enrollment_batch(batch.pk)
+    run_enrollment_batch(batch.pk)  # a second worker does nothing
     batch.refresh_from_db()
     assert batch.status == "done" and batch.enrolled_count == 3
     assert Enrollment.objects.count() == 3
@@ -154,7 +156,7 @@ def test_task_queue_shows_rendered_message_and_completing_schedules_the_next_ste
     )
     StepFactory(sequence=sequence, position=1, delay_amount=2, channel="email")
     ada = CandidateFactory(first_name="Ada", linkedin_url="https://www.linkedin.com/in/ada")
-    enrollment = services.enroll(candidate=ada, sequence=sequence, by=recruiter)
+    enrollment = enroll(candidate=ada, sequence=sequence, by=recruiter)
     task = enrollment.touches.get()
     client.force_login(recruiter)
     page = client.get(reverse("outreach:tasks")).content.decode()
@@ -168,7 +170,7 @@ def test_task_queue_shows_rendered_message_and_completing_schedules_the_next_ste
 
 def test_unsubscribe_get_only_confirms_and_post_needs_no_cookie(sequence):
     ada = CandidateFactory(email="ada@example.com")
-    enrollment = services.enroll(candidate=ada, sequence=sequence, by=None, now=NOW)
+    enrollment = enroll(candidate=ada, sequence=sequence, by=None, now=NOW)
     touch = enrollment.touches.get()
     url = reverse("outreach:unsubscribe", args=[tokens.make(tokens.UNSUBSCRIBE, c=ada.pk, t=touch.pk)])
     anonymous = Client(enforce_csrf_checks=True)
@@ -184,7 +186,7 @@ def test_unsubscribe_get_only_confirms_and_post_needs_no_cookie(sequence):
     assert Suppression.objects.filter(email="ada@example.com", reason="unsubscribed").exists()
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.STOPPED
-    assert services.dispatch_due_touches(now=NOW + timedelta(days=30)).sent == 0
+    assert dispatch_due_touches(now=NOW + timedelta(days=30)).sent == 0
     assert mail.outbox == []
 
 
@@ -196,7 +198,7 @@ def test_forged_or_cross_purpose_tokens_are_404(client, sequence, db):
 
 def test_click_redirects_and_records_topics(client, sequence):
     ada = CandidateFactory()
-    touch = services.enroll(candidate=ada, sequence=sequence, by=None, now=NOW).touches.get()
+    touch = enroll(candidate=ada, sequence=sequence, by=None, now=NOW).touches.get()
     token = tokens.make(tokens.CLICK, t=touch.pk, u="https://example.com/blog", topics=["ml"])
     response = client.get(reverse("outreach:click", args=[token]))
     assert response.status_code == 302 and response["Location"] == "https://example.com/blog"

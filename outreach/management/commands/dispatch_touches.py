@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from outreach import conversation, services
+from outreach import conversation
+from outreach.dispatch import dispatch_due_touches
 
 
 def aware_datetime(value: str) -> datetime:
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=None, batch_size=200, **options):
         started = conversation.start_due_campaigns(now=now)
-        result = services.dispatch_due_touches(now=now, batch_size=batch_size)
+        result = dispatch_due_touches(now=now, batch_size=batch_size)
         self.stdout.write(
             f"Campaigns started {len(started)}. Sent {result.sent}, skipped {result.skipped}, retrying {result.retried}, failed {result.failed}."
         )

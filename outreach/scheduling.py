@@ -1,0 +1,123 @@
+"""Scheduling: when each touch falls due (step delay, the person's timezone, send window, minimum gap, the
+sender's daily cap), and planning the next step once one is done."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.relativedelta import relativedelta
+
+from candidates.models import Candidate
+
+from .models import Enrollment, Sequence, Step, Touch
+from .timing import SendWindow, apply_daily_cap, next_touch_time
+
+
+def reschedule_overdue_touches(enrollment: Enrollment, now: datetime) -> None:
+    """Touches that fell due while paused go out in the next window rather than all at once."""
+    window = send_window(enrollment.sequence)
+    tz = candidate_timezone(enrollment.candidate, enrollment.sequence)
+    for touch in enrollment.touches.filter(status=Touch.Status.SCHEDULED, due_at__lt=now):
+        touch.due_at = next_touch_time(previous=now, delay=timedelta(0), tz=tz, window=window)
+        touch.save(update_fields=["due_at"])
+
+
+def send_window(sequence: Sequence) -> SendWindow:
+    return SendWindow(sequence.send_window_start, sequence.send_window_end, sequence.business_days_only)
+
+
+def candidate_timezone(candidate: Candidate, sequence: Sequence) -> ZoneInfo:
+    for name in (candidate.timezone, sequence.sender_timezone):
+        try:
+            return ZoneInfo(name) if name else ZoneInfo("UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return ZoneInfo("UTC")
+
+
+def step_delay(step: Step) -> relativedelta | timedelta:
+    if step.delay_unit == Step.DelayUnit.MONTHS:
+        return relativedelta(months=step.delay_amount)
+    if step.delay_unit == Step.DelayUnit.WEEKS:
+        return timedelta(weeks=step.delay_amount)
+    return timedelta(days=step.delay_amount)
+
+
+def last_touch_elsewhere(enrollment: Enrollment) -> datetime | None:
+    """The latest touch this person got or has planned from any other enrollment (for the minimum gap)."""
+    latest = (
+        Touch.objects.filter(candidate_id=enrollment.candidate_id)
+        .exclude(enrollment=enrollment)
+        .filter(
+            status__in=[Touch.Status.SENT, Touch.Status.DONE, Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]
+        )
+        .order_by("-due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return latest
+
+
+def emails_booked_on(sequence: Sequence, tz: ZoneInfo):
+    """booked_on(day) for the daily cap: emails of this sequence's sender due that local day."""
+    sender_touches = Touch.objects.filter(
+        channel="email",
+        status__in=[Touch.Status.SCHEDULED, Touch.Status.SENDING, Touch.Status.SENT],
+        enrollment__sequence__sender_id=sequence.sender_id,
+    )
+    if sequence.sender_id is None:
+        sender_touches = sender_touches.filter(enrollment__sequence=sequence)
+
+    def booked_on(day: date) -> int:
+        start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
+        return sender_touches.filter(due_at__gte=start, due_at__lt=start + timedelta(days=1)).count()
+
+    return booked_on
+
+
+def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> Touch:
+    """Create the touch for a step: its delay after the previous touch, in the next send window, within the
+    minimum gap to any other touch and (for emails) the sender's daily cap. It keeps a copy of the step's
+    message, so editing the step later does not change a touch already planned."""
+    sequence = enrollment.sequence
+    tz = candidate_timezone(enrollment.candidate, sequence)
+    window = send_window(sequence)
+    elsewhere = last_touch_elsewhere(enrollment)
+    not_before = elsewhere + timedelta(days=sequence.min_gap_days) if elsewhere else None
+    due = next_touch_time(previous=after, delay=step_delay(step), tz=tz, window=window, not_before=not_before)
+    if not step.is_manual:
+        due = apply_daily_cap(
+            due, tz=tz, window=window, cap=sequence.daily_cap, booked_on=emails_booked_on(sequence, tz)
+        )
+    return Touch.objects.create(
+        enrollment=enrollment,
+        step=step,
+        step_position=step.position,
+        candidate=enrollment.candidate,
+        channel=step.channel,
+        status=Touch.Status.TASK_OPEN if step.is_manual else Touch.Status.SCHEDULED,
+        due_at=due,
+        assignee=(sequence.sender or enrollment.enrolled_by) if step.is_manual else None,
+        subject=step.subject,
+        body=step.body,
+    )
+
+
+def schedule_next_step(
+    enrollment: Enrollment, done: Touch, at: datetime, steps: list[Step] | None = None
+) -> Touch | None:
+    """Schedule the step after `done`, or complete the enrollment.
+
+    "After" is by the done step's current position (steps may have been reordered since), or by the position
+    it had when scheduled if it has been deleted. `steps` are the sequence's steps in order, when the caller
+    has them already."""
+    if steps is None:
+        steps = list(enrollment.sequence.steps.order_by("position"))
+    current = {step.pk: step.position for step in steps}
+    after = current.get(done.step_id, done.step_position)
+    following = next((step for step in steps if step.position > after), None)
+    if following is None:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.ended_at = at
+        enrollment.save(update_fields=["status", "ended_at"])
+        return None
+    return schedule_touch(enrollment=enrollment, step=following, after=at)

@@ -1,0 +1,104 @@
+"""Sequence editing: create a sequence, preview and validate step messages, save, reorder and delete steps,
+and pause, resume or archive the sequence."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from candidates.models import Candidate
+
+from . import email as outreach_email
+from . import placeholders
+from .enrollment import stop_enrollment
+from .models import Enrollment, Sequence, Step, Touch
+from .scheduling import reschedule_overdue_touches
+
+
+@transaction.atomic
+def create_sequence(*, by: AbstractBaseUser | None, **fields) -> Sequence:
+    sequence = Sequence(created_by=by, **fields)
+    sequence.full_clean()
+    sequence.save()
+    return sequence
+
+
+def preview_message(
+    *, sequence: Sequence, candidate: Candidate | None, subject: str, body: str
+) -> dict[str, str]:
+    """Render a step's message for a real candidate (or sample values), or say what is wrong with it."""
+    touch = Touch(
+        enrollment=Enrollment(sequence=sequence, candidate=candidate or SAMPLE_CANDIDATE),
+        candidate=candidate or SAMPLE_CANDIDATE,
+        subject=subject,
+        body=body,
+    )
+    try:
+        placeholders.validate(subject)
+        placeholders.validate(body)
+    except placeholders.TemplateError as error:
+        return {"error": str(error)}
+    values = outreach_email.message_values(touch)
+    return {
+        "subject": placeholders.render_text(subject, values),
+        "html": placeholders.render_html(body, values),
+    }
+
+
+SAMPLE_CANDIDATE = Candidate(
+    first_name="Alex", last_name="Sample", company="Acme", title="Senior Engineer", city="Berlin"
+)
+
+
+def validate_step(step: Step) -> None:
+    """Raise placeholders.TemplateError when the subject or body uses an unknown or malformed placeholder."""
+    placeholders.validate(step.subject)
+    placeholders.validate(step.body)
+
+
+@transaction.atomic
+def save_step(step: Step) -> Step:
+    """Save a step after validating its message. Touches already scheduled keep their own copy."""
+    validate_step(step)
+    if step.position is None:
+        last = step.sequence.steps.order_by("-position").values_list("position", flat=True).first()
+        step.position = 0 if last is None else last + 1
+    step.full_clean()
+    step.save()
+    return step
+
+
+@transaction.atomic
+def reorder_steps(*, sequence: Sequence, step_ids: list[int]) -> None:
+    """Renumber the steps in the given order (one statement per phase, positions stay unique)."""
+    steps = {s.pk: s for s in sequence.steps.all()}
+    if sorted(step_ids) != sorted(steps):
+        raise ValueError("The new order must list every step of the sequence once.")
+    offset = len(steps) + 1000
+    for i, pk in enumerate(step_ids):
+        steps[pk].position = offset + i
+    Step.objects.bulk_update(steps.values(), ["position"])
+    for i, pk in enumerate(step_ids):
+        steps[pk].position = i
+    Step.objects.bulk_update(steps.values(), ["position"])
+
+
+def delete_step(step: Step) -> None:
+    """Delete a step. Touches already scheduled for it are still sent as planned; positions keep their gap,
+    so those touches still know which steps come after them."""
+    step.delete()
+
+
+@transaction.atomic
+def set_sequence_status(*, sequence: Sequence, status: str, now: datetime | None = None) -> Sequence:
+    """Pause, resume or archive a sequence. Resuming moves touches that fell due meanwhile to the next window."""
+    sequence.status = status
+    sequence.save(update_fields=["status"])
+    if status == Sequence.Status.ARCHIVED:
+        for enrollment in sequence.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
+            stop_enrollment(enrollment=enrollment, reason="sequence archived")
+    elif status == Sequence.Status.ACTIVE:
+        for enrollment in sequence.enrollments.filter(status=Enrollment.Status.ACTIVE):
+            reschedule_overdue_touches(enrollment, now or timezone.now())
+    return sequence
