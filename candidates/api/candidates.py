@@ -3,6 +3,7 @@ audited erase."""
 
 from django import forms
 from django.forms.utils import pretty_name
+from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -10,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from .. import selectors, services
+from .. import merge, privacy, selectors, services
 from ..models import Activity, Candidate
 from ..normalize import normalize_linkedin_url
 from ..roles import RulesObjectPermissions
@@ -25,7 +26,9 @@ class SkillNamesField(serializers.ListField):
         return [skill.name for skill in data.all()]
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """A candidate; `country` is an ISO code ("" when unknown), as django-countries' DRF field writes it."""
+
     skills = SkillNamesField(required=False)
     linkedin_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -77,13 +80,15 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         skills = validated_data.pop("skills", [])
-        return services.create_candidate(by=self.context["request"].user, skills=skills, **validated_data)
+        with as_drf_errors():
+            return services.create_candidate(by=self.context["request"].user, skills=skills, **validated_data)
 
     def update(self, instance, validated_data):
         skills = validated_data.pop("skills", None)
-        return services.update_candidate(
-            candidate=instance, by=self.context["request"].user, skills=skills, **validated_data
-        )
+        with as_drf_errors():
+            return services.update_candidate(
+                candidate=instance, by=self.context["request"].user, skills=skills, **validated_data
+            )
 
 
 def _openapi_type(field: forms.Field) -> OpenApiTypes:
@@ -136,7 +141,8 @@ class MergeSerializer(serializers.Serializer):
 
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class CandidateViewSet(viewsets.ModelViewSet):
-    """Candidates. The list takes the search page's filters (CandidateSearchForm); bad values answer 400."""
+    """Candidates. The list takes the search page's filters (CandidateSearchForm); bad values answer 400.
+    DELETE is the audited erase, for admins only."""
 
     serializer_class = CandidateSerializer
     permission_classes = [RulesObjectPermissions]
@@ -153,6 +159,17 @@ class CandidateViewSet(viewsets.ModelViewSet):
             .select_related("owner")
             .prefetch_related("skills")
         )
+
+    @extend_schema(
+        description="Erase the person on request (admins only; others get 403): their details are blanked, "
+        "their résumé files and timeline deleted, and their email and LinkedIn suppressed so that a later "
+        "import does not bring them back into outreach. The anonymised row stays for the reports."
+    )
+    def destroy(self, request, pk=None):
+        candidate = self.get_object()
+        with as_drf_errors():
+            privacy.erase_candidate(candidate=candidate, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["GET"], responses=ActivitySerializer(many=True))
     @extend_schema(methods=["POST"], request=NoteSerializer, responses={201: ActivitySerializer})
@@ -179,7 +196,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
         serializer = MergeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with as_drf_errors():
-            merged = services.merge_candidates(
+            merged = merge.merge_candidates(
                 primary=primary, duplicate=serializer.validated_data["duplicate_id"], by=request.user
             )
         return Response(CandidateSerializer(merged, context=self.get_serializer_context()).data)

@@ -1,9 +1,14 @@
+import os
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from candidates.models import Activity, Candidate
-from tests.factories import CandidateFactory
+from candidates.models import Activity, Candidate, Resume, Suppression, TalentPool
+from outreach.models import Enrollment
+from tests.factories import CandidateFactory, SequenceFactory, StepFactory, make_pdf
 
 
 @pytest.fixture
@@ -38,9 +43,49 @@ def test_recruiter_creates_reads_updates_and_deletes_is_admin_only(api, recruite
     assert ada.title == "Analyst"
     assert [s.name for s in ada.skills.all()] == ["Python"]
     assert ada.activities.filter(kind=Activity.Kind.CREATED).exists()
+
+
+def test_delete_is_the_audited_erase_for_admins_and_refused_to_others(
+    api, recruiter, admin_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    ada = CandidateFactory(
+        first_name="Ada", email="ada@example.com", linkedin_url="https://www.linkedin.com/in/ada"
+    )
+    resume = Resume(candidate=ada, original_name="cv.pdf", kind=Resume.Kind.PDF, size=10, sha256="0" * 64)
+    resume.file.save("cv.pdf", ContentFile(make_pdf("Ada")), save=True)
+    path = resume.file.path
+    url = f"/api/candidates/{ada.pk}/"
+    api.force_authenticate(recruiter)
     assert api.delete(url).status_code == 403
+    assert Candidate.objects.get(pk=ada.pk).erased_at is None
     api.force_authenticate(admin_user)
-    assert api.delete(url).status_code == 204
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(url).status_code == 204
+    ada.refresh_from_db()
+    assert ada.erased_at is not None and ada.email == "" and ada.first_name != "Ada"
+    assert Suppression.objects.filter(email="ada@example.com").exists()
+    assert not Resume.objects.filter(pk=resume.pk).exists() and not os.path.exists(path)
+    assert [a.kind for a in ada.activities.all()] == [Activity.Kind.PRIVACY]
+    assert api.get(url).status_code == 404
+
+
+def test_a_reimport_after_the_erase_does_not_bring_them_back_into_outreach(api, admin_user):
+    ada = CandidateFactory(email="ada@example.com")
+    sequence = SequenceFactory()
+    StepFactory(sequence=sequence, position=0)
+    api.force_authenticate(admin_user)
+    assert api.delete(f"/api/candidates/{ada.pk}/").status_code == 204
+    upload = SimpleUploadedFile(
+        "people.csv", b"First Name,Email\nAda,ADA@example.com\n", content_type="text/csv"
+    )
+    job = api.post("/api/imports/", {"file": upload, "pool": "Reimported"}).json()
+    assert api.post(f"/api/imports/{job['id']}/start/").status_code == 202
+    pool = TalentPool.objects.get(name="Reimported")
+    enrolled = api.post("/api/enrollments/enroll/", {"sequence": sequence.pk, "pool": pool.pk}, format="json")
+    assert enrolled.status_code == 201
+    assert not Enrollment.objects.exists()
+    assert not Candidate.objects.filter(email="ada@example.com", erased_at__isnull=True).exists()
 
 
 def test_list_is_paginated_and_filtered(api, recruiter):
