@@ -37,6 +37,8 @@ run: $(RUN_STAMP)
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(DEV) $(BIN)/mypy
 
 format: $(DEV_STAMP)
 	$(BIN)/ruff format .
