@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
@@ -28,12 +28,12 @@ SNOOZE_HORIZON_DAYS = 7
 ALERT_WINDOW_DAYS = 30
 
 
-def _mine(candidates: QuerySet[Candidate], user: AbstractBaseUser) -> QuerySet[Candidate]:
+def _mine(candidates: QuerySet[Candidate], user: User) -> QuerySet[Candidate]:
     """A recruiter's own candidates; admins look after everyone's."""
     return candidates if is_admin(user) else candidates.filter(owner=user)
 
 
-def warming_up(user: AbstractBaseUser, now: datetime) -> QuerySet[Candidate]:
+def warming_up(user: User, now: datetime) -> QuerySet[Candidate]:
     """Candidates warming up this week: people who clicked (not a mail scanner), replied or accepted a
     connection request in the last WARMING_DAYS days, most such events first, then by engagement score.
     Each has `recent_events`."""
@@ -48,7 +48,7 @@ def warming_up(user: AbstractBaseUser, now: datetime) -> QuerySet[Candidate]:
     )
 
 
-def snoozed_coming_back(user: AbstractBaseUser, today: date) -> QuerySet[Candidate]:
+def snoozed_coming_back(user: User, today: date) -> QuerySet[Candidate]:
     """People whose snooze ends within SNOOZE_HORIZON_DAYS days (today included), soonest first."""
     return (
         _mine(Candidate.objects.filter(erased_at__isnull=True), user)
@@ -57,7 +57,7 @@ def snoozed_coming_back(user: AbstractBaseUser, today: date) -> QuerySet[Candida
     )
 
 
-def gone_quiet(user: AbstractBaseUser, now: datetime, settings: InsightSettings) -> QuerySet[Candidate]:
+def gone_quiet(user: User, now: datetime, settings: InsightSettings) -> QuerySet[Candidate]:
     """Passive people the user owns (everyone's for admins) with no touch for `stale_after_days` days: last
     contacted before then, or never contacted and added before then. Not for people we may not contact or
     who are snoozed. Longest silence first; each has `quiet_since`."""
@@ -124,8 +124,8 @@ def sequence_alerts(now: datetime, settings: InsightSettings) -> list[SequenceAl
             unsubscribe_rate=percent(unsubscribed, row["n"]),
             bounce_rate=percent(bounced, row["n"]),
         )
-        if (unsubscribed and alert.unsubscribe_rate >= settings.unsubscribe_alert_percent) or (
-            bounced and alert.bounce_rate >= settings.bounce_alert_percent
+        if (unsubscribed and (alert.unsubscribe_rate or 0) >= settings.unsubscribe_alert_percent) or (
+            bounced and (alert.bounce_rate or 0) >= settings.bounce_alert_percent
         ):
             alerts.append(alert)
     return alerts
@@ -147,7 +147,7 @@ class RepliesWaiting:
     unmatched: int
 
 
-def replies_waiting(user: AbstractBaseUser, shown: int = 5) -> RepliesWaiting:
+def replies_waiting(user: User, shown: int = 5) -> RepliesWaiting:
     """The replies the recruiting team has to handle: how many, the `shown` oldest, and how many inbound emails
     wait to be matched to a candidate. Three queries; nothing for users who may not see replies."""
     to_handle = outreach_selectors.replies_to_handle(user)

@@ -13,12 +13,13 @@ Shared definitions:
 - A click that the engine judged to be a mail scanner (`data={"scanner": True}`) is not engagement.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from . import conversion, funnel, ready, referrals, sequences, sources
 from .common import ReportFilters
 
-REPORTS = {
+REPORTS: dict[str, Callable[[ReportFilters], Any]] = {
     "funnel": funnel.funnel,
     "sequences": sequences.sequence_performance,
     "conversion": conversion.seeking_conversion,

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from outreach.models import EngagementEvent, Touch
-from pipelines.models import Card, Pipeline
+from pipelines.models import Card, CardQuerySet, Pipeline
 
 SENT_STATUSES = (Touch.Status.SENT, Touch.Status.DONE)
 # A click that a mail scanner made, not a person. Written with has_key so that events whose data lacks the
@@ -57,7 +57,7 @@ def days_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / DAY
 
 
-def board_cards(filters: ReportFilters) -> QuerySet[Card]:
+def board_cards(filters: ReportFilters) -> CardQuerySet:
     """Cards put on a requisition's board in the period, narrowed to a requisition and its recruiter."""
     cards = Card.objects.filter(
         pipeline__kind=Pipeline.Kind.REQUISITION, created_at__gte=filters.start, created_at__lt=filters.end

@@ -101,7 +101,7 @@ def funnel(filters: ReportFilters) -> FunnelReport:
         if left is not None:
             stays[stage_id].append(days_between(entered, left))
 
-    by_board: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_board: dict[int, list[Any]] = defaultdict(list)
     for stage in stages:
         by_board[stage["pipeline_id"]].append(stage)
     rows = []

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from outreach.models import EngagementEvent, Touch
+from outreach.models import Channel, EngagementEvent
 
 from .common import (
     SCANNER_CLICK,
@@ -96,7 +96,7 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
     for row in events:
         key = (row["touch__enrollment__sequence_id"], row["touch__step_position"])
         people[key][row["kind"]] = row["people"]
-    channels = dict(Touch._meta.get_field("channel").choices)
+    channels = dict(Channel.choices)
     rows = []
     for row in sent_rows:
         counts = people[(row["enrollment__sequence_id"], row["step_position"])]
