@@ -1,6 +1,6 @@
 """Enrolling a pool or a long selection: small batches run now, larger ones on a Celery worker."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from candidates.models import TalentPool
@@ -13,7 +13,7 @@ BATCH_INLINE_LIMIT = 200
 
 
 def start_enrollment_batch(
-    *, sequence: Sequence, candidate_ids: list[int], pool: TalentPool | None, by: AbstractBaseUser | None
+    *, sequence: Sequence, candidate_ids: list[int], pool: TalentPool | None, by: User | None
 ) -> EnrollmentBatch:
     """Record a request to enroll many people; run it now when small, else on a Celery worker."""
     batch = EnrollmentBatch.objects.create(

@@ -3,7 +3,7 @@ outcome."""
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ TASK_OUTCOMES = {
 
 @transaction.atomic
 def complete_task(
-    *, touch: Touch, outcome: str, by: AbstractBaseUser | None, note: str = "", now: datetime | None = None
+    *, touch: Touch, outcome: str, by: User | None, note: str = "", now: datetime | None = None
 ) -> Touch | None:
     """Close a manual task with its outcome, put it on the timeline and schedule the next step.
 

@@ -3,7 +3,7 @@ and pause, resume or archive the sequence."""
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from .scheduling import reschedule_overdue_touches
 
 
 @transaction.atomic
-def create_sequence(*, by: AbstractBaseUser | None, **fields) -> Sequence:
+def create_sequence(*, by: User | None, **fields) -> Sequence:
     sequence = Sequence(created_by=by, **fields)
     sequence.full_clean()
     sequence.save()

@@ -4,7 +4,7 @@ confirmed (``start_import``): small files are imported at once, larger ones by a
 from collections.abc import Callable
 from pathlib import PurePath
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -44,7 +44,7 @@ def create_import(
     source: str = Source.SOURCED,
     pool: TalentPool | None = None,
     pool_name: str = "",
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> tuple[ImportJob, ImportPreview]:
     """Store an uploaded CSV as an import job waiting for confirmation, and preview it.
 
@@ -65,7 +65,7 @@ def create_import(
     return job, preview
 
 
-def _static_pool(name: str, by: AbstractBaseUser | None) -> TalentPool:
+def _static_pool(name: str, by: User | None) -> TalentPool:
     pool = TalentPool.objects.filter(name__iexact=name, kind=TalentPool.Kind.STATIC).first()
     return pool or create_static_pool(name=name, by=by)
 

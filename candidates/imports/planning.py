@@ -4,7 +4,7 @@ rows repeat an earlier one, and which cannot be imported, all with a constant nu
 from collections.abc import Set
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.db.models.functions import Lower
 
@@ -74,7 +74,7 @@ def plan_batch(
     rows: list[Row],
     *,
     pool: TalentPool | None,
-    owner: AbstractBaseUser | None,
+    owner: User | None,
     earlier_keys: Set[int] = frozenset(),
 ) -> Batch:
     """Decide what each row does, with a constant number of queries whatever the batch size.
