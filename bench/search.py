@@ -159,7 +159,7 @@ def load_candidates(count: int) -> None:
     from django.utils import timezone
 
     from candidates.models import Candidate, SeekingStatus, Skill, Source
-    from candidates.services import search_document_for, search_vector
+    from candidates.search_documents import search_document_for, search_vector
 
     search_indexes = importlib.import_module("candidates.migrations.0003_postgres_search_indexes")
     with connection.cursor() as cursor:

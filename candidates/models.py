@@ -104,7 +104,7 @@ class Candidate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Search: all searchable text in one lowercased document (kept by services.refresh_search_documents);
+    # Search: all searchable text in one lowercased document (kept by search_documents.refresh_search_documents);
     # on PostgreSQL also as a tsvector with a GIN index (the column is unused on SQLite).
     search_document = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
@@ -266,7 +266,7 @@ class Resume(models.Model):
         ENCRYPTED = "encrypted", "Encrypted: no text"
         BROKEN = "broken", "Damaged: no text"
 
-    EXTENSIONS = {Kind.PDF: ".pdf", Kind.DOCX: ".docx"}
+    EXTENSIONS: dict[str, str] = {Kind.PDF: ".pdf", Kind.DOCX: ".docx"}
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="resumes")
     file = models.FileField(upload_to=resume_upload_to, max_length=255)

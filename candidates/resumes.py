@@ -20,8 +20,9 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -29,7 +30,8 @@ from django.db import transaction
 from .filling import fill_empty_fields
 from .models import Activity, Candidate, Resume
 from .normalize import normalize_email, normalize_linkedin_url
-from .services import record_activity, refresh_search_documents
+from .search_documents import refresh_search_documents
+from .services import record_activity
 from .tasks import extract_resume_text
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ DOCX_MAX_MEMBERS = 1_000
 DOCX_MAX_RATIO = 100
 DOCX_RATIO_FLOOR_BYTES = 1024 * 1024
 PDF_MAX_PAGES = 50
-# What is kept of a résumé's text (the search document takes the start of the latest one: services.py).
+# What is kept of a résumé's text (the search document takes the start of the latest one: search_documents.py).
 MAX_TEXT_CHARS = 200_000
 CONTENT_TYPES = {
     Resume.Kind.PDF: "application/pdf",
@@ -67,7 +69,7 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _check_docx(stream: io.IOBase) -> None:
+def _check_docx(stream: IO[bytes] | UploadedFile) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
@@ -123,7 +125,7 @@ def check_resume(upload: UploadedFile) -> CheckedResume:
     return CheckedResume(kind=kind, size=upload.size, sha256=digest.hexdigest())
 
 
-def display_name(name: str) -> str:
+def display_name(name: str | None) -> str:
     """The uploader's file name as we show it: no folders, no control characters, at most 255 characters."""
     name = PurePath((name or "").replace("\\", "/")).name
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
@@ -141,7 +143,7 @@ def attach_resume(
     *,
     candidate: Candidate,
     upload: UploadedFile,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     checked: CheckedResume | None = None,
 ) -> Resume:
     """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.

@@ -3,7 +3,7 @@
 On PostgreSQL free text uses the weighted ``Candidate.search_vector`` (GIN index) with prefix matching for
 as-you-type, OR'ed with trigram similarity on the full name for misspelt names (GIN trigram index). On SQLite
 every word must appear in ``Candidate.search_document``. Both columns are kept by
-``services.refresh_search_documents``.
+``search_documents.refresh_search_documents``.
 """
 
 import re

@@ -2,11 +2,11 @@
 
 from django.dispatch import Signal
 
-# Sent by services.merge_candidates inside its transaction, before the duplicate is deleted, with
+# Sent by merge.merge_candidates inside its transaction, before the duplicate is deleted, with
 # primary=Candidate, duplicate=Candidate, by=user or None. Receivers move the duplicate's rows to the primary
 # (resolving their own conflicts) and may record what they did on the primary's timeline.
 candidates_merging = Signal()
 
-# Sent by services.erase_candidate inside its transaction with candidate=Candidate (not yet anonymised) and
+# Sent by privacy.erase_candidate inside its transaction with candidate=Candidate (not yet anonymised) and
 # by=user. Receivers blank the free text they hold about the person and stop anything still planned for them.
 candidate_erasing = Signal()

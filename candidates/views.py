@@ -24,7 +24,14 @@ from .forms import (
 )
 from .imports.jobs import create_import, start_import
 from .imports.running import preview_import
+from .merge import check_mergeable, merge_candidates
 from .models import Candidate, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
+from .privacy import (
+    erase_candidate,
+    keep_after_retention_review,
+    mark_privacy_notice_sent,
+    update_privacy_policy,
+)
 from .search import (
     CandidateSearchForm,
     describe_filters,
@@ -159,9 +166,9 @@ def merge_confirm(request, pk, other_pk):
     primary = get_object_or_404(Candidate, pk=pk)
     duplicate = get_object_or_404(Candidate, pk=other_pk)
     try:
-        services.check_mergeable(primary=primary, duplicate=duplicate)
+        check_mergeable(primary=primary, duplicate=duplicate)
         if request.method == "POST":
-            services.merge_candidates(primary=primary, duplicate=duplicate, by=request.user)
+            merge_candidates(primary=primary, duplicate=duplicate, by=request.user)
             messages.success(request, f"Merged {duplicate.full_name} (#{duplicate.pk}) into this record.")
             return redirect(primary)
     except ValidationError as error:
@@ -217,7 +224,7 @@ def privacy_policy(request):
     form = PrivacyPolicyForm(request.POST)
     if not form.is_valid():
         return _privacy_page(request, policy_form=form, status=422)
-    services.update_privacy_policy(**form.cleaned_data, by=request.user)
+    update_privacy_policy(**form.cleaned_data, by=request.user)
     messages.success(request, "Privacy settings saved.")
     return redirect("candidates:privacy")
 
@@ -234,7 +241,7 @@ def _back(request, default: str):
 @permission_required("candidates.review_privacy", raise_exception=True)
 def privacy_notice_sent(request, pk):
     candidate = selectors.get_candidate(pk)
-    services.mark_privacy_notice_sent(candidate=candidate, by=request.user)
+    mark_privacy_notice_sent(candidate=candidate, by=request.user)
     messages.success(request, f"Privacy notice to {candidate.full_name} recorded as sent.")
     return _back(request, "candidates:privacy")
 
@@ -243,7 +250,7 @@ def privacy_notice_sent(request, pk):
 @permission_required("candidates.review_privacy", raise_exception=True)
 def privacy_keep(request, pk):
     candidate = selectors.get_candidate(pk)
-    services.keep_after_retention_review(candidate=candidate, by=request.user)
+    keep_after_retention_review(candidate=candidate, by=request.user)
     messages.success(request, f"Kept {candidate.full_name}; the retention period starts again today.")
     return _back(request, "candidates:privacy")
 
@@ -253,7 +260,7 @@ def candidate_erase(request, pk):
     """Confirm, then erase (anonymise) a person on request. Admins only."""
     candidate = selectors.get_candidate(pk)
     if request.method == "POST":
-        services.erase_candidate(candidate=candidate, by=request.user)
+        erase_candidate(candidate=candidate, by=request.user)
         messages.success(request, "Erased. The record is anonymised and kept out of outreach.")
         return redirect("candidates:privacy")
     return render(request, "candidates/erase_confirm.html", {"candidate": candidate})

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from candidates.models import Activity, Candidate, Suppression
 from candidates.search import search_candidates
-from candidates.services import record_activity, refresh_search_documents
+from candidates.search_documents import refresh_search_documents
+from candidates.services import record_activity
 from pipelines import selectors as pipeline_selectors
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from candidates import search_documents
 from candidates import services as candidate_services
 from candidates.models import Activity, Candidate, Referral, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
@@ -65,7 +66,7 @@ def _skills_and_search_text(candidate, create, extracted, **kwargs):
         return
     if extracted:
         candidate_services.set_skills(candidate, extracted)
-    candidate_services.refresh_search_documents([candidate.pk])
+    search_documents.refresh_search_documents([candidate.pk])
     candidate.refresh_from_db(fields=["search_document", "search_vector"])
 
 

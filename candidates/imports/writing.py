@@ -1,15 +1,15 @@
 """Writing a planned batch: new people inserted in bulk (with their skills, pool membership and timeline
 entry), the empty fields filled on people already in Longlist, and their search documents refreshed."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import Field, Model, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..models import Activity, Candidate, ImportJob, PoolMembership, Skill
-from ..services import refresh_search_documents, search_document_for, search_vector
+from ..search_documents import refresh_search_documents, search_document_for, search_vector
 from .cleaning import LABELS
 from .planning import FILLABLE, Batch, Person
 
@@ -33,7 +33,7 @@ def write_batch(batch: Batch, job: ImportJob) -> None:
         # Written with the row, rather than recomputed from the database afterwards.
         person.candidate.search_document = search_document_for(person.candidate, skill_names=person.skills)
     # The values as the candidates hold them (plain strings, numbers, booleans; the country as its code).
-    attnames = [Candidate._meta.get_field(name).attname for name in _INSERTED_FIELDS]
+    attnames = [cast(Field, Candidate._meta.get_field(name)).attname for name in _INSERTED_FIELDS]
     ids = _insert_rows(
         Candidate,
         (*_INSERTED_FIELDS, "created_at", "updated_at"),
@@ -122,7 +122,7 @@ def _insert_rows(model: type[Model], names: tuple[str, ...], rows: list[tuple[An
     bulk_create prepares every value of every object through the ORM's insert compiler, about 0.3 ms a
     candidate: that was most of the time of an import.
     """
-    given = [model._meta.get_field(name) for name in names]
+    given = [cast(Field, model._meta.get_field(name)) for name in names]
     others = [f for f in model._meta.concrete_fields if not f.primary_key and f not in given]
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
     quote = connection.ops.quote_name

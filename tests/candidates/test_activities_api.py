@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from candidates import services
+from candidates import privacy
 from tests.factories import ActivityFactory, CandidateFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,6 @@ def test_others_cannot_read_or_write_the_timeline(api, users_by_role, role):
 
 def test_erased_candidates_timeline_is_gone(api, admin_user):
     ada = CandidateFactory()
-    services.erase_candidate(candidate=ada, by=admin_user)
+    privacy.erase_candidate(candidate=ada, by=admin_user)
     api.force_authenticate(admin_user)
     assert api.get(f"/api/candidates/{ada.pk}/activities/").status_code == 404

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from candidates import services
+from candidates import merge, privacy, services
 from candidates.models import Activity, Candidate, PoolMembership, Referral, SilverMedal
 from outreach.models import EngagementEvent, Enrollment, Touch
 from pipelines import services as pipeline_services
@@ -137,7 +137,7 @@ def test_merge_loses_nothing(pair, recruiter):
     duplicate_timeline = set(duplicate.activities.values_list("pk", flat=True))
     people = Candidate.objects.count()
 
-    merged = services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merged = merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
 
     after = _counts()
     # Documented conflict resolutions: two pools both are in (one of them "Silver medalists"), one referrer
@@ -161,7 +161,7 @@ def test_merge_loses_nothing(pair, recruiter):
 
 def test_merge_keeps_primary_values_and_fills_the_empty_ones(pair, recruiter):
     primary, duplicate = pair["primary"], pair["duplicate"]
-    merged = services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merged = merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
     merged.refresh_from_db()
     assert merged.email == "ada@example.com"
     assert merged.title == "Engineer"
@@ -180,7 +180,7 @@ def test_merge_keeps_primary_values_and_fills_the_empty_ones(pair, recruiter):
 def test_merge_keeps_the_card_further_along_with_its_history(pair, recruiter):
     primary, duplicate = pair["primary"], pair["duplicate"]
     further = pair["further_card"]
-    services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
     kept = Card.objects.get(pipeline=pair["same_board"].pipeline)
     assert kept.pk == further.pk and kept.candidate == primary and kept.stage.name == "Final"
     assert StageChange.objects.filter(card=kept).exists()
@@ -193,7 +193,7 @@ def test_merge_keeps_the_card_further_along_with_its_history(pair, recruiter):
 
 def test_merge_stops_the_duplicates_enrollment_in_a_shared_sequence(pair, recruiter):
     primary, duplicate = pair["primary"], pair["duplicate"]
-    services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
     stopped = Enrollment.objects.get(pk=pair["duplicate_nurture"].pk)
     assert stopped.candidate == primary
     assert stopped.status == Enrollment.Status.STOPPED and stopped.stop_reason == "merged"
@@ -207,7 +207,7 @@ def test_merge_stops_the_duplicates_enrollment_in_a_shared_sequence(pair, recrui
 
 def test_merge_keeps_the_silver_medal_that_got_further(pair, recruiter):
     primary, duplicate = pair["primary"], pair["duplicate"]
-    services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
     medal = primary.silver_medals.get(requisition_id=pair["past"].pk)
     assert medal.stage_name == "Final"
     assert primary.silver_medals.count() == 2
@@ -222,7 +222,7 @@ def test_merge_moves_the_earlier_first_contact_and_privacy_facts(recruiter):
     )
     Candidate.objects.filter(pk=duplicate.pk).update(created_at=timezone.now() - timedelta(days=400))
     duplicate.refresh_from_db()
-    merged = services.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merged = merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
     merged.refresh_from_db()
     assert merged.email == "ada@example.com"  # freed by the duplicate before the primary takes it
     assert merged.do_not_contact is True
@@ -233,14 +233,14 @@ def test_merge_moves_the_earlier_first_contact_and_privacy_facts(recruiter):
 def test_merge_with_itself_is_refused(recruiter):
     ada = CandidateFactory()
     with pytest.raises(ValidationError, match="cannot be merged with themselves"):
-        services.merge_candidates(primary=ada, duplicate=ada, by=recruiter)
+        merge.merge_candidates(primary=ada, duplicate=ada, by=recruiter)
 
 
 def test_merge_with_an_erased_candidate_is_refused(recruiter, admin_user):
     ada, gone = CandidateFactory(), CandidateFactory()
-    services.erase_candidate(candidate=gone, by=admin_user)
+    privacy.erase_candidate(candidate=gone, by=admin_user)
     with pytest.raises(ValidationError, match="Erased candidates cannot be merged"):
-        services.merge_candidates(primary=ada, duplicate=gone, by=recruiter)
+        merge.merge_candidates(primary=ada, duplicate=gone, by=recruiter)
     assert Candidate.objects.filter(pk=gone.pk).exists()
 
 
@@ -289,7 +289,7 @@ def test_posting_the_confirmation_merges_and_opens_the_primary(client, recruiter
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_merging_with_itself_or_an_erased_record_says_why(client, recruiter, admin_user, method):
     ada, gone = CandidateFactory(), CandidateFactory()
-    services.erase_candidate(candidate=gone, by=admin_user)
+    privacy.erase_candidate(candidate=gone, by=admin_user)
     client.force_login(recruiter)
     send = getattr(client, method)
     same = send(reverse("candidates:merge_confirm", args=[ada.pk, ada.pk]))
@@ -318,7 +318,7 @@ def test_api_merge_bad_input_is_a_400(recruiter, admin_user):
     api = APIClient()
     api.force_authenticate(recruiter)
     ada, gone = CandidateFactory(), CandidateFactory()
-    services.erase_candidate(candidate=gone, by=admin_user)
+    privacy.erase_candidate(candidate=gone, by=admin_user)
     url = f"/api/candidates/{ada.pk}/merge/"
     itself = api.post(url, {"duplicate_id": ada.pk}, format="json")
     assert itself.status_code == 400

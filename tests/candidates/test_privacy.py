@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import services
+from candidates import privacy, search_documents, services
 from candidates.models import Activity, Candidate, PoolMembership, PrivacyPolicy, Referral, Suppression
 from candidates.selectors import notices_due, retention_due
 from outreach.models import Enrollment, Touch
@@ -42,7 +42,7 @@ def test_notices_due_lists_sourced_people_without_the_notice_overdue_first(admin
     _added(60, source="applied")  # gave us their details themselves
     _added(60, source="event", privacy_notice_sent_at=timezone.now())
     erased = _added(70, source="sourced")
-    services.erase_candidate(candidate=erased, by=admin_user)
+    privacy.erase_candidate(candidate=erased, by=admin_user)
 
     listed = list(notices_due(PrivacyPolicy.current()))
 
@@ -114,7 +114,7 @@ def test_marking_the_notice_sent_takes_them_off_the_list(client, recruiter):
 def test_marking_sent_twice_keeps_the_first_date(recruiter):
     first = timezone.now() - timedelta(days=3)
     ada = CandidateFactory(privacy_notice_sent_at=first)
-    services.mark_privacy_notice_sent(candidate=ada, by=recruiter)
+    privacy.mark_privacy_notice_sent(candidate=ada, by=recruiter)
     ada.refresh_from_db()
     assert ada.privacy_notice_sent_at == first
     assert not ada.activities.exists()
@@ -189,7 +189,7 @@ def ada(recruiter):
         country="GB",
     )
     services.set_skills(ada, ["Python"])
-    services.refresh_search_documents([ada.pk])
+    search_documents.refresh_search_documents([ada.pk])
     services.add_note(candidate=ada, body="Met at PyCon", by=recruiter)
     services.add_to_pool(pool=TalentPoolFactory(), candidates=[ada], by=recruiter)
     ReferralFactory(candidate=ada, reason="She built the analytical engine")
@@ -240,7 +240,7 @@ def test_erase_needs_a_confirmation_and_anonymises(client, admin_user, ada, capl
 
 
 def test_erasure_stops_outreach_and_scrubs_boards(admin_user, ada):
-    services.erase_candidate(candidate=ada, by=admin_user)
+    privacy.erase_candidate(candidate=ada, by=admin_user)
     enrollment = Enrollment.objects.get(candidate=ada)
     assert enrollment.status == Enrollment.Status.STOPPED and enrollment.stop_reason == "erased"
     touch = Touch.objects.get(candidate=ada)
@@ -249,7 +249,7 @@ def test_erasure_stops_outreach_and_scrubs_boards(admin_user, ada):
 
 
 def test_erased_people_disappear_from_search_profile_and_api(client, admin_user, ada):
-    services.erase_candidate(candidate=ada, by=admin_user)
+    privacy.erase_candidate(candidate=ada, by=admin_user)
     client.force_login(admin_user)
     assert client.get(ada.get_absolute_url()).status_code == 404
     assert ada not in client.get(reverse("candidates:list")).context["page"].object_list
@@ -257,7 +257,7 @@ def test_erased_people_disappear_from_search_profile_and_api(client, admin_user,
 
 
 def test_the_same_person_added_again_is_still_suppressed(admin_user, recruiter, ada):
-    services.erase_candidate(candidate=ada, by=admin_user)
+    privacy.erase_candidate(candidate=ada, by=admin_user)
     again = services.create_candidate(by=recruiter, first_name="Ada", email="ada@example.com")
     assert again.pk != ada.pk
     assert Suppression.objects.filter(email__iexact=again.email, reason=Suppression.Reason.ERASED).exists()
@@ -268,13 +268,13 @@ def test_recruiter_cannot_erase(client, recruiter, ada):
     assert client.get(reverse("candidates:erase", args=[ada.pk])).status_code == 403
     assert client.post(reverse("candidates:erase", args=[ada.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.erase_candidate(candidate=ada, by=recruiter)
+        privacy.erase_candidate(candidate=ada, by=recruiter)
     ada.refresh_from_db()
     assert ada.erased_at is None and ada.email == "Ada@Example.com"
 
 
 def test_erasing_twice_is_refused(admin_user, ada):
-    services.erase_candidate(candidate=ada, by=admin_user)
+    privacy.erase_candidate(candidate=ada, by=admin_user)
     with pytest.raises(ValidationError):
-        services.erase_candidate(candidate=ada, by=admin_user)
+        privacy.erase_candidate(candidate=ada, by=admin_user)
     assert Suppression.objects.count() == 1

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from candidates import services
+from candidates import privacy, services
 from candidates.models import Activity, PoolMembership, SilverMedal, TalentPool
 from candidates.selectors import suggest_from_database
 from tests.factories import CandidateFactory, RequisitionFactory, stage_named
@@ -174,7 +174,7 @@ def test_erased_do_not_contact_and_excluded_people_are_not_suggested(admin_user)
     _person(title="Backend Engineer", do_not_contact=True)
     on_board = _person(title="Backend Engineer")
     erased = _person(title="Backend Engineer")
-    services.erase_candidate(candidate=erased, by=admin_user)
+    privacy.erase_candidate(candidate=erased, by=admin_user)
     assert [s.candidate for s in _suggest(exclude_ids=[on_board.pk])] == [shown]
 
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from candidates import resumes, services
+from candidates import merge, privacy, resumes, search_documents
 from candidates.models import Activity, Candidate, Resume
 from candidates.search import search_candidates
 from recruiting.celery import app as celery_app
@@ -175,7 +175,7 @@ def test_search_document_takes_the_latest_resume_with_text(db):
     candidate = CandidateFactory()
     Resume.objects.create(candidate=candidate, kind="pdf", size=1, sha256="", text="oldword")
     Resume.objects.create(candidate=candidate, kind="pdf", size=1, sha256="", text="newword")
-    services.refresh_search_documents([candidate.pk])
+    search_documents.refresh_search_documents([candidate.pk])
     candidate.refresh_from_db()
     assert "newword" in candidate.search_document and "oldword" not in candidate.search_document
 
@@ -186,7 +186,7 @@ def test_postgres_full_text_finds_a_word_only_in_the_resume(db):
     Resume.objects.create(
         candidate=candidate, kind="pdf", size=1, sha256="", text="Wrote the xylophonist compiler"
     )
-    services.refresh_search_documents([candidate.pk])
+    search_documents.refresh_search_documents([candidate.pk])
     assert list(search_candidates({"q": "xylophonist"})) == [candidate]
     assert list(search_candidates({"q": "xylophon"})) == [candidate]  # prefix, as you type
 
@@ -196,11 +196,11 @@ def test_merge_moves_resumes_and_erase_deletes_them_with_their_files(
 ):
     primary, duplicate = CandidateFactory(), CandidateFactory()
     kept = resumes.attach_resume(candidate=duplicate, upload=upload(make_pdf("x")), by=admin_user)
-    services.merge_candidates(primary=primary, duplicate=duplicate, by=admin_user)
+    merge.merge_candidates(primary=primary, duplicate=duplicate, by=admin_user)
     assert list(primary.resumes.all()) == [kept]
     assert len(stored_files(settings)) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.erase_candidate(candidate=primary, by=admin_user)
+        privacy.erase_candidate(candidate=primary, by=admin_user)
     assert not Resume.objects.exists() and stored_files(settings) == []
 
 

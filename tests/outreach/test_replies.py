@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from candidates import services as candidate_services
+from candidates import merge, privacy
 from candidates.models import Activity
 from outreach import conversation, selectors
 from outreach.dispatch import dispatch_due_touches
@@ -339,7 +339,7 @@ def test_replies_page_is_in_the_navigation_of_the_recruiting_team(client, recrui
 
 def test_erasing_a_person_blanks_their_replies(admin_user):
     reply = ReplyFactory(subject="Re: role", body="My phone is 0123")
-    candidate_services.erase_candidate(candidate=reply.candidate, by=admin_user)
+    privacy.erase_candidate(candidate=reply.candidate, by=admin_user)
     reply.refresh_from_db()
     assert (reply.from_address, reply.subject, reply.body) == ("", "", "")
 
@@ -347,6 +347,6 @@ def test_erasing_a_person_blanks_their_replies(admin_user):
 def test_merging_moves_replies_to_the_record_kept(admin_user):
     kept, duplicate = CandidateFactory(), CandidateFactory()
     reply = ReplyFactory(candidate=duplicate)
-    candidate_services.merge_candidates(primary=kept, duplicate=duplicate, by=admin_user)
+    merge.merge_candidates(primary=kept, duplicate=duplicate, by=admin_user)
     reply.refresh_from_db()
     assert reply.candidate == kept
