@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Max, Model, Q, QuerySet, Value
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -105,19 +105,6 @@ def get_candidate(pk: int) -> Candidate:
         pk=pk,
         erased_at=None,
     )
-
-
-def boards_of(candidate: Candidate) -> list[Model]:
-    """The candidate's cards with their board, requisition and stage, in one query.
-
-    Read through the reverse relation by name: candidates/ does not import pipelines/.
-    """
-    return list(candidate.cards.select_related("pipeline__requisition", "stage").order_by("-created_at"))
-
-
-def sequences_of(candidate: Candidate) -> list[Model]:
-    """The candidate's enrollments with their sequence, newest first, in one query (reverse relation by name)."""
-    return list(candidate.enrollments.select_related("sequence").order_by("-enrolled_at"))
 
 
 def possible_duplicates(candidate: Candidate, limit: int = 5) -> list[Candidate]:

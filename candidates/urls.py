@@ -11,7 +11,6 @@ urlpatterns = [
     path("candidates/import/", views.import_upload, name="import"),
     path("candidates/import/<int:pk>/", views.import_job, name="import_job"),
     path("candidates/import/<int:pk>/start/", views.import_start, name="import_start"),
-    path("candidates/<int:pk>/", views.candidate_detail, name="detail"),
     path("candidates/<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("candidates/<int:pk>/notes/", views.add_note, name="add_note"),
     path("candidates/<int:pk>/merge/", views.merge_pick, name="merge"),

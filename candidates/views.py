@@ -123,24 +123,6 @@ def save_smart_pool(request):
     return render(request, "candidates/list.html#smart-status", {"saved_pool": pool})
 
 
-@permission_required("candidates.view_candidate", raise_exception=True)
-def candidate_detail(request, pk):
-    candidate = selectors.get_candidate(pk)
-    return render(
-        request,
-        "candidates/detail.html",
-        {
-            "candidate": candidate,
-            "timeline": selectors.timeline(candidate),
-            "note_form": NoteForm(),
-            "boards": selectors.boards_of(candidate),
-            "sequences": selectors.sequences_of(candidate),
-            "duplicates": selectors.possible_duplicates(candidate),
-            "notice_due_at": selectors.notice_due_at(candidate),
-        },
-    )
-
-
 @permission_required("candidates.merge_candidates", raise_exception=True)
 def merge_pick(request, pk):
     """The "Merge with…" page: find the other record by name or email (possible duplicates are offered first)."""
@@ -308,7 +290,7 @@ def add_note(request, pk):
     status = 200 if not form.errors else 422
     return render(
         request,
-        "candidates/detail.html#timeline",
+        "candidates/_profile.html#timeline",
         {"candidate": candidate, "timeline": selectors.timeline(candidate), "note_form": form},
         status=status,
     )

@@ -101,6 +101,13 @@ def live_requisitions() -> QuerySet[Requisition]:
     return Requisition.objects.live().only("id", "title", "status").order_by("title")
 
 
+def candidate_enrollments(candidate: Candidate) -> list[Enrollment]:
+    """The person's enrollments with their sequence, newest first, in one query (their profile)."""
+    return list(
+        Enrollment.objects.filter(candidate=candidate).select_related("sequence").order_by("-enrolled_at")
+    )
+
+
 def engagement_history(candidate: Candidate, limit: int = 8) -> QuerySet[EngagementEvent]:
     """The person's latest engagement, scanner clicks left out."""
     return (

@@ -151,6 +151,15 @@ def get_card_for_user(user: AbstractBaseUser, card_id: int) -> Card:
     return card
 
 
+def candidate_cards(candidate: Candidate) -> list[Card]:
+    """The person's cards with their board, requisition and stage, newest first, in one query (their profile)."""
+    return list(
+        Card.objects.filter(candidate=candidate)
+        .select_related("pipeline__requisition", "stage")
+        .order_by("-created_at")
+    )
+
+
 def shortlist(requisition: Requisition) -> QuerySet[Card]:
     return (
         Card.objects.filter(

@@ -22,6 +22,13 @@ NAVIGATION = [
     ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
 ]
 
+# What higher apps can do with a set of candidates, offered on lower apps' pages (candidate search, a pool, the
+# forecast) that name no higher app: the url takes `?candidates=<id>,<id>` or `?pool=<id>`.
+# (label, short label, url name, permission that shows it)
+CANDIDATE_ACTIONS = [
+    ("Enroll in a sequence", "Enroll", "outreach:enroll", "outreach.add_enrollment"),
+]
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -34,3 +41,16 @@ def navigation(request):
             current = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"label": label, "url": url, "current": current})
     return {"nav_items": items, "user_roles": role_names(user)}
+
+
+def candidate_actions(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "candidate_actions": [
+            {"label": label, "short_label": short_label, "url": reverse(url_name)}
+            for label, short_label, url_name, perm in CANDIDATE_ACTIONS
+            if user.has_perm(perm)
+        ]
+    }

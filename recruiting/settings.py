@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recruiting.context_processors.navigation",
+                "recruiting.context_processors.candidate_actions",
             ],
             "builtins": ["candidates.templatetags.longlist"],
         },

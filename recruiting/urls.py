@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from candidates import urls as candidate_urls
 from outreach.api import InboundEmailView
 
 from . import api, views
@@ -20,6 +21,13 @@ def api_urls(patterns):
     return patterns
 
 
+# The candidate profile shows pipelines' and outreach's panels, so recruiting composes it; it keeps its name in
+# the candidates namespace, where candidate.get_absolute_url() and every link look for it.
+candidate_patterns = [
+    path("candidates/<int:pk>/", views.candidate_profile, name="detail"),
+    *candidate_urls.urlpatterns,
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports_page, name="reports"),
@@ -27,7 +35,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("candidates.urls")),
+    path("", include((candidate_patterns, candidate_urls.app_name))),
     path("", include("pipelines.urls")),
     path("", include("outreach.urls")),
     path(

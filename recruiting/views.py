@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from candidates import selectors as candidate_selectors
 from candidates.export import safe_cell
+from candidates.forms import NoteForm
 from candidates.roles import is_admin, is_employee, is_hiring_manager, is_recruiting_team
 from outreach import selectors as outreach_selectors
 from pipelines import selectors as pipeline_selectors
@@ -55,6 +56,22 @@ def home(request):
         )
     context["employee_only"] = is_employee(user) and not (context.get("team") or context.get("manager"))
     return render(request, "recruiting/home.html", context)
+
+
+@permission_required("candidates.view_candidate", raise_exception=True)
+def candidate_profile(request, pk):
+    """The candidate's own sections, with the boards they are on and the sequences they are in."""
+    candidate = candidate_selectors.get_candidate(pk)
+    context = {
+        "candidate": candidate,
+        "timeline": candidate_selectors.timeline(candidate),
+        "note_form": NoteForm(),
+        "duplicates": candidate_selectors.possible_duplicates(candidate),
+        "notice_due_at": candidate_selectors.notice_due_at(candidate),
+        "cards": pipeline_selectors.candidate_cards(candidate),
+        "enrollments": outreach_selectors.candidate_enrollments(candidate),
+    }
+    return render(request, "recruiting/profile.html", context)
 
 
 def _csv_response(name: str, report: Tabular, filters: ReportFilters) -> HttpResponse:

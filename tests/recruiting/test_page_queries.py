@@ -1,10 +1,21 @@
-"""The Replies page and the public careers page read a constant number of queries, whatever the volume."""
+"""The Replies page, the public careers page and the candidate profile read a constant number of queries,
+whatever the volume."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import ReplyFactory, RequisitionFactory
+from candidates import services
+from pipelines import services as pipeline_services
+from tests.factories import (
+    CandidateFactory,
+    EnrollmentFactory,
+    ReplyFactory,
+    RequisitionFactory,
+    SequenceFactory,
+    TalentPoolFactory,
+    stage_named,
+)
 
 
 def queries_for(client, url: str) -> int:
@@ -33,3 +44,38 @@ def test_the_careers_page_reads_as_many_queries_for_8_roles_as_for_1(client, db)
     for _ in range(7):
         publish()
     assert queries_for(client, reverse("pipelines:careers")) == few
+
+
+def _give_history(candidate, recruiter, n):
+    """n of everything the profile shows: boards, sequences, pools, silver medals and notes."""
+    for i in range(n):
+        requisition = RequisitionFactory(title=f"Backend Engineer {i}")
+        pipeline_services.add_card(
+            pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Screen")
+        )
+        EnrollmentFactory(candidate=candidate, sequence=SequenceFactory())
+        services.add_to_pool(pool=TalentPoolFactory(), candidates=[candidate], by=recruiter)
+        other = RequisitionFactory(title=f"Platform Engineer {i}")
+        services.add_silver_medalist(
+            candidate=candidate,
+            requisition=other,
+            stage=stage_named(other, "Final"),
+            reason="timing",
+            by=recruiter,
+        )
+        services.add_note(candidate=candidate, body=f"Note {i}", by=recruiter)
+
+
+def test_the_candidate_profile_reads_as_many_queries_for_5_boards_and_sequences_as_for_1(client, recruiter):
+    few, many = CandidateFactory(), CandidateFactory()
+    _give_history(few, recruiter, 1)
+    _give_history(many, recruiter, 5)
+    client.force_login(recruiter)
+
+    html = client.get(many.get_absolute_url()).content.decode()
+    boards = html[html.index('id="boards"') : html.index('id="sequences"')]
+    sequences = html[html.index('id="sequences"') : html.index('id="resumes"')]
+    assert boards.count('class="badge">Screen<') == 5
+    links = [reverse("outreach:sequence", args=[e.sequence_id]) for e in many.enrollments.all()]
+    assert len(links) == 5 and all(link in sequences for link in links)
+    assert queries_for(client, many.get_absolute_url()) == queries_for(client, few.get_absolute_url())
