@@ -2,12 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, LawfulBasis, SeekingStatus, Source
@@ -16,6 +13,7 @@ from candidates.resumes import attach_resume, check_resume
 from candidates.selectors import find_existing_candidate
 from candidates.services import create_candidate, record_activity, update_candidate
 
+from . import tasks
 from .models import Application, Card, CareersSettings, Requisition
 from .services import add_to_requisition
 
@@ -69,36 +67,6 @@ def _applicant(*, first_name: str, last_name: str, email: str, phone: str, linke
     return update_candidate(candidate=candidate, **fills)
 
 
-def _notify(application: Application) -> None:
-    """The confirmation to the applicant and the note to the role's recruiter (after commit)."""
-    requisition, candidate = application.requisition, application.candidate
-    company = CareersSettings.current().company_name
-    send_mail(
-        f"We received your application for {requisition.title}",
-        f"Hello {candidate.first_name},\n\n"
-        f"Thank you for applying for {requisition.title} at {company}. Our recruiting team reads every "
-        "application and will get back to you.\n\n"
-        "You can reply to this email to ask what we hold about you, to correct it or to have it deleted.\n\n"
-        f"{company}\n",
-        None,
-        [candidate.email],
-        fail_silently=True,
-    )
-    recruiter = requisition.recruiter
-    if recruiter is not None and recruiter.email:
-        site = settings.SITE_URL.rstrip("/")
-        send_mail(
-            f"New application: {candidate.full_name} for {requisition.title}",
-            f"{candidate.full_name} applied for {requisition.title} on the careers page.\n\n"
-            f"{application.message}\n\n"
-            f"Profile: {site}{candidate.get_absolute_url()}\n"
-            f"Board: {site}{reverse('pipelines:board', args=[requisition.pk])}\n",
-            None,
-            [recruiter.email],
-            fail_silently=True,
-        )
-
-
 def submit_application(
     *,
     requisition: Requisition,
@@ -118,8 +86,8 @@ def submit_application(
     case, or same LinkedIn) has not applied for this role yet (AlreadyApplied). Then, in one transaction, the
     candidate is created or updated (see _applicant), the résumé stored and queued for text extraction, a card
     put in the first stage of the role's board (unless they are on it already), the application recorded on
-    the timeline; the emails go after commit. Raises ValidationError with a message for the visitor; when it
-    does, nothing is left behind (not even the stored file).
+    the timeline; the emails are queued for after commit (pipelines.tasks). Raises ValidationError with a
+    message for the visitor; when it does, nothing is left behind (not even the stored file).
     """
     if not Requisition.objects.published().filter(pk=requisition.pk).exists():
         raise ValidationError("This role is no longer open for applications.")
@@ -162,7 +130,8 @@ def submit_application(
                 body=message,
                 data={"application_id": application.pk, "requisition_id": requisition.pk, "card_id": card.pk},
             )
-            transaction.on_commit(lambda: _notify(application))
+            tasks.email_application_confirmation.delay_on_commit(application.pk)
+            tasks.email_new_application.delay_on_commit(application.pk)
     except BaseException as error:
         if stored is not None:
             stored.file.delete(save=False)

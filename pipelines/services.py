@@ -3,18 +3,16 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
 from candidates.services import add_silver_medalist, record_activity
 
+from . import tasks
 from .models import (
     DEFAULT_STAGES,
     TALENT_STAGES,
@@ -32,7 +30,7 @@ from .models import (
 @transaction.atomic
 def create_requisition(
     *,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     pools: Iterable[TalentPool] = (),
     skills: Iterable[str] = (),
     **fields: Any,
@@ -69,11 +67,12 @@ def add_card(
     pipeline: Pipeline,
     candidate: Candidate,
     stage: Stage | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     pitch: str = "",
 ) -> Card:
     """Put a candidate at the bottom of a stage (the first stage by default); one card per board."""
-    stage = stage or pipeline.stages.order_by("position").first()
+    if stage is None:
+        stage = pipeline.stages.order_by("position")[0]
     last = Card.objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     card = Card.objects.create(
         pipeline=pipeline,
@@ -114,7 +113,7 @@ def move_card(
     to_stage: Stage,
     position: int,
     expected_version: int,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> set[int]:
     """Move a card to `position` (0-based) in `to_stage` and renumber the affected columns in one go.
 
@@ -179,14 +178,15 @@ def move_card(
 
 @transaction.atomic
 def review_shortlisted_card(
-    *, card: Card, reviewer: AbstractBaseUser, decision: str, comment: str = ""
+    *, card: Card, reviewer: User, decision: str, comment: str = ""
 ) -> ShortlistReview:
     """A hiring manager's decision on a shortlisted candidate: recorded, on the timeline, and emailed to the
-    role's recruiter (after commit, so a rolled-back decision sends nothing)."""
+    role's recruiter by a task queued on commit (a rolled-back decision sends nothing)."""
     if decision not in ShortlistReview.Decision.values:
         raise ValueError(f"Unknown decision {decision!r}.")
     review = ShortlistReview.objects.create(card=card, reviewer=reviewer, decision=decision, comment=comment)
     requisition = card.pipeline.requisition
+    assert requisition is not None, "shortlists are on a role's board"
     who = reviewer.get_full_name() or reviewer.get_username()
     record_activity(
         candidate=card.candidate,
@@ -196,12 +196,7 @@ def review_shortlisted_card(
         body=comment,
         data={"card_id": card.pk, "review_id": review.pk},
     )
-    recruiter = requisition.recruiter
-    if recruiter is not None and recruiter.email:
-        subject = f"{who} decided on {card.candidate.full_name}: {review.get_decision_display()}"
-        link = settings.SITE_URL.rstrip("/") + reverse("pipelines:decisions")
-        body = f"{subject} ({requisition.title}).\n\n{comment}\n\nDecisions waiting: {link}\n"
-        transaction.on_commit(lambda: send_mail(subject, body, None, [recruiter.email], fail_silently=True))
+    tasks.email_decision.delay_on_commit(review.pk)
     return review
 
 
@@ -233,7 +228,7 @@ def _set_requisition_skills(requisition: Requisition, names: Iterable[str]) -> N
 def update_requisition(
     *,
     requisition: Requisition,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     pools: Iterable[TalentPool] | None = None,
     skills: Iterable[str] | None = None,
     **fields: Any,
@@ -272,9 +267,7 @@ class InvalidTransition(ValueError):
 
 
 @transaction.atomic
-def change_requisition_status(
-    requisition: Requisition, status: str, by: AbstractBaseUser | None = None
-) -> Requisition:
+def change_requisition_status(requisition: Requisition, status: str, by: User | None = None) -> Requisition:
     """Move a requisition along planned → open → on hold → filled / closed, stamping opened_at and closed_at.
 
     The row is locked first, so two people changing the status at once see each other's change."""
@@ -312,7 +305,7 @@ def answer_talent_review(
     *,
     requisition: Requisition,
     candidate: Candidate,
-    reviewer: AbstractBaseUser,
+    reviewer: User,
     answer: str,
     reason: str = "",
 ) -> TalentReview:
@@ -348,7 +341,7 @@ def update_forecast_settings(*, warm_threshold: int, target_ratio: int) -> Forec
 
 
 @transaction.atomic
-def reject_card(*, card: Card, category: str, reason: str = "", by: AbstractBaseUser | None = None) -> Card:
+def reject_card(*, card: Card, category: str, reason: str = "", by: User | None = None) -> Card:
     """Turn a candidate down on a board. From a late stage of a requisition they become a silver medalist, so
     they are rediscovered when a similar role opens. The column closes the gap the card leaves."""
     if category not in SilverMedal.Reason.values:
@@ -389,9 +382,7 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: AbstractBase
 
 
 @transaction.atomic
-def add_to_requisition(
-    *, candidate: Candidate, requisition: Requisition, by: AbstractBaseUser | None
-) -> Card | None:
+def add_to_requisition(*, candidate: Candidate, requisition: Requisition, by: User | None) -> Card | None:
     """Put a candidate on a requisition's board (first stage); None when they are already on it."""
     if Card.objects.filter(pipeline=requisition.pipeline, candidate=candidate).exists():
         return None

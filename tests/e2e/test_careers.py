@@ -1,14 +1,16 @@
 """The careers page in a phone's browser: a visitor applies with a PDF résumé; the recruiter finds the card on
 the role's board and the person by a word that appears only in the résumé.
 
-Text extraction is a Celery task queued when the application commits; here it runs eagerly, in the live
-server's thread (``task_always_eager``), where a worker would run it in production.
+Text extraction and the two notification emails are Celery tasks queued when the application commits; here
+they run eagerly, in the live server's thread (``task_always_eager``), where a worker would run them in
+production.
 """
 
 import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import expect
 
@@ -98,6 +100,8 @@ def test_visitor_applies_on_a_phone_and_the_recruiter_finds_them(phone, page, li
     phone.get_by_role("button", name="Send application").click()
     expect(phone.get_by_role("heading", name="Thank you for applying")).to_be_visible()
     expect(phone).to_have_url(re.compile(rf"/careers/{role.pk}/thanks/$"))
+    # The emails leave the request as tasks queued on commit; run eagerly here, they have gone by now.
+    assert [message.to for message in mail.outbox] == [["maya@example.org"], ["recruiter@northwind.example"]]
     screenshot(phone, "careers-4-thanks-phone")
 
     # The recruiter, at a desk: the card is on the role's board, and a résumé-only word finds her.

@@ -12,7 +12,6 @@ from candidates.models import Activity, Candidate, Resume, SeekingStatus, Source
 from candidates.search import search_candidates
 from pipelines import applications, services
 from pipelines.models import Application, Card
-from recruiting.celery import app as celery_app
 from tests.factories import (
     CandidateFactory,
     RequisitionFactory,
@@ -25,11 +24,10 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, monkeypatch):
-    """Files in a folder of this test, a fresh rate-limit count, the extraction task run in the process."""
+def _isolated(db, settings, tmp_path):
+    """Files in a folder of this test, a fresh rate-limit count (Celery tasks run in the process: conftest)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     yield
     cache.clear()
 

@@ -1,0 +1,56 @@
+"""The emails pipelines sends by itself, run by its Celery tasks (pipelines.tasks) once the change that
+caused them has committed: an application's confirmation to the applicant and its note to the role's recruiter,
+and a hiring manager's shortlist decision to the recruiter. Subjects and texts are templates in
+templates/pipelines/email/ (<name>_subject.txt and <name>.txt)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from .models import Application, CareersSettings, ShortlistReview
+
+
+def _send(template: str, context: dict[str, Any], to: str) -> None:
+    context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
+    subject = " ".join(render_to_string(f"pipelines/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"pipelines/email/{template}.txt", context).strip() + "\n"
+    send_mail(subject, body, None, [to])
+
+
+def _application_context(application: Application) -> dict[str, Any]:
+    return {
+        "application": application,
+        "candidate": application.candidate,
+        "requisition": application.requisition,
+        "company": CareersSettings.current().company_name,
+    }
+
+
+def send_application_confirmation(application: Application) -> None:
+    """The applicant's confirmation (none when their record no longer has an email)."""
+    if application.candidate.email:
+        _send("application_confirmation", _application_context(application), application.candidate.email)
+
+
+def send_new_application_note(application: Application) -> None:
+    """The note to the role's recruiter, with links to the profile and the board."""
+    recruiter = application.requisition.recruiter
+    if recruiter is not None and recruiter.email:
+        _send("new_application", _application_context(application), recruiter.email)
+
+
+def send_decision(review: ShortlistReview) -> None:
+    """A hiring manager's decision on a shortlisted candidate, to the role's recruiter."""
+    requisition = review.card.pipeline.requisition
+    recruiter = requisition.recruiter if requisition is not None else None
+    if recruiter is None or not recruiter.email:
+        return
+    context = {
+        "review": review,
+        "candidate": review.card.candidate,
+        "requisition": requisition,
+        "reviewer_name": review.reviewer.get_full_name() or review.reviewer.get_username(),
+    }
+    _send("decision_made", context, recruiter.email)
