@@ -112,7 +112,7 @@ def schedule_next_step(
     has them already."""
     if steps is None:
         steps = list(enrollment.sequence.steps.order_by("position"))
-    current = {step.pk: step.position for step in steps}
+    current: dict[int | None, int] = {step.pk: step.position for step in steps}
     after = current.get(done.step_id, done.step_position)
     following = next((step for step in steps if step.position > after), None)
     if following is None:

@@ -125,6 +125,8 @@ class Stage(models.Model):
     is_hired = models.BooleanField(
         default=False, help_text="Reaching this stage means hired: outreach stops and reports count a hire"
     )
+    # Not a field: the first cards of the column, set by selectors.board_columns for the board page.
+    board_cards: list["Card"]
 
     class Meta:
         ordering = ["pipeline", "position"]

@@ -6,7 +6,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -33,7 +33,7 @@ REVIEWS = Prefetch(
 )
 
 
-def requisitions_for(user: AbstractBaseUser) -> QuerySet[Requisition]:
+def requisitions_for(user: User) -> QuerySet[Requisition]:
     return (
         Requisition.objects.visible_to(user)
         .select_related("hiring_manager", "recruiter")
@@ -41,7 +41,7 @@ def requisitions_for(user: AbstractBaseUser) -> QuerySet[Requisition]:
     )
 
 
-def get_requisition_for_user(user: AbstractBaseUser, pk: int) -> Requisition:
+def get_requisition_for_user(user: User, pk: int) -> Requisition:
     """The requisition, or 404 when it does not exist or the user may not see it."""
     return get_object_or_404(requisitions_for(user).prefetch_related("skills", "pools"), pk=pk)
 
@@ -114,21 +114,21 @@ def board_columns(
     stages = pipeline.stages.annotate(card_count=Count("cards", filter=filters.cards("cards__")))
     if only is not None:
         stages = stages.filter(pk__in=only)
-    stages = list(stages)
+    columns: list[Stage] = list(stages)
     cards = (
-        Card.objects.filter(filters.cards(), stage__in=stages)
+        Card.objects.filter(filters.cards(), stage__in=columns)
         .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
         .filter(rank__lte=BOARD_COLUMN_LIMIT)
         .select_related("candidate")
         .prefetch_related(REVIEWS)
         .order_by("stage_id", "position", "pk")
     )
-    by_stage: dict[int, list[Card]] = {s.pk: [] for s in stages}
+    by_stage: dict[int, list[Card]] = {s.pk: [] for s in columns}
     for card in cards:
         by_stage[card.stage_id].append(card)
-    for stage in stages:
+    for stage in columns:
         stage.board_cards = by_stage[stage.pk]
-    return stages
+    return columns
 
 
 def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
@@ -141,7 +141,7 @@ def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]
     )
 
 
-def get_card_for_user(user: AbstractBaseUser, card_id: int) -> Card:
+def get_card_for_user(user: User, card_id: int) -> Card:
     """A card on a board the user may work on, or 404."""
     cards = Card.objects.select_related("candidate", "stage", "pipeline__requisition")
     card = get_object_or_404(cards, pk=card_id)
@@ -170,7 +170,7 @@ def shortlist(requisition: Requisition) -> QuerySet[Card]:
     )
 
 
-def shortlists_waiting_for(manager: AbstractBaseUser) -> QuerySet[Card]:
+def shortlists_waiting_for(manager: User) -> QuerySet[Card]:
     """Shortlisted cards on a manager's requisitions that they have not decided on yet."""
     return (
         Card.objects.filter(
@@ -205,7 +205,7 @@ def board_owners(pipeline: Pipeline) -> QuerySet:
     )
 
 
-def decisions_waiting(user: AbstractBaseUser) -> QuerySet[ShortlistReview]:
+def decisions_waiting(user: User) -> QuerySet[ShortlistReview]:
     """Hiring managers' decisions the recruiter has not acknowledged yet (every role's, for admins)."""
     reviews = ShortlistReview.objects.filter(acknowledged_at__isnull=True).select_related(
         "reviewer", "card__candidate", "card__stage", "card__pipeline__requisition"
@@ -217,6 +217,7 @@ def hired_message(card: Card) -> str:
     """What the board says after a card moved into a hired stage; it suggests, never does, marking the role
     filled once the hires reach its headcount."""
     requisition = card.pipeline.requisition
+    assert requisition is not None, "only a role's board has hired stages"
     message = f"{card.candidate.full_name} is hired for {requisition.title}: their outreach stops."
     hires = Card.objects.hired().filter(pipeline=card.pipeline).count()
     if requisition.status == Requisition.Status.OPEN and hires >= requisition.headcount:
@@ -262,7 +263,7 @@ def _reachable_passive() -> QuerySet[Candidate]:
     return Candidate.objects.passive().filter(erased_at__isnull=True, do_not_contact=False)
 
 
-def talent_review_candidates(requisition: Requisition, reviewer: AbstractBaseUser) -> QuerySet[Candidate]:
+def talent_review_candidates(requisition: Requisition, reviewer: User) -> QuerySet[Candidate]:
     """The passive people in a planned role's pools, warmest first, each with the reviewer's answer so far
     (`answers`: a list of at most one TalentReview)."""
     pools = list(requisition.pools.all())
@@ -285,7 +286,7 @@ def talent_review_summary(requisition: Requisition) -> dict:
     """The hiring managers' answers on a planned role: counts per answer, and the people they said yes to."""
     reviews = TalentReview.objects.filter(requisition=requisition)
     counts = reviews.aggregate(
-        **{answer: Count("pk", filter=Q(answer=answer)) for answer in TalentReview.Answer}
+        **{answer.value: Count("pk", filter=Q(answer=answer)) for answer in TalentReview.Answer}
     )
     yes = reviews.filter(answer=TalentReview.Answer.YES).select_related("candidate", "reviewer")
     return {"counts": counts, "total": sum(counts.values()), "yes": list(yes)}
