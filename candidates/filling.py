@@ -8,8 +8,9 @@ learns more about someone already in Longlist (CSV import, careers applications,
     empty_field_fills(candidate, values, *, taken=None) -> dict[str, Any]
         The same decision without touching the candidate (a merge preview).
     held_by_others(*people) -> Taken
-        The default ``taken``: asks the database whether anyone but these people holds the address. A bulk
-        caller (the CSV import) passes its own lookup of the addresses it has already loaded instead.
+        The default ``taken``: asks the database whether anyone but these people holds the address (as their
+        own or as an alias, see CandidateAlias). A bulk caller (the CSV import) passes its own lookup of the
+        addresses it has already loaded instead.
 """
 
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import Candidate
+from .models import Candidate, CandidateAlias
 
 # Whether (field name, value) is held by another person: only asked for the fields in UNIQUE_FIELDS.
 Taken = Callable[[str, Any], bool]
@@ -32,12 +33,15 @@ def is_empty(value: Any) -> bool:
 
 def held_by_others(*people: Candidate) -> Taken:
     """A ``taken`` check that asks the database whether anyone but ``people`` holds an email (any case) or a
-    LinkedIn URL."""
+    LinkedIn URL, as their own or as an alias (an address of a record merged into theirs)."""
     ids = [person.pk for person in people if person.pk is not None]
 
     def taken(name: str, value: Any) -> bool:
         match = Q(email__iexact=value) if name == "email" else Q(linkedin_url=value)
-        return Candidate.objects.filter(match).exclude(pk__in=ids).exists()
+        return (
+            Candidate.objects.filter(match).exclude(pk__in=ids).exists()
+            or CandidateAlias.objects.filter(match).exclude(candidate_id__in=ids).exists()
+        )
 
     return taken
 

@@ -1,6 +1,6 @@
 """Merging two records of the same person into one, losing nothing."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Field, Model
 
-from .models import Activity, Candidate, PoolMembership
+from .models import Activity, Candidate, CandidateAlias, PoolMembership
 from .search_documents import refresh_search_documents
 from .selectors import MERGE_FIELDS, merge_fills
 from .services import record_activity
@@ -21,6 +21,37 @@ def _earliest(*values: datetime | None) -> datetime | None:
 
 def _latest(*values: datetime | None) -> datetime | None:
     return max((v for v in values if v is not None), default=None)
+
+
+def _later_day(*values: date | None) -> date | None:
+    return max((v for v in values if v is not None), default=None)
+
+
+def _united(mine: list[str], theirs: list[str]) -> list[str]:
+    """Both lists of topics, mine first, each topic once (whatever its case)."""
+    seen = {topic.lower() for topic in mine}
+    return [*mine, *(topic for topic in theirs if topic.lower() not in seen)]
+
+
+def _keep_preferences(primary: Candidate, duplicate: Candidate) -> None:
+    """The stricter of each: unsubscribed (the earlier date), do-not-contact, "fewer emails" and the later
+    snooze win; the topics they asked for and the ones they clicked are united."""
+    primary.do_not_contact = primary.do_not_contact or duplicate.do_not_contact
+    primary.unsubscribed_at = _earliest(primary.unsubscribed_at, duplicate.unsubscribed_at)
+    primary.fewer_messages = primary.fewer_messages or duplicate.fewer_messages
+    primary.snoozed_until = _later_day(primary.snoozed_until, duplicate.snoozed_until)
+    primary.topics = _united(primary.topics, duplicate.topics)
+    primary.interests = _united(primary.interests, duplicate.interests)
+
+
+def _aliases_from(primary: Candidate, duplicate: Candidate) -> dict[str, str]:
+    """The duplicate's email and LinkedIn URL that the primary (its values filled in) does not hold."""
+    aliases = {}
+    if duplicate.email and duplicate.email.lower() != primary.email.lower():
+        aliases["email"] = duplicate.email
+    if duplicate.linkedin_url and duplicate.linkedin_url != primary.linkedin_url:
+        aliases["linkedin_url"] = duplicate.linkedin_url
+    return aliases
 
 
 def _move_pool_memberships(primary: Candidate, duplicate: Candidate) -> list[str]:
@@ -96,7 +127,10 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: User | Non
     silver medals and skills; the apps above move their own rows on the ``candidates_merging`` signal (cards,
     enrollments, touches…). Conflicts: a pool both are in keeps one membership; a referrer who referred both
     keeps the primary's referral (the other is kept in the merge record); a role both have a silver medal
-    for keeps the one that got further. Recorded on the primary's timeline (kind merge).
+    for keeps the one that got further. Preferences keep the stricter of the two (see _keep_preferences), and
+    the duplicate's email and LinkedIn URL that the primary does not take stay as its aliases, so that imports,
+    referrals, applications and inbound mail still find the person by them. Recorded on the primary's timeline
+    (kind merge).
     Raises ValidationError for a merge with itself or with an erased or missing record.
     """
     check_mergeable(primary=primary, duplicate=duplicate)
@@ -109,23 +143,29 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: User | Non
     check_mergeable(primary=primary, duplicate=duplicate)
 
     fills = merge_fills(primary, duplicate)
+    for attname, value in fills.items():
+        setattr(primary, attname, value)
+    aliases = _aliases_from(primary, duplicate)
     not_kept = {}
     for name in MERGE_FIELDS:
         attname = cast(Field, Candidate._meta.get_field(name)).attname
         value = getattr(duplicate, attname)
-        if attname not in fills and value not in (None, "") and value != getattr(primary, attname):
+        kept = attname in fills or name in aliases
+        if not kept and value not in (None, "") and value != getattr(primary, attname):
             not_kept[name] = str(value)
     record: dict[str, Any] = {
         "duplicate_id": duplicate.pk,
         "name": duplicate.full_name,
         "email": duplicate.email,
         "linkedin_url": duplicate.linkedin_url,
+        "aliases": aliases,
         "not_kept": not_kept,
     }
 
     candidates_merging.send(sender=Candidate, primary=primary, duplicate=duplicate, by=by)
     duplicate.activities.update(candidate=primary)
     duplicate.resumes.update(candidate=primary)
+    duplicate.aliases.update(candidate=primary)
     record["pools_already_shared"] = _move_pool_memberships(primary, duplicate)
     record["referrals_folded"] = _move_referrals(primary, duplicate)
     _move_silver_medals(primary, duplicate)
@@ -136,10 +176,7 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: User | Non
             f"Merge would delete rows of {', '.join(left)}: add a candidates_merging receiver."
         )
 
-    for attname, value in fills.items():
-        setattr(primary, attname, value)
-    primary.do_not_contact = primary.do_not_contact or duplicate.do_not_contact
-    primary.unsubscribed_at = _earliest(primary.unsubscribed_at, duplicate.unsubscribed_at)
+    _keep_preferences(primary, duplicate)
     primary.privacy_notice_sent_at = _earliest(
         primary.privacy_notice_sent_at, duplicate.privacy_notice_sent_at
     )
@@ -149,11 +186,18 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: User | Non
     first_seen = min(primary.created_at, duplicate.created_at)
     duplicate.delete()  # frees its email and LinkedIn URL for the primary
     primary.save()
+    if aliases:
+        CandidateAlias.objects.create(candidate=primary, **aliases)
     Candidate.objects.filter(pk=primary.pk).update(created_at=first_seen)  # known since the earlier record
     primary.created_at = first_seen
     refresh_search_documents([primary.pk])
     name = record["name"] + (f" ({record['email']})" if record["email"] else "")
-    body = "\n".join(f"Not kept from the duplicate, {field}: {value}" for field, value in not_kept.items())
+    body = "\n".join(
+        [
+            *(f"Kept as an alias, {field}: {value}" for field, value in aliases.items()),
+            *(f"Not kept from the duplicate, {field}: {value}" for field, value in not_kept.items()),
+        ]
+    )
     record_activity(
         candidate=primary,
         kind=Activity.Kind.MERGE,

@@ -141,6 +141,32 @@ class Candidate(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class CandidateAlias(models.Model):
+    """An email or LinkedIn URL a person was also known by: a merged-away record's addresses stay here, so
+    that imports, referrals, applications and inbound mail still find the person by them."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="aliases")
+    email = models.EmailField(blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "candidate aliases"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="candidate_alias_email_unique_ci"
+            ),
+            models.UniqueConstraint(
+                fields=["linkedin_url"],
+                condition=~models.Q(linkedin_url=""),
+                name="candidate_alias_linkedin_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email or self.linkedin_url} (alias of {self.candidate})"
+
+
 class TalentPool(models.Model):
     class Kind(models.TextChoices):
         STATIC = "static", "Static"

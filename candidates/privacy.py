@@ -94,8 +94,8 @@ def _delete_resumes(candidate: Candidate) -> None:
 def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     """Anonymise a person on request (admins only), keeping the row so counts in reports stay right.
 
-    Leaves a Suppression for the old email and LinkedIn so a re-import does not bring them back into outreach,
-    deletes their timeline and pool memberships, blanks what referrers and silver medals say about them, lets
+    Leaves a Suppression for the old email and LinkedIn (and for their aliases, which it deletes) so a re-import
+    does not bring them back into outreach, deletes their timeline and pool memberships, blanks what referrers and silver medals say about them, lets
     the apps above scrub their own rows (``candidate_erasing``), and audits it: one timeline entry on the
     anonymised row and a log line.
     """
@@ -104,10 +104,14 @@ def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.erased_at:
         raise ValidationError("This candidate has already been erased.")
-    if candidate.email or candidate.linkedin_url:
-        Suppression.objects.create(
-            email=candidate.email, linkedin_url=candidate.linkedin_url, reason=Suppression.Reason.ERASED
-        )
+    addresses = [(candidate.email, candidate.linkedin_url)]
+    addresses += candidate.aliases.values_list("email", "linkedin_url")
+    Suppression.objects.bulk_create(
+        Suppression(email=email, linkedin_url=linkedin_url, reason=Suppression.Reason.ERASED)
+        for email, linkedin_url in addresses
+        if email or linkedin_url
+    )
+    candidate.aliases.all().delete()
     candidate_erasing.send(sender=Candidate, candidate=candidate, by=by)
     candidate.activities.all().delete()
     _delete_resumes(candidate)

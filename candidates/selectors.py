@@ -16,6 +16,7 @@ from .filling import empty_field_fills, held_by_others
 from .models import (
     Activity,
     Candidate,
+    CandidateAlias,
     ImportJob,
     PrivacyPolicy,
     Referral,
@@ -31,7 +32,8 @@ from .search import search_candidates
 
 
 def find_existing_candidate(*, email: str = "", linkedin_url: str = "") -> Candidate | None:
-    """The person already in the database with this email (any case) or LinkedIn profile, if any."""
+    """The person already in the database with this email (any case) or LinkedIn profile, if any, as their
+    own or as an alias (the address of a record merged into theirs). Every duplicate check asks this."""
     email = normalize_email(email)
     try:
         linkedin_url = normalize_linkedin_url(linkedin_url)
@@ -42,7 +44,8 @@ def find_existing_candidate(*, email: str = "", linkedin_url: str = "") -> Candi
         match |= Q(email__iexact=email)
     if linkedin_url:
         match |= Q(linkedin_url=linkedin_url)
-    return Candidate.objects.filter(match).order_by("pk").first()
+    aliased = CandidateAlias.objects.filter(match).values("candidate_id")
+    return Candidate.objects.filter(match | Q(pk__in=aliased)).order_by("pk").first()
 
 
 @dataclass(frozen=True)

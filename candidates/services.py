@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .filling import UNIQUE_FIELDS, held_by_others
 from .models import (
     Activity,
     Candidate,
@@ -67,12 +68,26 @@ def set_skills(candidate: Candidate, names: Iterable[str]) -> None:
     candidate.skills.set(Skill.objects.annotate(key=Lower("name")).filter(key__in=wanted))
 
 
+def _refuse_others_addresses(candidate: Candidate) -> None:
+    """Two people never share an email or LinkedIn URL: the unique constraints cover the candidates' own
+    addresses, this the aliases that merges leave behind."""
+    taken = held_by_others(candidate)
+    errors = {
+        name: f"Another person in Longlist is known by this {label}."
+        for name, label in (("email", "email"), ("linkedin_url", "LinkedIn profile"))
+        if getattr(candidate, name) and taken(name, getattr(candidate, name))
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fields: Any) -> Candidate:
     fields["email"] = normalize_email(fields.get("email", ""))
     fields["linkedin_url"] = normalize_linkedin_url(fields.get("linkedin_url", ""))
     candidate = Candidate(**fields)
     candidate.full_clean(exclude=["skills"])
+    _refuse_others_addresses(candidate)
     candidate.save()
     set_skills(candidate, skills)
     refresh_search_documents([candidate.pk])
@@ -96,6 +111,8 @@ def update_candidate(
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["skills"])
+    if fields.keys() & set(UNIQUE_FIELDS):
+        _refuse_others_addresses(candidate)
     candidate.save()
     if skills is not None:
         set_skills(candidate, skills)

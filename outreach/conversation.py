@@ -26,6 +26,7 @@ from django.utils import timezone
 from candidates.models import Activity, Candidate, Suppression
 from candidates.search import search_candidates
 from candidates.search_documents import refresh_search_documents
+from candidates.selectors import find_existing_candidate
 from candidates.services import record_activity
 from pipelines import selectors as pipeline_selectors
 from pipelines import services as pipeline_services
@@ -71,9 +72,8 @@ def touch_replied_to(in_reply_to: str, references: str) -> Touch | None:
 
 
 def candidate_with_address(address: str) -> Candidate | None:
-    if not address:
-        return None
-    return Candidate.objects.filter(email__iexact=address, erased_at__isnull=True).first()
+    """Who has this email, as their own or as an alias (an erased person has neither)."""
+    return find_existing_candidate(email=address) if address else None
 
 
 # --- Replies ------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from ..filling import UNIQUE_FIELDS, fill_empty_fields
-from ..models import Candidate, PoolMembership, Suppression, TalentPool
+from ..models import Candidate, CandidateAlias, PoolMembership, Suppression, TalentPool
 from ..selectors import suppressions_for
 from .reading import Row
 
@@ -88,17 +88,24 @@ def plan_batch(
     by_key: dict[str, Person] = {}
     # "<> ''" repeats the condition of the partial unique index on linkedin_url, so that the database uses it.
     same_person = Q(email_key__in=emails) | (Q(linkedin_url__in=linkedin_urls) & ~Q(linkedin_url=""))
+    loaded: dict[int, Person] = {}  # people already in Longlist, by id
     for candidate in Candidate.objects.annotate(email_key=Lower("email")).filter(same_person).order_by("pk"):
-        person = Person(candidate, first_line=None)
+        loaded[candidate.pk] = Person(candidate, first_line=None)
         for key in (candidate.email.lower(), candidate.linkedin_url):
             if key:
-                by_key.setdefault(key, person)
-    existing_ids = {person.candidate.pk for person in by_key.values()}
-    with_skills = _with_skills(existing_ids)
-    in_pool = _in_pool(pool, existing_ids)
-    for person in by_key.values():
-        person.has_skills = person.candidate.pk in with_skills
-        person.in_pool = person.candidate.pk in in_pool
+                by_key.setdefault(key, loaded[candidate.pk])
+    # Then by the addresses of records merged into theirs.
+    aliases = CandidateAlias.objects.annotate(email_key=Lower("email")).filter(same_person)
+    for alias in aliases.select_related("candidate").order_by("pk"):
+        holder = loaded.setdefault(alias.candidate_id, Person(alias.candidate, first_line=None))
+        for key in (alias.email.lower(), alias.linkedin_url):
+            if key:
+                by_key.setdefault(key, holder)
+    with_skills = _with_skills(set(loaded))
+    in_pool = _in_pool(pool, set(loaded))
+    for known in loaded.values():
+        known.has_skills = known.candidate.pk in with_skills
+        known.in_pool = known.candidate.pk in in_pool
 
     batch = Batch()
     for row in rows:

@@ -4,12 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from candidates import merge, privacy, services
-from candidates.models import Activity, Candidate, PoolMembership, Referral, SilverMedal
+from candidates import merge, privacy, selectors, services
+from candidates.filling import fill_empty_fields
+from candidates.imports import jobs
+from candidates.models import Activity, Candidate, PoolMembership, Referral, SilverMedal, Suppression
+from outreach import conversation
 from outreach.models import EngagementEvent, Enrollment, Touch
 from pipelines import services as pipeline_services
 from pipelines.models import Card, ShortlistReview, StageChange
@@ -172,7 +176,12 @@ def test_merge_keeps_primary_values_and_fills_the_empty_ones(pair, recruiter):
     record = merged.activities.get(kind=Activity.Kind.MERGE)
     assert record.summary == "Merged with Ada Lovelace (ada.lovelace@example.org)"
     assert record.data["email"] == "ada.lovelace@example.org"
-    assert record.data["not_kept"] == {"email": "ada.lovelace@example.org", "title": "Analyst"}
+    assert record.data["aliases"] == {"email": "ada.lovelace@example.org"}
+    assert record.data["not_kept"] == {"title": "Analyst"}
+    assert record.body.splitlines() == [
+        "Kept as an alias, email: ada.lovelace@example.org",
+        "Not kept from the duplicate, title: Analyst",
+    ]
     assert record.data["referrals_folded"][0]["reason"] == "Brilliant too"
     assert "python" in merged.search_document and "met at pycon" in merged.search_document
 
@@ -342,3 +351,112 @@ def test_api_merge_is_for_the_recruiting_team(users_by_role, role):
     response = api.post(f"/api/candidates/{primary.pk}/merge/", {"duplicate_id": duplicate.pk}, format="json")
     assert response.status_code in (403, 404)
     assert Candidate.objects.filter(pk=duplicate.pk).exists()
+
+
+# --- Merge loses nothing: preferences and the merged-away addresses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("primary_values", "duplicate_values", "kept"),
+    [
+        ({}, {"unsubscribed_at": timezone.now()}, lambda c: c.unsubscribed_at is not None),
+        ({}, {"do_not_contact": True}, lambda c: c.do_not_contact),
+        ({}, {"fewer_messages": True}, lambda c: c.fewer_messages),
+        (
+            {"snoozed_until": timezone.localdate() + timedelta(days=30)},
+            {"snoozed_until": timezone.localdate() + timedelta(days=90)},
+            lambda c: c.snoozed_until == timezone.localdate() + timedelta(days=90),
+        ),
+        (
+            {"snoozed_until": timezone.localdate() + timedelta(days=90)},
+            {"snoozed_until": None},
+            lambda c: c.snoozed_until == timezone.localdate() + timedelta(days=90),
+        ),
+        (
+            {"topics": ["python", "remote"]},
+            {"topics": ["Remote", "ml"]},
+            lambda c: c.topics == ["python", "remote", "ml"],
+        ),
+        ({"interests": ["data"]}, {"interests": ["data", "go"]}, lambda c: c.interests == ["data", "go"]),
+    ],
+    ids=[
+        "unsubscribed",
+        "do-not-contact",
+        "fewer-emails",
+        "later-snooze",
+        "primary-snooze",
+        "topics",
+        "interests",
+    ],
+)
+def test_merge_keeps_the_stricter_preference(recruiter, primary_values, duplicate_values, kept):
+    primary = CandidateFactory(**primary_values)
+    duplicate = CandidateFactory(**duplicate_values)
+    merged = merge.merge_candidates(primary=primary, duplicate=duplicate, by=recruiter)
+    merged.refresh_from_db()
+    assert kept(merged)
+
+
+@pytest.fixture
+def merged_away(recruiter):
+    """Ada's second record (another email, her LinkedIn) merged into the first; returns (kept, old addresses)."""
+    kept = CandidateFactory(email="ada@example.com", linkedin_url="")
+    duplicate = CandidateFactory(email="ada.old@example.org", linkedin_url="https://www.linkedin.com/in/ada")
+    merge.merge_candidates(primary=kept, duplicate=duplicate, by=recruiter)
+    kept.refresh_from_db()
+    return kept
+
+
+def test_the_merged_away_email_stays_as_an_alias(merged_away):
+    assert merged_away.email == "ada@example.com"
+    assert merged_away.linkedin_url == "https://www.linkedin.com/in/ada"  # filled in: not an alias
+    assert list(merged_away.aliases.values_list("email", flat=True)) == ["ada.old@example.org"]
+    assert selectors.find_existing_candidate(email="ADA.OLD@example.org") == merged_away
+
+
+def test_an_import_of_the_merged_away_email_matches_the_kept_person(merged_away, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    people = Candidate.objects.count()
+    job, _ = jobs.create_import(
+        upload=ContentFile(b"First Name,Email,Title\nAda,Ada.Old@example.org,CTO\n", name="people.csv")
+    )
+    job = jobs.start_import(job, inline=True)
+    assert (job.created_count, job.matched_count) == (0, 1)
+    assert Candidate.objects.count() == people
+    merged_away.refresh_from_db()
+    assert merged_away.email == "ada@example.com"
+    assert merged_away.activities.filter(kind=Activity.Kind.IMPORT).exists()
+
+
+def test_a_referral_of_the_merged_away_email_finds_the_kept_person(merged_away):
+    referral = services.submit_referral(
+        referrer=EmployeeFactory(),
+        first_name="Ada",
+        email="ada.old@example.org",
+        relationship="Former colleague",
+        reason="Great engineer",
+    )
+    assert referral.candidate == merged_away
+
+
+def test_inbound_email_from_the_merged_away_address_matches_the_kept_person(merged_away):
+    reply, _ = conversation.receive_inbound_email(
+        from_address="Ada <ada.old@example.org>",
+        subject="Re: hello",
+        body="Happy to talk",
+        message_id="<reply-1@example.org>",
+    )
+    assert reply.candidate == merged_away
+
+
+def test_nobody_else_can_take_a_merged_away_address(merged_away):
+    other = CandidateFactory(email="", linkedin_url="")
+    assert fill_empty_fields(other, {"email": "ada.old@example.org"}) == []
+    with pytest.raises(ValidationError):
+        services.create_candidate(first_name="Someone", email="Ada.Old@example.org")
+
+
+def test_erasing_the_kept_person_suppresses_their_aliases_too(merged_away, admin_user):
+    privacy.erase_candidate(candidate=merged_away, by=admin_user)
+    assert Suppression.objects.filter(email="ada.old@example.org").exists()
+    assert not merged_away.aliases.exists()
