@@ -1,3 +1,5 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -93,15 +95,19 @@ def talent_board(request):
 @require_POST
 @permission_required("pipelines.move_card", raise_exception=True)
 def card_move(request, card_id):
-    """A drag or a "move to" choice: renders the changed columns out of band; 409 when the card moved since."""
+    """A drag or a "move to" choice, both carrying the card's version as the page showed it: renders the changed
+    columns out of band, and announces the move to screen readers; the HX-Trigger-After-Settle event names the
+    card, so that the page puts the focus back on it. When the card moved since the page was drawn: 409 and
+    every column as it is now (the page may still show the card in the column it has left)."""
     card = selectors.get_card_for_user(request.user, card_id)
     form = MoveCardForm(request.POST, pipeline=card.pipeline)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
     target = form.cleaned_data["stage"]
-    affected = {card.stage_id, target.pk}
+    affected: set[int] | None = {card.stage_id, target.pk}
     hiring = target.is_hired and not card.stage.is_hired
     status, message = 200, ""
+    announcement = f"Moved {card.candidate.full_name} to {target.name}."
     try:
         services.move_card(
             card=card,
@@ -111,27 +117,40 @@ def card_move(request, card_id):
             by=request.user,
         )
     except services.StaleCard:
-        status, message = (
-            409,
-            f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now.",
+        status, affected = 409, None
+        message = announcement = (
+            f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now."
         )
     if status == 200 and hiring:
         message = selectors.hired_message(card)
-    context = board_context(request, card.pipeline, card.pipeline.requisition, only=affected, message=message)
+    context = board_context(
+        request,
+        card.pipeline,
+        card.pipeline.requisition,
+        only=affected,
+        message=message,
+        announcement=announcement,
+    )
     if status == 200 and target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
         context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())
-    return render(request, "pipelines/board.html#moved", context, status=status)
+    response = render(request, "pipelines/board.html#moved", context, status=status)
+    response["HX-Trigger-After-Settle"] = json.dumps({"cardMoved": {"card": card.pk}})
+    return response
 
 
 @permission_required("pipelines.move_card", raise_exception=True)
 def card_menu(request):
-    """The "move to / turn down" forms of one card, loaded when its menu is opened (keeps boards light)."""
-    card_id = request.GET.get("card", "")
-    if not card_id.isdigit():
+    """The "move to / turn down" forms of one card, loaded when its menu is opened (keeps boards light).
+
+    The move form carries the version of the card the page shows (sent along), not the current one: a move
+    from a page drawn before someone else moved the card is refused like a drag from it."""
+    card_id, version = request.GET.get("card", ""), request.GET.get("version", "")
+    if not (card_id.isdigit() and version.isdigit()):
         raise Http404
     card = selectors.get_card_for_user(request.user, int(card_id))
     context = {
         "card": card,
+        "version": int(version),
         "stages": card.pipeline.stages.all(),
         "reject_reasons": SilverMedal.Reason.choices,
     }
@@ -154,7 +173,12 @@ def card_reject(request, card_id):
         if card.stage.is_late and card.pipeline.requisition is not None:
             message += " Kept as a silver medalist for similar roles."
     context = board_context(
-        request, card.pipeline, card.pipeline.requisition, only={card.stage_id}, message=message
+        request,
+        card.pipeline,
+        card.pipeline.requisition,
+        only={card.stage_id},
+        message=message,
+        announcement=message,
     )
     return render(request, "pipelines/board.html#moved", context)
 
@@ -202,6 +226,7 @@ def column_more(request, stage_id):
             "has_more": len(cards) == selectors.BOARD_COLUMN_LIMIT,
             "pipeline": stage.pipeline,
             "stages": stage.pipeline.stages.all(),
+            "menu_url": reverse("pipelines:card_menu"),
         },
     )
 

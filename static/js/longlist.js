@@ -70,6 +70,16 @@ document.addEventListener("end", (event) => {
   });
 });
 
+// After a move (a drag or the "Move to…" menu) the server names the card in a cardMoved event, once the new
+// columns are in and the move has been announced in #board-announcer. The columns were redrawn, so the focus
+// was lost with the old card: it goes back to the moved card's menu button, where a keyboard user left off.
+document.addEventListener("cardMoved", (event) => {
+  const card = document.getElementById(`card-${event.detail.card}`);
+  const focused = document.activeElement;
+  if (!card || (focused && focused !== document.body && focused.isConnected)) return;
+  card.querySelector("summary").focus();
+});
+
 // A link with data-selection-link="NAME" carries the ticked NAME checkboxes along as one comma-separated
 // parameter (data-selection-param), e.g. "Enroll selected…" -> /enroll/?candidates=3,5,8.
 document.addEventListener("click", (event) => {

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pipelines import services
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import login, screenshot, wait_for_htmx
 from tests.factories import (
     CandidateFactory,
     HiringManagerFactory,
@@ -19,6 +19,19 @@ pytestmark = pytest.mark.e2e
 
 def column(page, stage):
     return page.locator(f"#stage-{stage.pk}")
+
+
+def move_with_keyboard(page, card, stage_name):
+    """Tab to the card's "Move to…", open it with Enter, choose the stage, and press Move with Enter."""
+    menu = page.locator(f"#card-{card.pk}")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    menu.locator("select[name=stage]").select_option(label=stage_name)
+    wait_for_htmx(page)
+    menu.get_by_role("button", name="Move").focus()
+    with page.expect_response(lambda response: "/move/" in response.url):
+        page.keyboard.press("Enter")
+    wait_for_htmx(page)
 
 
 def test_recruiter_moves_cards_and_sees_the_managers_decision(page, live_server):
@@ -43,14 +56,25 @@ def test_recruiter_moves_cards_and_sees_the_managers_decision(page, live_server)
     expect(column(page, screen)).to_contain_text("Ada L")
     expect(column(page, sourced)).not_to_contain_text("Ada L")
 
-    # The keyboard way: open "Move to…", choose Interview, press Move.
-    card = page.locator(f"#card-{grace.pk}")
-    card.locator("summary").focus()
-    page.keyboard.press("Enter")
-    card.locator("select[name=stage]").select_option(label="Interview")
-    card.get_by_role("button", name="Move").click()
+    # The keyboard way: open "Move to…", choose Interview, press Move. The move is announced to screen
+    # readers and the focus comes back to the moved card, in its new column.
+    move_with_keyboard(page, grace, "Interview")
     expect(column(page, interview)).to_contain_text("Grace H")
+    expect(page.locator("#board-announcer")).to_have_text("Moved Grace H to Interview.")
+    expect(page.locator("#board-announcer")).to_have_attribute("aria-live", "polite")
+    expect(column(page, interview).locator(f"#card-{grace.pk} summary")).to_be_focused()
     screenshot(page, "board-1-after-moves")
+
+    # Someone else moves Ada meanwhile; this page still shows her in Screen. Its keyboard move is refused
+    # like a drag would be, and the board shows her once, where she really is.
+    services.move_card(card=ada, to_stage=sourced, position=0, expected_version=2)
+    move_with_keyboard(page, ada, "Final")
+    expect(page.locator("#board-message")).to_contain_text("Ada L was moved by someone else meanwhile")
+    expect(page.locator(f"#card-{ada.pk}")).to_have_count(1)
+    expect(column(page, sourced)).to_contain_text("Ada L")
+    expect(column(page, screen)).not_to_contain_text("Ada L")
+    expect(page.locator(f"#card-{ada.pk} summary")).to_be_focused()
+    screenshot(page, "board-1b-stale-keyboard-move")
 
     # The hiring manager sees only their role and declines Grace with a comment.
     page.context.clear_cookies()

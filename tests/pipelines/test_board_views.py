@@ -1,3 +1,7 @@
+import json
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -51,6 +55,41 @@ def test_stale_move_gets_409_and_the_board_as_it_is(client, recruiter, requisiti
     assert card.stage == screen
 
 
+def test_a_stale_keyboard_move_gets_409_and_every_column_with_the_card_once(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Grace")
+    screen, final = stage_named(requisition, "Screen"), stage_named(requisition, "Final")
+    client.force_login(recruiter)
+    tab = client.get(reverse("pipelines:board", args=[requisition.pk])).content.decode()
+    menu_url = re.search(rf'id="card-{card.pk}".*?hx-get="([^"]+)"', tab, re.DOTALL).group(1)
+    services.move_card(card=card, to_stage=screen, position=0, expected_version=card.version)  # someone else
+
+    menu = client.get(unescape(menu_url)).content.decode()  # the old tab opens "Move to…" only now
+    version = re.search(r'name="version" value="(\d+)"', menu).group(1)
+    response = client.post(
+        reverse("pipelines:card_move", args=[card.pk]),
+        {"stage": final.pk, "position": 0, "version": version},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    card.refresh_from_db()
+    assert card.stage == screen
+    page = response.content.decode()
+    assert "was moved by someone else" in page
+    # Every column comes back, so the one the old tab still shows the card in is replaced too.
+    assert page.count('class="column"') == requisition.pipeline.stages.count()
+    assert page.count(f'id="card-{card.pk}"') == 1
+
+
+def test_a_move_is_announced_and_names_the_card_to_focus(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Grace")
+    client.force_login(recruiter)
+    response = move(client, card, stage_named(requisition, "Screen"))
+    assert f'id="board-announcer" hx-swap-oob="innerHTML">Moved {card.candidate.full_name} to Screen.<' in (
+        response.content.decode()
+    )
+    assert json.loads(response.headers["HX-Trigger-After-Settle"]) == {"cardMoved": {"card": card.pk}}
+
+
 def test_bad_move_input_is_400(client, recruiter, requisition):
     card = Card.objects.get(candidate__first_name="Grace")
     other_board_stage = stage_named(RequisitionFactory(), "Screen")
@@ -90,6 +129,7 @@ def test_columns_show_50_cards_and_load_the_rest_on_demand(client, recruiter, dj
     assert len(page.context["columns"][0].board_cards) == BOARD_COLUMN_LIMIT
     more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {"offset": BOARD_COLUMN_LIMIT})
     assert more.content.decode().count('class="board-card"') == 5
+    assert more.content.decode().count(f'hx-get="{reverse("pipelines:card_menu")}?card=') == 5  # their menus
 
 
 def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_assert_max_num_queries):
@@ -117,11 +157,13 @@ def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_as
 def test_card_menu_loads_the_move_and_turn_down_forms(client, recruiter, requisition, hiring_manager):
     card = Card.objects.get(candidate__first_name="Ada")
     client.force_login(recruiter)
-    html = client.get(reverse("pipelines:card_menu"), {"card": card.pk}).content.decode()
+    html = client.get(reverse("pipelines:card_menu"), {"card": card.pk, "version": 7}).content.decode()
     assert 'name="stage"' in html and "Turn down" in html
-    assert client.get(reverse("pipelines:card_menu"), {"card": "x"}).status_code == 404
+    assert 'name="version" value="7"' in html  # the version the page showed, not the current one
+    assert client.get(reverse("pipelines:card_menu"), {"card": "x", "version": 1}).status_code == 404
+    assert client.get(reverse("pipelines:card_menu"), {"card": card.pk}).status_code == 404
     client.force_login(hiring_manager)
-    assert client.get(reverse("pipelines:card_menu"), {"card": card.pk}).status_code == 403
+    assert client.get(reverse("pipelines:card_menu"), {"card": card.pk, "version": 1}).status_code == 403
 
 
 def test_a_move_into_hired_says_so_and_suggests_filling_the_role_at_its_headcount(
