@@ -18,7 +18,6 @@ POOLS = [
 
 
 def seed_pools(demo: Demo) -> None:
-    demo.pools = {}
     for name, description in POOLS:
         pool, created = TalentPool.objects.get_or_create(
             name=name,

@@ -157,7 +157,6 @@ NURTURE, ACTIVE_FOLLOW_UP, EVENT_FOLLOW_UP = (s["name"] for s in SEQUENCES)
 
 
 def seed_sequences(demo: Demo) -> None:
-    demo.sequences = {}
     for spec in SEQUENCES:
         sequence, created = Sequence.objects.get_or_create(
             name=spec["name"],
