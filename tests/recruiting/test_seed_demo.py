@@ -15,8 +15,8 @@ from django.utils import timezone
 from candidates.models import Activity, Candidate, PoolMembership, Referral, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from outreach.models import MANUAL_CHANNELS, Channel, Enrollment, Sequence, Step, Touch
+from outreach.scheduling import step_delay
 from outreach.selectors import task_queue
-from outreach.services import step_delay
 from pipelines.models import Card, Pipeline, Requisition, Stage, StageChange
 from recruiting import reports
 from recruiting.reports.common import ReportFilters
@@ -152,7 +152,7 @@ def test_seed_demo_loads_realistic_data_once():
             text = text.replace(placeholder, "")
         assert "{{" not in text and "}}" not in text, step
 
-    # Enrollments made by outreach.services.enroll, leaving tasks in the recruiter's queue for today.
+    # Enrollments made by outreach.enrollment.enroll, leaving tasks in the recruiter's queue for today.
     assert Enrollment.objects.filter(sequence=nurture[0]).count() >= 30
     assert Enrollment.objects.exclude(sequence=nurture[0]).exists()
     assert Enrollment.objects.filter(candidate__seeking_status="passive", sequence=nurture[0]).count() >= 30
