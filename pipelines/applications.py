@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from candidates.filling import empty_field_fills
 from candidates.models import Activity, Candidate, LawfulBasis, SeekingStatus, Source
 from candidates.normalize import normalize_email, normalize_linkedin_url
 from candidates.resumes import attach_resume, check_resume
@@ -37,8 +38,9 @@ def update_careers_settings(**fields: Any) -> CareersSettings:
 
 
 def _applicant(*, first_name: str, last_name: str, email: str, phone: str, linkedin_url: str) -> Candidate:
-    """The existing person (same email in any case, or same LinkedIn) with their empty fields filled and marked
-    active, or a new active applicant. A LinkedIn profile or email someone else holds is not taken."""
+    """The existing person (same email in any case, or same LinkedIn, their own or an alias) marked active, with
+    their empty fields filled by the one rule (candidates.filling: never an email or LinkedIn someone else
+    holds), or a new active applicant."""
     existing = find_existing_candidate(email=email, linkedin_url=linkedin_url)
     if existing is None:
         return create_candidate(
@@ -52,19 +54,9 @@ def _applicant(*, first_name: str, last_name: str, email: str, phone: str, linke
             lawful_basis=LawfulBasis.CONSENT,
         )
     candidate = Candidate.objects.select_for_update().get(pk=existing.pk)
-    fills: dict[str, Any] = {"seeking_status": SeekingStatus.ACTIVE}
     offered = {"last_name": last_name, "email": email, "phone": phone, "linkedin_url": linkedin_url}
-    for name, value in offered.items():
-        if value and not getattr(candidate, name):
-            fills[name] = value
-    if "email" in fills and find_existing_candidate(email=email) not in (None, candidate):
-        del fills["email"]
-    if "linkedin_url" in fills and find_existing_candidate(linkedin_url=linkedin_url) not in (
-        None,
-        candidate,
-    ):
-        del fills["linkedin_url"]
-    return update_candidate(candidate=candidate, **fills)
+    fills = empty_field_fills(candidate, offered)
+    return update_candidate(candidate=candidate, seeking_status=SeekingStatus.ACTIVE, **fills)
 
 
 def submit_application(

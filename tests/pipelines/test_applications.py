@@ -132,6 +132,18 @@ def test_someone_already_in_the_database_is_matched_by_linkedin(client, role):
     assert known.email == "maya.okafor@example.com"
 
 
+def test_an_applicant_never_takes_an_email_someone_else_holds(client, role):
+    known = CandidateFactory(email="", linkedin_url="https://www.linkedin.com/in/maya-o")
+    other = CandidateFactory(email="maya.okafor@example.com", linkedin_url="")
+    response = apply(client, role, linkedin_url="https://www.linkedin.com/in/maya-o")
+    assert response.status_code == 302
+    assert Application.objects.get().candidate == known  # the first match, by LinkedIn
+    known.refresh_from_db()
+    other.refresh_from_db()
+    assert known.email == ""  # the email is the other person's: left empty rather than taken
+    assert (other.email, other.linkedin_url) == ("maya.okafor@example.com", "")
+
+
 def test_a_sourced_candidate_already_on_the_board_keeps_their_card(client, role):
     known = CandidateFactory(email="maya.okafor@example.com")
     card = services.add_card(pipeline=role.pipeline, candidate=known, stage=stage_named(role, "Screen"))
