@@ -24,9 +24,9 @@ from candidates.services import record_activity
 from . import email as outreach_email
 from .conversation import postpone_held_touches
 from .enrollment import stop_enrollment
-from .models import EngagementEvent, Enrollment, Sequence, Touch
+from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
 from .scheduling import schedule_next_step
-from .stop_rules import StopFacts, stop_facts, stop_rule
+from .stop_rules import ENROLLMENT_NOT_ACTIVE, Facts, send_facts, stop_rule
 
 logger = logging.getLogger(__name__)
 
@@ -114,14 +114,23 @@ def dispatch_due_touches(
         touches = list(
             Touch.objects.filter(pk__in=ids).select_related("candidate", "enrollment__sequence__sender")
         )
-        facts = stop_facts(touches)
+        facts = send_facts(touches, today=timezone.localdate(now))
+        steps = _steps_of({t.enrollment.sequence_id for t in touches})
         smtp = _open_smtp_session()
         try:
             for touch in touches:
-                result.add(send_touch(touch=touch, token=token, now=now, facts=facts, smtp=smtp))
+                result.add(send_touch(touch=touch, token=token, now=now, facts=facts, steps=steps, smtp=smtp))
         finally:
             smtp.close()
     return result
+
+
+def _steps_of(sequence_ids: set[int]) -> dict[int, list[Step]]:
+    """The steps of these sequences in order, read once for a batch (to schedule each next step)."""
+    steps: dict[int, list[Step]] = {pk: [] for pk in sequence_ids}
+    for step in Step.objects.filter(sequence_id__in=sequence_ids).order_by("position"):
+        steps[step.sequence_id].append(step)
+    return steps
 
 
 def _open_smtp_session() -> BaseEmailBackend:
@@ -155,17 +164,18 @@ def send_touch(
     touch: Touch,
     token: uuid.UUID,
     now: datetime,
-    facts: StopFacts | None = None,
+    facts: Facts | None = None,
+    steps: dict[int, list[Step]] | None = None,
     smtp: BaseEmailBackend | None = None,
 ) -> DispatchResult:
     """Send one claimed email touch, then record the outcome and schedule the next step."""
-    facts = facts or stop_facts([touch])
+    facts = facts or send_facts([touch], today=timezone.localdate(now))
     reason = stop_rule(touch, facts)
     if reason:
         if Touch.objects.filter(pk=touch.pk, claim_token=token).update(
             status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
         ):
-            if reason.startswith("enrollment"):
+            if reason == ENROLLMENT_NOT_ACTIVE:
                 return DispatchResult(skipped=1)
             stop_enrollment(enrollment=touch.enrollment, reason=reason)
         return DispatchResult(skipped=1)
@@ -201,14 +211,15 @@ def send_touch(
             candidate=candidate,
             kind=Activity.Kind.TOUCH,
             summary=f"Email sent: {message.subject}",
-            body=message.body,
+            body=str(message.body),
             data={
                 "touch_id": touch.pk,
                 "sequence": touch.enrollment.sequence.name,
                 "privacy_notice": attach_notice,
             },
         )
-        schedule_next_step(touch.enrollment, touch, now, steps=facts.steps.get(touch.enrollment.sequence_id))
+        sequence_steps = steps.get(touch.enrollment.sequence_id) if steps else None
+        schedule_next_step(touch.enrollment, touch, now, steps=sequence_steps)
     return DispatchResult(sent=1)
 
 

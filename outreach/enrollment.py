@@ -4,8 +4,9 @@ resume or stop an enrollment."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,7 +16,9 @@ from candidates.services import record_activity
 
 from .models import Enrollment, EnrollmentBatch, Sequence, Touch
 from .scheduling import reschedule_overdue_touches, schedule_touch
-from .stop_rules import skip_reason
+from .stop_rules import enroll_facts, skip_reason
+
+FACTS_CHUNK = 500  # people whose skip facts are read together
 
 
 @dataclass
@@ -26,7 +29,7 @@ class EnrollmentReport:
 
 @transaction.atomic
 def enroll(
-    *, candidate: Candidate, sequence: Sequence, by: AbstractBaseUser | None, now: datetime | None = None
+    *, candidate: Candidate, sequence: Sequence, by: User | None, now: datetime | None = None
 ) -> Enrollment:
     """Start a candidate on a sequence and schedule its first step. Checks no skip rule (see enroll_many)."""
     now = now or timezone.now()
@@ -48,23 +51,28 @@ def enroll_many(
     *,
     candidates: Iterable[Candidate],
     sequence: Sequence,
-    by: AbstractBaseUser | None,
+    by: User | None,
     now: datetime | None = None,
 ) -> EnrollmentReport:
-    """Enroll everyone who may be enrolled; the report says who was skipped and why."""
+    """Enroll everyone who may be enrolled; the report says who was skipped and why (see stop_rules)."""
     report = EnrollmentReport()
-    for candidate in candidates:
-        reason = skip_reason(candidate, sequence, today=timezone.localdate(now) if now else None)
-        if reason:
-            report.skipped.append((candidate, reason))
-        else:
-            report.enrolled.append(enroll(candidate=candidate, sequence=sequence, by=by, now=now))
+    today = timezone.localdate(now)
+    people = iter(candidates)
+    while chunk := list(islice(people, FACTS_CHUNK)):
+        facts = enroll_facts(chunk, sequence, today)
+        for candidate in chunk:
+            reason = skip_reason(candidate, sequence, facts)
+            if reason:
+                report.skipped.append((candidate, reason))
+            else:
+                report.enrolled.append(enroll(candidate=candidate, sequence=sequence, by=by, now=now))
+                facts.already_enrolled.add(candidate.pk)  # listed twice, enrolled once
     return report
 
 
 def batch_candidates(batch: EnrollmentBatch):
     if batch.pool is not None:
-        return search_candidates({"pool": batch.pool_id}, pools={batch.pool_id: batch.pool})
+        return search_candidates({"pool": batch.pool.pk}, pools={batch.pool.pk: batch.pool})
     return Candidate.objects.filter(pk__in=batch.candidate_ids)
 
 
@@ -87,7 +95,7 @@ def run_enrollment_batch(batch_id: int) -> None:
 
 
 @transaction.atomic
-def pause_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None = None) -> Enrollment:
+def pause_enrollment(*, enrollment: Enrollment, by: User | None = None) -> Enrollment:
     if enrollment.status == Enrollment.Status.ACTIVE:
         enrollment.status = Enrollment.Status.PAUSED
         enrollment.save(update_fields=["status"])
@@ -97,7 +105,7 @@ def pause_enrollment(*, enrollment: Enrollment, by: AbstractBaseUser | None = No
 
 @transaction.atomic
 def resume_enrollment(
-    *, enrollment: Enrollment, by: AbstractBaseUser | None = None, now: datetime | None = None
+    *, enrollment: Enrollment, by: User | None = None, now: datetime | None = None
 ) -> Enrollment:
     if enrollment.status == Enrollment.Status.PAUSED:
         enrollment.status = Enrollment.Status.ACTIVE
@@ -108,7 +116,7 @@ def resume_enrollment(
 
 
 @transaction.atomic
-def stop_enrollment(*, enrollment: Enrollment, reason: str, by: AbstractBaseUser | None = None) -> Enrollment:
+def stop_enrollment(*, enrollment: Enrollment, reason: str, by: User | None = None) -> Enrollment:
     """End an enrollment for good and cancel what it still had planned."""
     if enrollment.status not in Enrollment.LIVE_STATUSES:
         return enrollment
@@ -123,7 +131,7 @@ def stop_enrollment(*, enrollment: Enrollment, reason: str, by: AbstractBaseUser
     return enrollment
 
 
-def _note(enrollment: Enrollment, by: AbstractBaseUser | None, summary: str) -> None:
+def _note(enrollment: Enrollment, by: User | None, summary: str) -> None:
     record_activity(
         candidate=enrollment.candidate,
         kind=Activity.Kind.TOUCH,

@@ -1,40 +1,51 @@
-"""Who must not be contacted: the rules checked when enrolling people and again just before each send."""
+"""Who must not be contacted: one list of rules, checked when people are enrolled (`skip_reason`) and again
+just before each email is sent (`stop_rule`).
 
-from dataclasses import dataclass
+Most rules hold for both callers. The few that belong to one are marked in `RULES`: only when enrolling,
+someone already live in the sequence, in an active hiring process or snoozed is skipped; only when sending,
+an email needs an address and a still active enrollment. A snooze does not stop anything at send time: the
+dispatcher's first step moves a snoozed person's touches to their check-back day
+(`conversation.postpone_held_touches`), so nothing they agreed to is lost.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
-from django.db.models.functions import Lower
-from django.utils import timezone
-
 from candidates.models import Candidate, Suppression
+from candidates.selectors import Suppressions, suppressions_of
 from pipelines.models import Card, Pipeline
 
-from .models import Enrollment, Sequence, Step, Touch
+from .models import Enrollment, Sequence, Touch
 
-
-def skip_reason(candidate: Candidate, sequence: Sequence, today: date | None = None) -> str:
-    """Why this person must not be enrolled, or '' when they may be."""
-    if candidate.erased_at:
-        return "erased"
-    if candidate.do_not_contact:
-        return "do not contact"
-    if candidate.unsubscribed_at or is_suppressed(candidate):
-        return "unsubscribed"
-    if Enrollment.objects.filter(
-        sequence=sequence, candidate=candidate, status__in=Enrollment.LIVE_STATUSES
-    ).exists():
-        return "already enrolled"
-    if in_active_hiring_process(candidate):
-        return "in an active hiring process"
-    if candidate.snoozed_until and candidate.snoozed_until > (today or timezone.localdate()):
-        return f"asked us to check back after {candidate.snoozed_until:%-d %b %Y}"
-    if not_their_topic(candidate, sequence):
-        return NOT_THEIR_TOPIC
-    return ""
-
+ENROLL = "enroll"
+SEND = "send"
+BOTH = frozenset({ENROLL, SEND})
 
 NOT_THEIR_TOPIC = "not a topic they chose"
+ENROLLMENT_NOT_ACTIVE = "enrollment no longer active"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need about a group of people, read in a few queries before checking each of them."""
+
+    today: date
+    suppressions: Suppressions
+    hired: set[int]
+    already_enrolled: set[int] = field(default_factory=set)  # enroll: people live in the sequence
+    in_hiring: set[int] = field(default_factory=set)  # enroll: people in an active hiring process
+    live_enrollments: set[int] = field(default_factory=set)  # send: enrollments still active
+
+
+@dataclass(frozen=True)
+class Check:
+    """One person checked against the rules, for a sequence (and, when sending, for an enrollment)."""
+
+    candidate: Candidate
+    sequence: Sequence
+    facts: Facts
+    enrollment_id: int | None = None
 
 
 def not_their_topic(candidate: Candidate, sequence: Sequence) -> bool:
@@ -42,78 +53,125 @@ def not_their_topic(candidate: Candidate, sequence: Sequence) -> bool:
     return bool(sequence.topic and candidate.topics and sequence.topic not in candidate.topics)
 
 
-def is_suppressed(candidate: Candidate) -> bool:
-    match = Q(pk__in=[])
-    if candidate.email:
-        match |= Q(email__iexact=candidate.email)
-    if candidate.linkedin_url:
-        match |= Q(linkedin_url=candidate.linkedin_url)
-    return Suppression.objects.filter(match).exists()
+def _erased(check: Check) -> str:
+    return "erased" if check.candidate.erased_at else ""
 
 
-def in_active_hiring_process(candidate: Candidate) -> bool:
-    return Card.objects.filter(
-        candidate=candidate, status=Card.Status.ACTIVE, pipeline__kind=Pipeline.Kind.REQUISITION
-    ).exists()
+def _unsubscribed(check: Check) -> str:
+    """Unsubscribed, or their email or their LinkedIn profile (either one) is on the suppression list."""
+    candidate = check.candidate
+    found = check.facts.suppressions.reason(email=candidate.email, linkedin_url=candidate.linkedin_url)
+    if candidate.unsubscribed_at or found == Suppression.Reason.UNSUBSCRIBED:
+        return "unsubscribed"
+    return f"suppressed ({Suppression.Reason(found).label.lower()})" if found else ""
 
 
-@dataclass
-class StopFacts:
-    """What the stop rules need for a batch of touches, read in a few queries just before sending."""
-
-    suppressed_emails: set[str]
-    suppressed_linkedin: set[str]
-    hired: set[int]
-    live_enrollments: set[int]
-    steps: dict[int, list[Step]]
+def _do_not_contact(check: Check) -> str:
+    return "do not contact" if check.candidate.do_not_contact else ""
 
 
-def stop_facts(touches: list[Touch]) -> StopFacts:
-    candidates = [t.candidate for t in touches]
-    emails = {c.email.lower() for c in candidates if c.email}
-    profiles = {c.linkedin_url for c in candidates if c.linkedin_url}
-    suppressed = Suppression.objects.annotate(email_ci=Lower("email")).filter(
-        Q(email_ci__in=emails) | Q(linkedin_url__in=profiles)
+def _hired(check: Check) -> str:
+    return "hired" if check.candidate.pk in check.facts.hired else ""
+
+
+def _not_their_topic(check: Check) -> str:
+    return NOT_THEIR_TOPIC if not_their_topic(check.candidate, check.sequence) else ""
+
+
+def _already_enrolled(check: Check) -> str:
+    return "already enrolled" if check.candidate.pk in check.facts.already_enrolled else ""
+
+
+def _in_hiring_process(check: Check) -> str:
+    return "in an active hiring process" if check.candidate.pk in check.facts.in_hiring else ""
+
+
+def _snoozed(check: Check) -> str:
+    until = check.candidate.snoozed_until
+    return f"asked us to check back after {until:%-d %b %Y}" if until and until > check.facts.today else ""
+
+
+def _no_email_address(check: Check) -> str:
+    return "" if check.candidate.email else "no email address"
+
+
+def _enrollment_not_active(check: Check) -> str:
+    return "" if check.enrollment_id in check.facts.live_enrollments else ENROLLMENT_NOT_ACTIVE
+
+
+# Each rule gives its reason, or "" when it does not apply; the first reason found is the one reported.
+RULES: list[tuple[Callable[[Check], str], frozenset[str]]] = [
+    (_erased, BOTH),
+    (_unsubscribed, BOTH),
+    (_do_not_contact, BOTH),
+    (_hired, BOTH),
+    (_not_their_topic, BOTH),
+    # Only when enrolling.
+    (_already_enrolled, frozenset({ENROLL})),
+    (_in_hiring_process, frozenset({ENROLL})),
+    (_snoozed, frozenset({ENROLL})),  # when sending, a snooze postpones instead (module docstring)
+    # Only when sending: a sequence may start with a LinkedIn task, and a touch can outlive its enrollment.
+    (_no_email_address, frozenset({SEND})),
+    (_enrollment_not_active, frozenset({SEND})),
+]
+
+
+def first_reason(check: Check, caller: str) -> str:
+    return next((reason for rule, callers in RULES if caller in callers and (reason := rule(check))), "")
+
+
+def skip_reason(candidate: Candidate, sequence: Sequence, facts: Facts) -> str:
+    """Why this person must not be enrolled in the sequence, or '' when they may be."""
+    return first_reason(Check(candidate=candidate, sequence=sequence, facts=facts), ENROLL)
+
+
+def stop_rule(touch: Touch, facts: Facts) -> str:
+    """Why a claimed email touch must not be sent now, or '' when it may."""
+    check = Check(
+        candidate=touch.candidate,
+        sequence=touch.enrollment.sequence,
+        facts=facts,
+        enrollment_id=touch.enrollment_id,
     )
-    sequences = {t.enrollment.sequence_id for t in touches}
-    steps: dict[int, list[Step]] = {pk: [] for pk in sequences}
-    for step in Step.objects.filter(sequence_id__in=sequences).order_by("position"):
-        steps[step.sequence_id].append(step)
-    rows = list(suppressed.values_list("email", "linkedin_url"))
-    return StopFacts(
-        suppressed_emails={email.lower() for email, _ in rows if email},
-        suppressed_linkedin={url for _, url in rows if url},
-        hired=set(
-            Card.objects.hired().filter(candidate__in=candidates).values_list("candidate_id", flat=True)
+    return first_reason(check, SEND)
+
+
+def _hired_among(candidate_ids: list[int]) -> set[int]:
+    return set(
+        Card.objects.hired().filter(candidate_id__in=candidate_ids).values_list("candidate_id", flat=True)
+    )
+
+
+def enroll_facts(candidates: list[Candidate], sequence: Sequence, today: date) -> Facts:
+    """The facts for enrolling these people in the sequence (five queries, however many people)."""
+    ids = [c.pk for c in candidates]
+    return Facts(
+        today=today,
+        suppressions=suppressions_of(candidates),
+        hired=_hired_among(ids),
+        already_enrolled=set(
+            Enrollment.objects.filter(
+                sequence=sequence, candidate_id__in=ids, status__in=Enrollment.LIVE_STATUSES
+            ).values_list("candidate_id", flat=True)
         ),
+        in_hiring=set(
+            Card.objects.filter(
+                candidate_id__in=ids, status=Card.Status.ACTIVE, pipeline__kind=Pipeline.Kind.REQUISITION
+            ).values_list("candidate_id", flat=True)
+        ),
+    )
+
+
+def send_facts(touches: list[Touch], today: date) -> Facts:
+    """The facts for sending these claimed touches (three queries, however many touches)."""
+    candidates = [t.candidate for t in touches]
+    return Facts(
+        today=today,
+        suppressions=suppressions_of(candidates),
+        hired=_hired_among([c.pk for c in candidates]),
         live_enrollments=set(
             Enrollment.objects.filter(
                 pk__in={t.enrollment_id for t in touches}, status=Enrollment.Status.ACTIVE
             ).values_list("pk", flat=True)
         ),
-        steps=steps,
     )
-
-
-def stop_rule(touch: Touch, facts: StopFacts) -> str:
-    """Why a claimed touch must not be sent now ('' when it may)."""
-    candidate = touch.candidate
-    if candidate.erased_at:
-        return "erased"
-    if (
-        candidate.unsubscribed_at
-        or candidate.email.lower() in facts.suppressed_emails
-        or (candidate.linkedin_url and candidate.linkedin_url in facts.suppressed_linkedin)
-    ):
-        return "unsubscribed"
-    if candidate.do_not_contact:
-        return "do not contact"
-    if not candidate.email:
-        return "no email address"
-    if not_their_topic(candidate, touch.enrollment.sequence):
-        return NOT_THEIR_TOPIC
-    if candidate.pk in facts.hired:
-        return "hired"
-    if touch.enrollment_id not in facts.live_enrollments:
-        return "enrollment no longer active"
-    return ""
