@@ -172,13 +172,7 @@ def send_touch(
     facts = facts or send_facts([touch], today=timezone.localdate(now))
     reason = stop_rule(touch, facts)
     if reason:
-        if Touch.objects.filter(pk=touch.pk, claim_token=token).update(
-            status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
-        ):
-            if reason == ENROLLMENT_NOT_ACTIVE:
-                return DispatchResult(skipped=1)
-            stop_enrollment(enrollment=touch.enrollment, reason=reason)
-        return DispatchResult(skipped=1)
+        return _skip(touch, token, reason)
     attach_notice = (
         touch.candidate.source != Source.APPLIED and touch.candidate.privacy_notice_sent_at is None
     )
@@ -221,6 +215,19 @@ def send_touch(
         sequence_steps = steps.get(touch.enrollment.sequence_id) if steps else None
         schedule_next_step(touch.enrollment, touch, now, steps=sequence_steps)
     return DispatchResult(sent=1)
+
+
+@transaction.atomic
+def _skip(touch: Touch, token: uuid.UUID, reason: str) -> DispatchResult:
+    """Mark a claimed touch skipped and stop its enrollment, in one transaction: a crash between the two would
+    leave a live enrollment with nothing planned. On a crash the touch stays claimed, and is claimed again
+    once its lease expires."""
+    skipped = Touch.objects.filter(pk=touch.pk, claim_token=token).update(
+        status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
+    )
+    if skipped and reason != ENROLLMENT_NOT_ACTIVE:
+        stop_enrollment(enrollment=touch.enrollment, reason=reason)
+    return DispatchResult(skipped=1)
 
 
 def _record_failure(touch: Touch, token: uuid.UUID, now: datetime, error: Exception) -> DispatchResult:

@@ -6,7 +6,8 @@ from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import connection
 
-from candidates.models import Activity, Suppression
+from candidates.models import Activity, Candidate, Suppression
+from outreach import dispatch
 from outreach.dispatch import LEASE, MAX_ATTEMPTS, claim_due_touches, dispatch_due_touches
 from outreach.enrollment import enroll, enroll_many, pause_enrollment, resume_enrollment
 from outreach.manual_tasks import complete_task
@@ -430,3 +431,28 @@ def test_a_backlog_of_paused_touches_does_not_hide_a_later_live_one(sequence):
     _, claimed = claim_due_touches(now=now, limit=2)
     assert claimed == [live.pk]
     assert Touch.objects.filter(status="sending").count() == 1
+
+
+def test_a_skip_at_send_time_is_all_or_nothing(sequence, candidate, monkeypatch):
+    """Marking the touch skipped and stopping its enrollment is one transaction: a crash between the two
+    must not leave a live enrollment with nothing planned."""
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    Candidate.objects.filter(pk=candidate.pk).update(do_not_contact=True)
+
+    def crash(**kwargs):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(dispatch, "stop_enrollment", crash)
+    now = MONDAY_8AM_UTC + timedelta(hours=2)
+    with pytest.raises(RuntimeError):
+        dispatch_due_touches(now=now)
+    touch = enrollment.touches.get()
+    enrollment.refresh_from_db()
+    assert (touch.status, enrollment.status) == (Touch.Status.SENDING, Enrollment.Status.ACTIVE)
+
+    monkeypatch.undo()
+    assert dispatch_due_touches(now=now + LEASE + timedelta(seconds=1)).skipped == 1  # claimed again
+    touch.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert (touch.status, enrollment.status) == (Touch.Status.SKIPPED, Enrollment.Status.STOPPED)
+    assert enrollment.stop_reason == "do not contact" and mail.outbox == []
