@@ -249,7 +249,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"forbidden_one_line": {"()": "recruiting.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print every django.* record a second time: the root
+        # handler prints them all.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

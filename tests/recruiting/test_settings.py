@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils.log import configure_logging
 
 REAL_KEY = "k8Jx2-longlist-settings-test-3QmZt9wR7vLp0sYbNc4Ue6Fh1GaDo5Ti"
 
@@ -105,3 +106,19 @@ def test_a_refusal_is_logged_in_one_line(client, employee, caplog):
     assert records[0].exc_info is None
     assert records[0].getMessage() == ("Forbidden (Permission denied): /reports/ (GET, user employee-user)")
     assert "Traceback" not in caplog.text
+
+
+def test_a_refusal_is_printed_once_in_development_however_often_logging_was_configured(
+    client, employee, settings, capfd
+):
+    # manage.py runserver sets Django up, then its WSGI module does again: LOGGING is applied twice.
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    settings.DEBUG = True
+    client.force_login(employee)
+    capfd.readouterr()
+    assert client.get(reverse("reports")).status_code == 403
+    printed = capfd.readouterr().err
+    assert printed.count("Forbidden") == 1, printed
+    assert "Forbidden (Permission denied): /reports/ (GET, user employee-user)\n" in printed
+    assert "Traceback" not in printed
