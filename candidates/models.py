@@ -241,6 +241,7 @@ class Activity(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
         CREATED = "created", "Created"
+        EDIT = "edit", "Details changed"
         TOUCH = "touch", "Touch"
         REPLY = "reply", "Reply"
         STAGE_MOVE = "stage_move", "Stage move"

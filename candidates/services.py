@@ -6,6 +6,7 @@ Merging is in merge.py, privacy (notices, retention, erasure) in privacy.py, sea
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from .filling import UNIQUE_FIELDS, held_by_others
 from .models import (
     Activity,
     Candidate,
+    LawfulBasis,
     PoolMembership,
     Referral,
     SilverMedal,
@@ -29,6 +31,17 @@ from .search_documents import refresh_search_documents
 from .selectors import find_existing_candidate
 
 SILVER_MEDALISTS_POOL = "Silver medalists"
+# Changes to these go on the timeline (what changed, from what to what, by whom), as people read them.
+AUDITED_FIELDS = {
+    "email": "Email",
+    "phone": "Phone",
+    "linkedin_url": "LinkedIn",
+    "title": "Title",
+    "owner": "Owner",
+    "do_not_contact": "Do not contact",
+    "lawful_basis": "Lawful basis",
+}
+_AUDITED_ATTNAMES = [name + "_id" if name == "owner" else name for name in AUDITED_FIELDS]
 
 
 class AlreadyReferred(Exception):
@@ -104,10 +117,16 @@ def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fi
 def update_candidate(
     *, candidate: Candidate, by: User | None = None, skills: Iterable[str] | None = None, **fields
 ) -> Candidate:
+    """Change a candidate's details: every page, API call and task that edits someone comes through here.
+
+    Changes to contact details, title, owner, do-not-contact and lawful basis are recorded on the timeline in
+    one entry, from the values stored before (a ModelForm has already written the new ones on the instance).
+    """
     if "email" in fields:
         fields["email"] = normalize_email(fields["email"])
     if "linkedin_url" in fields:
         fields["linkedin_url"] = normalize_linkedin_url(fields["linkedin_url"])
+    before = _audited_values(Candidate.objects.filter(pk=candidate.pk).values(*_AUDITED_ATTNAMES).get())
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["skills"])
@@ -117,7 +136,54 @@ def update_candidate(
     if skills is not None:
         set_skills(candidate, skills)
     refresh_search_documents([candidate.pk])
+    after = _audited_values({attname: getattr(candidate, attname) for attname in _AUDITED_ATTNAMES})
+    _record_changes(candidate, before, after, by=by)
     return candidate
+
+
+def _audited_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The audited fields by name, from values by attname."""
+    return {name: values[attname] for name, attname in zip(AUDITED_FIELDS, _AUDITED_ATTNAMES, strict=True)}
+
+
+def _in_a_sentence(label: str) -> str:
+    return label if label == "LinkedIn" else label.lower()
+
+
+def _record_changes(
+    candidate: Candidate, before: dict[str, Any], after: dict[str, Any], by: User | None
+) -> None:
+    """One timeline entry listing the audited fields that changed, each from what to what."""
+    changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
+    if not changed:
+        return
+    owners = {}
+    if "owner" in changed:
+        users = get_user_model().objects.filter(pk__in=[before["owner"], after["owner"]])
+        owners = {user.pk: user.get_full_name() or user.get_username() for user in users}
+
+    def shown(name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "(empty)"
+        if name == "owner":
+            return owners.get(value, f"user #{value}")
+        if name == "do_not_contact":
+            return "yes" if value else "no"
+        if name == "lawful_basis":
+            return str(LawfulBasis(value).label)
+        return str(value)
+
+    changes = [
+        {"field": name, "from": shown(name, before[name]), "to": shown(name, after[name])} for name in changed
+    ]
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.EDIT,
+        actor=by,
+        summary="Changed " + ", ".join(_in_a_sentence(AUDITED_FIELDS[name]) for name in changed),
+        body="\n".join(f"{AUDITED_FIELDS[c['field']]}: {c['from']} → {c['to']}" for c in changes),
+        data={"changes": changes},
+    )
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from candidates import services
 from candidates.models import Activity, Candidate, Referral
@@ -110,3 +111,91 @@ def test_adding_to_a_pool_twice_adds_once(recruiter):
     assert services.add_to_pool(pool=pool, candidates=people, by=recruiter) == 3
     assert services.add_to_pool(pool=pool, candidates=people, by=recruiter) == 0
     assert pool.members.count() == 3
+
+
+# --- Audited edits ---------------------------------------------------------------------------------------
+
+
+def _edit_page_data(candidate, **changes):
+    data = {
+        "first_name": candidate.first_name,
+        "last_name": candidate.last_name,
+        "email": candidate.email,
+        "phone": candidate.phone,
+        "linkedin_url": candidate.linkedin_url,
+        "title": candidate.title,
+        "company": candidate.company,
+        "industry": candidate.industry,
+        "years_experience": candidate.years_experience,
+        "country": candidate.country.code,
+        "city": candidate.city,
+        "timezone": candidate.timezone,
+        "seeking_status": candidate.seeking_status,
+        "source": candidate.source,
+        "owner": candidate.owner_id or "",
+        "lawful_basis": candidate.lawful_basis,
+        "notes": candidate.notes,
+        "skills": "",
+    }
+    if candidate.do_not_contact:
+        data["do_not_contact"] = "on"
+    data.update(changes)
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def test_editing_contact_details_on_the_page_puts_what_changed_on_the_timeline(client, recruiter):
+    ada = CandidateFactory(email="ada@example.com", title="Engineer", phone="")
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("candidates:edit", args=[ada.pk]),
+        _edit_page_data(
+            ada, email="Ada@Lovelace.example", title="CTO", phone="+44 20 7946 0000", do_not_contact="on"
+        ),
+    )
+    assert response.status_code == 302
+    entry = ada.activities.get(kind=Activity.Kind.EDIT)
+    assert entry.actor == recruiter
+    assert entry.summary == "Changed email, phone, title, do not contact"
+    assert entry.body.splitlines() == [
+        "Email: ada@example.com → ada@lovelace.example",
+        "Phone: (empty) → +44 20 7946 0000",
+        "Title: Engineer → CTO",
+        "Do not contact: no → yes",
+    ]
+    assert entry.data["changes"][0] == {
+        "field": "email",
+        "from": "ada@example.com",
+        "to": "ada@lovelace.example",
+    }
+
+
+def test_owner_and_lawful_basis_changes_are_shown_by_name(recruiter):
+    ada = CandidateFactory(owner=None, linkedin_url="")
+    services.update_candidate(
+        candidate=ada,
+        by=recruiter,
+        owner=recruiter,
+        lawful_basis="consent",
+        linkedin_url="linkedin.com/in/ada",
+    )
+    entry = ada.activities.get(kind=Activity.Kind.EDIT)
+    owner = recruiter.get_full_name() or recruiter.get_username()
+    assert entry.body.splitlines() == [
+        "LinkedIn: (empty) → https://www.linkedin.com/in/ada",
+        f"Owner: (empty) → {owner}",
+        "Lawful basis: Legitimate interest → Consent",
+    ]
+
+
+def test_saving_without_an_audited_change_adds_nothing_to_the_timeline(recruiter):
+    ada = CandidateFactory(email="ada@example.com")
+    services.update_candidate(candidate=ada, by=recruiter, email="ADA@example.com", notes="Met at PyCon")
+    assert not ada.activities.filter(kind=Activity.Kind.EDIT).exists()
+
+
+def test_changes_made_on_the_instance_before_the_service_is_called_are_audited(recruiter):
+    """A ModelForm writes the posted values onto the instance before the view calls the service."""
+    ada = CandidateFactory(title="Engineer")
+    ada.title = "CTO"
+    services.update_candidate(candidate=ada, by=recruiter)
+    assert ada.activities.get(kind=Activity.Kind.EDIT).body == "Title: Engineer → CTO"
