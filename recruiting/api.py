@@ -15,25 +15,12 @@ from candidates.api.import_jobs import ImportJobViewSet
 from candidates.api.pools import TalentPoolViewSet
 from candidates.api.referrals import ReferralViewSet
 from candidates.api.resumes import ResumeViewSet
-from outreach.api import (
-    EngagementEventViewSet,
-    EnrollmentBatchViewSet,
-    EnrollmentViewSet,
-    PreferencesViewSet,
-    ReplyViewSet,
-    SequenceViewSet,
-    StepViewSet,
-    TouchViewSet,
-)
-from pipelines.api import (
-    ApplicationViewSet,
-    CardViewSet,
-    PublishedRoleViewSet,
-    RequisitionViewSet,
-    ShortlistReviewViewSet,
-    StageViewSet,
-    TalentReviewViewSet,
-)
+from outreach.api.conversation import EngagementEventViewSet, PreferencesViewSet, ReplyViewSet
+from outreach.api.enrollments import EnrollmentBatchViewSet, EnrollmentViewSet, TouchViewSet
+from outreach.api.sequences import SequenceViewSet, StepViewSet
+from pipelines.api.cards import CardViewSet, ShortlistReviewViewSet, TalentReviewViewSet
+from pipelines.api.careers import ApplicationViewSet, PublishedRoleViewSet
+from pipelines.api.requisitions import RequisitionViewSet, StageViewSet
 
 from . import reports
 from .forms import ReportFilterForm

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from candidates import urls as candidate_urls
-from outreach.api import InboundEmailView
+from outreach.api.conversation import InboundEmailView
 
 from . import api, views
 

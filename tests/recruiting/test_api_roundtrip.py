@@ -14,9 +14,11 @@ from candidates.api.candidates import CandidateSerializer
 from candidates.api.pools import TalentPoolSerializer
 from candidates.api.referrals import ReferralSerializer
 from candidates.models import Candidate
-from outreach.api import LogReplySerializer, SequenceSerializer, StepSerializer
+from outreach.api.conversation import LogReplySerializer
+from outreach.api.sequences import SequenceSerializer, StepSerializer
 from outreach.models import EngagementEvent
-from pipelines.api import CardSerializer, RequisitionSerializer, StageSerializer
+from pipelines.api.cards import CardSerializer
+from pipelines.api.requisitions import RequisitionSerializer, StageSerializer
 from pipelines.models import Application, Requisition
 from tests.factories import (
     CandidateFactory,

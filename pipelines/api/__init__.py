@@ -1,0 +1,1 @@
+"""The pipelines app's REST API, one module per subject; recruiting/api.py registers the viewsets."""

@@ -1,0 +1,174 @@
+"""Requisitions (the status changes through `{id}/status/`) and their boards' stages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from candidates.api.candidates import SkillNamesField
+from candidates.api.errors import as_drf_errors
+from candidates.models import TalentPool
+from candidates.roles import RulesObjectPermissions
+
+from .. import selectors, services, stages
+from ..models import Requisition, Stage
+
+# --- Requisitions ----------------------------------------------------------------------------------------
+
+
+class RequisitionSerializer(serializers.ModelSerializer):
+    skills = SkillNamesField(required=False)
+    pools = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=TalentPool.objects.all())
+    hiring_manager = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=selectors.hiring_managers()
+    )
+    recruiter = serializers.PrimaryKeyRelatedField(
+        required=False, allow_null=True, queryset=selectors.recruiting_users()
+    )
+    pipeline = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Requisition
+        fields = [
+            "id",
+            "title",
+            "department",
+            "location",
+            "description",
+            "status",
+            "headcount",
+            "expected_open_date",
+            "opened_at",
+            "closed_at",
+            "hiring_manager",
+            "recruiter",
+            "pools",
+            "industry",
+            "skills",
+            "is_published",
+            "pipeline",
+            "created_at",
+        ]
+        read_only_fields = ["status", "opened_at", "closed_at", "created_at"]
+
+    def validate_is_published(self, value):
+        current = self.instance.is_published if self.instance else False
+        if value != current and not self.context["request"].user.has_perm("pipelines.publish_requisition"):
+            raise PermissionDenied("Only admins publish roles on the careers page.")
+        return value
+
+    def create(self, validated_data):
+        with as_drf_errors():
+            return services.create_requisition(by=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        with as_drf_errors():
+            return services.update_requisition(
+                requisition=instance, by=self.context["request"].user, **validated_data
+            )
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Requisition.Status.choices)
+
+
+class RequisitionPermissions(RulesObjectPermissions):
+    """Reading: whoever may list requisitions (the queryset holds only what they may see); writing: the
+    recruiting team (deleting: admins)."""
+
+    perms_map = {
+        **RulesObjectPermissions.perms_map,
+        "GET": ["pipelines.list_requisitions"],
+        "HEAD": ["pipelines.list_requisitions"],
+        "OPTIONS": ["pipelines.list_requisitions"],
+    }
+
+
+class RequisitionViewSet(viewsets.ModelViewSet):
+    """Requisitions. Hiring managers list and read only their own; the recruiting team creates and edits them.
+    The status changes only through `{id}/status/`."""
+
+    serializer_class = RequisitionSerializer
+    permission_classes = [RequisitionPermissions]
+    filterset_fields = ["status", "hiring_manager", "recruiter"]
+    ordering_fields = ["expected_open_date", "created_at", "title"]
+
+    def get_queryset(self):
+        return (
+            Requisition.objects.visible_to(self.request.user)
+            .select_related("hiring_manager", "recruiter", "pipeline")
+            .prefetch_related("pools", "skills")
+        )
+
+    @extend_schema(request=StatusSerializer, responses=RequisitionSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Change the status: planned → open / closed; open → on hold / filled / closed; on hold → open /
+        closed; closed → open. Anything else answers 400 with what is allowed."""
+        requisition = self.get_object()
+        if not request.user.has_perm("pipelines.change_requisition", requisition):
+            raise PermissionDenied
+        serializer = StatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.change_requisition_status(
+                requisition, serializer.validated_data["status"], by=request.user
+            )
+        except services.InvalidTransition as error:
+            raise serializers.ValidationError({"status": [str(error)]}) from error
+        return Response(RequisitionSerializer(requisition, context=self.get_serializer_context()).data)
+
+
+# --- Stages --------------------------------------------------------------------------------------------------
+
+
+class StageSerializer(serializers.ModelSerializer):
+    position = serializers.IntegerField(
+        min_value=0, required=False, help_text="0-based; changing it moves the stage along the board"
+    )
+
+    class Meta:
+        model = Stage
+        fields = ["id", "pipeline", "name", "position", "is_late", "is_shortlist", "is_hired"]
+        validators = []  # positions are kept unique by the services, which renumber the board
+
+    def validate_pipeline(self, pipeline):
+        if self.instance is not None and pipeline != self.instance.pipeline:
+            raise serializers.ValidationError("A stage cannot move to another board.")
+        return pipeline
+
+    def create(self, validated_data):
+        validated_data.pop("position", None)
+        with as_drf_errors():
+            return stages.add_stage(**validated_data)
+
+    def update(self, instance, validated_data):
+        with as_drf_errors():
+            return stages.update_stage(
+                stage=instance,
+                name=validated_data.get("name", instance.name),
+                is_late=validated_data.get("is_late", instance.is_late),
+                is_shortlist=validated_data.get("is_shortlist", instance.is_shortlist),
+                is_hired=validated_data.get("is_hired", instance.is_hired),
+                position=validated_data.get("position"),
+            )
+
+
+class StageViewSet(viewsets.ModelViewSet):
+    """A board's stages (filter with ?pipeline=ID). The recruiting team reads them; admins change them.
+    A new stage goes at the end; deleting a stage that holds cards answers 409."""
+
+    serializer_class = StageSerializer
+    permission_classes = [RulesObjectPermissions]
+    queryset = Stage.objects.order_by("pipeline", "position")
+    filterset_fields = ["pipeline"]
+
+    def perform_destroy(self, instance):
+        stages.delete_stage(stage=instance)
+
+    def destroy(self, request, *args, **kwargs):
+        try:
+            return super().destroy(request, *args, **kwargs)
+        except stages.StageNotEmpty as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
