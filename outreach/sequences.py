@@ -90,15 +90,31 @@ def delete_step(step: Step) -> None:
     step.delete()
 
 
+ARCHIVED_REASON = "sequence archived"
+
+
 @transaction.atomic
-def set_sequence_status(*, sequence: Sequence, status: str, now: datetime | None = None) -> Sequence:
-    """Pause, resume or archive a sequence. Resuming moves touches that fell due meanwhile to the next window."""
+def set_sequence_status(
+    *, sequence: Sequence, status: str, by: User | None = None, now: datetime | None = None
+) -> Sequence:
+    """Pause, resume or archive a sequence: the one door for its status (pages, API and admin).
+
+    Pausing holds everything as it is: the dispatcher claims nothing of a paused sequence, and resuming moves
+    the emails that fell due meanwhile to the next send window rather than all at once. Archiving ends it:
+    every live enrollment is stopped ("sequence archived", on each person's timeline) and its planned emails
+    and open tasks are cancelled, in the same transaction as the status.
+    """
+    if status not in Sequence.Status.values:
+        raise ValueError(f"Unknown sequence status {status!r}.")
+    previous = Sequence.objects.select_for_update().values_list("status", flat=True).get(pk=sequence.pk)
     sequence.status = status
     sequence.save(update_fields=["status"])
     if status == Sequence.Status.ARCHIVED:
-        for enrollment in sequence.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
-            stop_enrollment(enrollment=enrollment, reason="sequence archived")
-    elif status == Sequence.Status.ACTIVE:
-        for enrollment in sequence.enrollments.filter(status=Enrollment.Status.ACTIVE):
+        live = sequence.enrollments.filter(status__in=Enrollment.LIVE_STATUSES)
+        for enrollment in live.select_related("candidate", "sequence"):
+            stop_enrollment(enrollment=enrollment, reason=ARCHIVED_REASON, by=by)
+    elif status == Sequence.Status.ACTIVE and previous == Sequence.Status.PAUSED:
+        active = sequence.enrollments.filter(status=Enrollment.Status.ACTIVE)
+        for enrollment in active.select_related("candidate", "sequence"):
             reschedule_overdue_touches(enrollment, now or timezone.now())
     return sequence

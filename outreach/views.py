@@ -106,7 +106,7 @@ def sequence_status(request, pk):
     status = request.POST.get("status")
     if status not in Sequence.Status.values:
         return HttpResponseBadRequest("Unknown status.")
-    set_sequence_status(sequence=sequence, status=status)
+    set_sequence_status(sequence=sequence, status=status, by=request.user)
     return redirect("outreach:sequence", sequence.pk)
 
 
