@@ -25,7 +25,7 @@ def is_real_secret_key(key: str) -> bool:
 
 
 if not (DEBUG or TESTING or is_real_secret_key(SECRET_KEY)):
-    # The unsubscribe, preference and booking links in every email are signed with it: a known or guessable
+    # The unsubscribe, preference and tracking links in every email are signed with it: a known or guessable
     # key lets anyone forge them.
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value (50 or more characters) when DEBUG is off, e.g. "
