@@ -1,6 +1,9 @@
 """Employee referrals: everyone refers people and follows their own; the recruiting team changes the status."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from .. import services
 from ..models import Referral
@@ -65,7 +68,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReferralInboxSerializer(serializers.ModelSerializer):
-    """A referral as recruiters see it in the inbox; only its status changes."""
+    """A referral as recruiters see it in the inbox; its status changes through `{id}/status/`."""
 
     candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
     referrer = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -84,14 +87,11 @@ class ReferralInboxSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [name for name in fields if name != "status"]
+        read_only_fields = fields
 
-    def update(self, instance, validated_data):
-        return services.set_referral_status(
-            referral=instance,
-            status=validated_data.get("status", instance.status),
-            by=self.context["request"].user,
-        )
+
+class ReferralStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Referral.Status.choices)
 
 
 class ReferralPermissions(permissions.BasePermission):
@@ -110,17 +110,12 @@ class ReferralPermissions(permissions.BasePermission):
 
 
 class ReferralViewSet(
-    mixins.CreateModelMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Referrals. Everyone refers people and lists their own with each one's status; recruiters list all and
-    PATCH {"status": ...}."""
+    POST {"status": ...} to `{id}/status/` (the referrer is told on their page)."""
 
     permission_classes = [ReferralPermissions]
-    http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_fields = ["status"]
     ordering_fields = ["created_at", "status"]
 
@@ -134,3 +129,13 @@ class ReferralViewSet(
         if self.action != "create" and self.request.user.has_perm("candidates.manage_referrals"):
             return ReferralInboxSerializer
         return ReferralSerializer
+
+    @extend_schema(request=ReferralStatusSerializer, responses=ReferralInboxSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Set the status (recruiters and admins); it goes on the candidate's timeline."""
+        referral = self.get_object()
+        data = ReferralStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.set_referral_status(referral=referral, status=data.validated_data["status"], by=request.user)
+        return Response(ReferralInboxSerializer(referral, context=self.get_serializer_context()).data)

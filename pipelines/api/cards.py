@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from candidates.models import Candidate
+from candidates.models import Candidate, SilverMedal
 from candidates.roles import RulesObjectPermissions
 
 from .. import selectors, services
@@ -61,11 +61,16 @@ class MoveSerializer(serializers.Serializer):
         return stage
 
 
+class RejectSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=SilverMedal.Reason.choices)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
 class CardViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Cards on boards (filter with ?pipeline=ID, ?stage=ID, ?status=). POST adds a candidate to a board;
-    `{id}/move/` moves a card with the board's ordering rule."""
+    `{id}/move/` moves a card with the board's ordering rule; `{id}/reject/` turns the candidate down."""
 
     serializer_class = CardSerializer
     permission_classes = [RulesObjectPermissions]
@@ -95,18 +100,42 @@ class CardViewSet(
                 by=request.user,
             )
         except services.StaleCard:
-            card.refresh_from_db()
-            return Response(
-                {
-                    "detail": "The card changed since you saw it; nothing was moved.",
-                    "stage": card.stage_id,
-                    "position": card.position,
-                    "version": card.version,
-                    "status": card.status,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _changed_meanwhile(card)
         return Response(CardSerializer(card, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: CardSerializer, 409: dict},
+        description="Turn the candidate down: the card's status becomes rejected and its column closes the gap. "
+        "From a late stage of a requisition they are kept as a silver medalist for similar roles. When the card "
+        "is no longer in process (someone else moved or rejected it), the answer is 409 with its current state.",
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        card = self.get_object()
+        if not request.user.has_perm("pipelines.move_card", card):
+            raise PermissionDenied
+        data = RejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            card = services.reject_card(card=card, by=request.user, **data.validated_data)
+        except services.StaleCard:
+            return _changed_meanwhile(card)
+        return Response(CardSerializer(card, context=self.get_serializer_context()).data)
+
+
+def _changed_meanwhile(card: Card) -> Response:
+    card.refresh_from_db()
+    return Response(
+        {
+            "detail": "The card changed since you saw it; nothing was done.",
+            "stage": card.stage_id,
+            "position": card.position,
+            "version": card.version,
+            "status": card.status,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
 
 
 # --- Reviews -----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Requisitions (the status changes through `{id}/status/`) and their boards' stages."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -75,7 +75,7 @@ class StatusSerializer(serializers.Serializer):
 
 class RequisitionPermissions(RulesObjectPermissions):
     """Reading: whoever may list requisitions (the queryset holds only what they may see); writing: the
-    recruiting team (deleting: admins)."""
+    recruiting team."""
 
     perms_map = {
         **RulesObjectPermissions.perms_map,
@@ -85,9 +85,16 @@ class RequisitionPermissions(RulesObjectPermissions):
     }
 
 
-class RequisitionViewSet(viewsets.ModelViewSet):
+class RequisitionViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Requisitions. Hiring managers list and read only their own; the recruiting team creates and edits them.
-    The status changes only through `{id}/status/`."""
+    The status changes only through `{id}/status/`; a role is closed, never deleted (its board and history
+    stay for the reports)."""
 
     serializer_class = RequisitionSerializer
     permission_classes = [RequisitionPermissions]
@@ -164,11 +171,10 @@ class StageViewSet(viewsets.ModelViewSet):
     queryset = Stage.objects.order_by("pipeline", "position")
     filterset_fields = ["pipeline"]
 
-    def perform_destroy(self, instance):
-        stages.delete_stage(stage=instance)
-
-    def destroy(self, request, *args, **kwargs):
+    def destroy(self, request, pk=None):
+        stage = self.get_object()
         try:
-            return super().destroy(request, *args, **kwargs)
+            stages.delete_stage(stage=stage)
         except stages.StageNotEmpty as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -144,7 +144,7 @@ def test_api_referral_errors_are_400s(api, employee):
 def test_employee_cannot_change_a_status(api, employee):
     referral = ReferralFactory(referrer=employee)
     api.force_authenticate(employee)
-    response = api.patch(f"/api/referrals/{referral.pk}/", {"status": "hired"}, format="json")
+    response = api.post(f"/api/referrals/{referral.pk}/status/", {"status": "hired"}, format="json")
     assert response.status_code == 403
     referral.refresh_from_db()
     assert referral.status == "new"
@@ -156,15 +156,18 @@ def test_recruiter_lists_all_and_sets_status(api, recruiter):
     listed = api.get("/api/referrals/").json()
     assert {row["id"] for row in listed["results"]} == {first.pk, second.pk}
     assert listed["results"][0]["candidate"] in {first.candidate_id, second.candidate_id}
-    response = api.patch(
-        f"/api/referrals/{first.pk}/", {"status": "contacted", "reason": "changed"}, format="json"
-    )
+    response = api.post(f"/api/referrals/{first.pk}/status/", {"status": "contacted"}, format="json")
     assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "contacted"
     first.refresh_from_db()
-    assert first.status == "contacted" and first.reason == "Great engineer"
+    assert first.status == "contacted"
     assert first.candidate.activities.filter(kind=Activity.Kind.REFERRAL).exists()
-    bad = api.patch(f"/api/referrals/{first.pk}/", {"status": "bogus"}, format="json")
+    bad = api.post(f"/api/referrals/{first.pk}/status/", {"status": "bogus"}, format="json")
     assert bad.status_code == 400
+    patched = api.patch(f"/api/referrals/{first.pk}/", {"status": "hired", "reason": "x"}, format="json")
+    assert patched.status_code == 405
+    first.refresh_from_db()
+    assert (first.status, first.reason) == ("contacted", "Great engineer")
     assert api.delete(f"/api/referrals/{first.pk}/").status_code == 405
 
 

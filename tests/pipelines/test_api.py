@@ -77,6 +77,26 @@ def test_status_endpoint(api, recruiter, hiring_manager):
     assert api.post(url, {"status": "closed"}).status_code == 403
 
 
+def test_a_requisition_is_closed_never_deleted(api, admin_user, own):
+    api.force_authenticate(admin_user)
+    assert api.delete(f"/api/requisitions/{own.pk}/").status_code == 405
+    assert Requisition.objects.filter(pk=own.pk).exists()
+
+
+def test_rejecting_a_card_through_the_api(api, recruiter, hiring_manager, own):
+    card = CardFactory(pipeline=own.pipeline, stage=stage_named(own, "Final"))
+    url = f"/api/cards/{card.pk}/reject/"
+    api.force_authenticate(hiring_manager)
+    assert api.post(url, {"category": "timing"}).status_code == 403
+    api.force_authenticate(recruiter)
+    assert api.post(url, {"category": "bogus"}).status_code == 400
+    response = api.post(url, {"category": "timing", "reason": "Relocating next year"})
+    assert response.status_code == 200 and response.json()["status"] == "rejected"
+    assert card.candidate.silver_medals.get().reason_detail == "Relocating next year"
+    again = api.post(url, {"category": "timing"})
+    assert again.status_code == 409 and again.json()["status"] == "rejected"
+
+
 def test_stages_admins_write_recruiters_read(api, admin_user, recruiter, own, others):
     api.force_authenticate(recruiter)
     response = api.get("/api/stages/", {"pipeline": own.pipeline.pk})
