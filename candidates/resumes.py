@@ -9,7 +9,8 @@ the size the directory announces, so those numbers bound what extraction reads t
 Files go to the default storage (``MEDIA_ROOT``, or S3-compatible storage when configured) under a random
 name (``Resume.file``'s ``upload_to``); no URL serves them: staff download them through a view that checks the
 candidate. Text is extracted by a Celery task after the upload commits; a damaged or encrypted file is
-recorded as such on the résumé and on the timeline, and nothing else depends on it.
+recorded as such on the résumé and on the timeline, and nothing else depends on it. Storing an upload and
+queueing that task is resume_uploads.attach_resume.
 """
 
 import hashlib
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -32,7 +32,6 @@ from .models import Activity, Candidate, Resume
 from .normalize import normalize_email, normalize_linkedin_url
 from .search_documents import refresh_search_documents
 from .services import record_activity
-from .tasks import extract_resume_text
 
 logger = logging.getLogger(__name__)
 
@@ -137,47 +136,6 @@ def download_name(resume: Resume) -> str:
     stem = PurePath(resume.original_name).stem
     stem = re.sub(r"[^\w .-]+", "_", stem).strip(" ._")[:100] or "resume"
     return stem + Resume.EXTENSIONS[resume.kind]
-
-
-def attach_resume(
-    *,
-    candidate: Candidate,
-    upload: UploadedFile,
-    by: User | None = None,
-    checked: CheckedResume | None = None,
-) -> Resume:
-    """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.
-
-    Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
-    stored file is removed again; a caller that wraps this in a larger transaction removes the file itself if
-    that transaction fails later (see pipelines.applications.submit_application).
-    """
-    checked = checked or check_resume(upload)
-    resume = Resume(
-        candidate=candidate,
-        original_name=display_name(upload.name),
-        kind=checked.kind,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    upload.seek(0)
-    resume.file.save(upload.name or "resume", upload, save=False)  # the name comes from upload_to
-    try:
-        with transaction.atomic():
-            resume.save()
-            record_activity(
-                candidate=candidate,
-                kind=Activity.Kind.RESUME,
-                actor=by,
-                summary=f"Résumé added: {resume.original_name}",
-                data={"resume_id": resume.pk},
-            )
-            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk))
-    except BaseException:
-        resume.file.delete(save=False)
-        raise
-    return resume
 
 
 # --- Text extraction ---------------------------------------------------------------------------------------

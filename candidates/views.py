@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import resumes, selectors, services
+from . import resume_uploads, resumes, selectors, services
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -430,7 +430,7 @@ def resume_upload(request, pk):
     candidate = selectors.get_candidate(pk)
     form = ResumeForm(request.POST, request.FILES)
     if form.is_valid():
-        resume = resumes.attach_resume(candidate=candidate, upload=form.cleaned_data["file"], by=request.user)
+        resume = resume_uploads.attach_resume(candidate=candidate, upload=form.cleaned_data["file"], by=request.user)
         messages.success(
             request, f"Résumé {resume.original_name} added; its text will be searchable shortly."
         )

@@ -10,7 +10,8 @@ from django.utils import timezone
 from candidates.filling import empty_field_fills
 from candidates.models import Activity, Candidate, LawfulBasis, SeekingStatus, Source
 from candidates.normalize import normalize_email, normalize_linkedin_url
-from candidates.resumes import attach_resume, check_resume
+from candidates.resume_uploads import attach_resume
+from candidates.resumes import check_resume
 from candidates.selectors import find_existing_candidate
 from candidates.services import create_candidate, record_activity, update_candidate
 

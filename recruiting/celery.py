@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruiting.settings")
 app = Celery("longlist")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["candidates.imports"])  # the import's task lives in its package
 
 
 @app.on_after_configure.connect

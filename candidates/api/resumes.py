@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 
-from .. import resumes
+from .. import resume_uploads, resumes
 from ..models import Candidate, Resume
 
 
@@ -57,7 +57,7 @@ class ResumeSerializer(serializers.ModelSerializer):
         return upload
 
     def create(self, validated_data):
-        return resumes.attach_resume(
+        return resume_uploads.attach_resume(
             candidate=validated_data["candidate"],
             upload=validated_data["file"],
             by=self.context["request"].user,

@@ -18,6 +18,7 @@ One module per stage, each importing only those above it in this list:
 - ``writing``: a planned batch written in bulk (people, skills, pool membership, timeline, search text);
 - ``running``: ``preview_import`` (reads the whole file and writes nothing) and ``run_import`` (each batch in
   one transaction, the job's counters kept current; only the call that claims the job does anything);
+- ``tasks``: ``run_import_job``, the Celery task that runs ``run_import`` on a worker;
 - ``jobs``: ``create_import`` stores an upload as a job and previews it; ``start_import`` confirms it: small
-  files are imported at once, larger ones by a Celery task (``candidates.tasks.run_import_job``).
+  files are imported at once, larger ones by that task.
 """

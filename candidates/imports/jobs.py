@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from ..models import ImportJob, Source, TalentPool
 from ..services import create_static_pool
-from ..tasks import run_import_job
 from .running import ImportPreview, preview_import, run_import
+from .tasks import run_import_job
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 INLINE_ROW_LIMIT = 500  # confirmed imports with more rows than this run as a Celery task

@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from candidates.imports import jobs, reading, running, writing
+from candidates.imports.tasks import run_import_job
 from candidates.models import Activity, Candidate, ImportJob, PoolMembership, Suppression, TalentPool
-from candidates.tasks import run_import_job
 from tests.factories import CandidateFactory, TalentPoolFactory
 
 LINKEDIN_EXPORT = """Notes:

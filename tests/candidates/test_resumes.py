@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from candidates import merge, privacy, resumes, search_documents
+from candidates import merge, privacy, resume_uploads, resumes, search_documents
 from candidates.models import Activity, Candidate, Resume
 from candidates.search import search_candidates
 from recruiting.celery import app as celery_app
@@ -109,7 +109,7 @@ def test_an_attached_pdf_is_stored_under_a_generated_name_and_its_text_becomes_s
     settings, recruiter
 ):
     candidate = CandidateFactory(first_name="Ada", last_name="Byron", email="", phone="")
-    resume = resumes.attach_resume(
+    resume = resume_uploads.attach_resume(
         candidate=candidate,
         upload=upload(make_pdf("Ada Byron", "ada@example.net", "Built a quokkatron at work"), "../My CV.pdf"),
         by=recruiter,
@@ -195,7 +195,7 @@ def test_merge_moves_resumes_and_erase_deletes_them_with_their_files(
     db, settings, admin_user, django_capture_on_commit_callbacks
 ):
     primary, duplicate = CandidateFactory(), CandidateFactory()
-    kept = resumes.attach_resume(candidate=duplicate, upload=upload(make_pdf("x")), by=admin_user)
+    kept = resume_uploads.attach_resume(candidate=duplicate, upload=upload(make_pdf("x")), by=admin_user)
     merge.merge_candidates(primary=primary, duplicate=duplicate, by=admin_user)
     assert list(primary.resumes.all()) == [kept]
     assert len(stored_files(settings)) == 1
@@ -239,7 +239,7 @@ def test_a_bad_upload_on_the_profile_says_why_and_stores_nothing(client, recruit
 )
 def test_who_may_upload_and_download_resumes(client, users_by_role, role, upload_status, download_status):
     candidate = CandidateFactory()
-    resume = resumes.attach_resume(candidate=candidate, upload=upload(make_pdf("x"), "Jane's CV.pdf"))
+    resume = resume_uploads.attach_resume(candidate=candidate, upload=upload(make_pdf("x"), "Jane's CV.pdf"))
     client.force_login(users_by_role[role])
     posted = client.post(
         reverse("candidates:resume_upload", args=[candidate.pk]), {"file": upload(make_pdf("y"))}
@@ -255,13 +255,13 @@ def test_who_may_upload_and_download_resumes(client, users_by_role, role, upload
 
 def test_anonymous_visitors_are_sent_to_log_in_for_resumes(client, db):
     candidate = CandidateFactory()
-    resume = resumes.attach_resume(candidate=candidate, upload=upload(make_pdf("x")))
+    resume = resume_uploads.attach_resume(candidate=candidate, upload=upload(make_pdf("x")))
     response = client.get(reverse("candidates:resume_download", args=[candidate.pk, resume.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_a_resume_is_only_downloaded_through_its_own_candidate(client, recruiter):
-    resume = resumes.attach_resume(candidate=CandidateFactory(), upload=upload(make_pdf("x")))
+    resume = resume_uploads.attach_resume(candidate=CandidateFactory(), upload=upload(make_pdf("x")))
     other = CandidateFactory()
     client.force_login(recruiter)
     assert client.get(reverse("candidates:resume_download", args=[other.pk, resume.pk])).status_code == 404
@@ -291,7 +291,7 @@ def test_api_uploads_checks_and_downloads_resumes(client, recruiter, settings):
 @pytest.mark.parametrize("role", ["manager", "employee"])
 def test_api_resumes_are_closed_to_hiring_managers_and_employees(client, users_by_role, role):
     candidate = CandidateFactory()
-    resume = resumes.attach_resume(candidate=candidate, upload=upload(make_pdf("x")))
+    resume = resume_uploads.attach_resume(candidate=candidate, upload=upload(make_pdf("x")))
     client.force_login(users_by_role[role])
     assert client.get("/api/resumes/").status_code == 403
     assert client.get(f"/api/resumes/{resume.pk}/download/").status_code == 403

@@ -1,0 +1,52 @@
+"""Storing an uploaded résumé for a candidate and queueing the extraction of its text (resumes.py, by a
+Celery task once the upload commits)."""
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from .models import Activity, Candidate, Resume
+from .resumes import CheckedResume, check_resume, display_name
+from .services import record_activity
+from .tasks import extract_resume_text
+
+
+def attach_resume(
+    *,
+    candidate: Candidate,
+    upload: UploadedFile,
+    by: User | None = None,
+    checked: CheckedResume | None = None,
+) -> Resume:
+    """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.
+
+    Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
+    stored file is removed again; a caller that wraps this in a larger transaction removes the file itself if
+    that transaction fails later (see pipelines.applications.submit_application).
+    """
+    checked = checked or check_resume(upload)
+    resume = Resume(
+        candidate=candidate,
+        original_name=display_name(upload.name),
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    resume.file.save(upload.name or "resume", upload, save=False)  # the name comes from upload_to
+    try:
+        with transaction.atomic():
+            resume.save()
+            record_activity(
+                candidate=candidate,
+                kind=Activity.Kind.RESUME,
+                actor=by,
+                summary=f"Résumé added: {resume.original_name}",
+                data={"resume_id": resume.pk},
+            )
+            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk))
+    except BaseException:
+        resume.file.delete(save=False)
+        raise
+    return resume
