@@ -430,7 +430,9 @@ def resume_upload(request, pk):
     candidate = selectors.get_candidate(pk)
     form = ResumeForm(request.POST, request.FILES)
     if form.is_valid():
-        resume = resume_uploads.attach_resume(candidate=candidate, upload=form.cleaned_data["file"], by=request.user)
+        resume = resume_uploads.attach_resume(
+            candidate=candidate, upload=form.cleaned_data["file"], by=request.user
+        )
         messages.success(
             request, f"Résumé {resume.original_name} added; its text will be searchable shortly."
         )
