@@ -221,10 +221,16 @@ def send_touch(
 def _skip(touch: Touch, token: uuid.UUID, reason: str) -> DispatchResult:
     """Mark a claimed touch skipped and stop its enrollment, in one transaction: a crash between the two would
     leave a live enrollment with nothing planned. On a crash the touch stays claimed, and is claimed again
-    once its lease expires."""
-    skipped = Touch.objects.filter(pk=touch.pk, claim_token=token).update(
-        status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None
-    )
+    once its lease expires. A touch whose enrollment was paused since the claim is not skipped but put back
+    (the resume reschedules it), as it is when the enrollment was already resumed again."""
+    claimed = Touch.objects.filter(pk=touch.pk, claim_token=token)
+    if (
+        reason == ENROLLMENT_NOT_ACTIVE
+        and Enrollment.objects.filter(pk=touch.enrollment_id, status__in=Enrollment.LIVE_STATUSES).exists()
+    ):
+        claimed.update(status=Touch.Status.SCHEDULED, lease_expires_at=None, claim_token=None)
+        return DispatchResult()
+    skipped = claimed.update(status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None)
     if skipped and reason != ENROLLMENT_NOT_ACTIVE:
         stop_enrollment(enrollment=touch.enrollment, reason=reason)
     return DispatchResult(skipped=1)

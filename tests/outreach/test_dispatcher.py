@@ -8,7 +8,7 @@ from django.db import connection
 
 from candidates.models import Activity, Candidate, Suppression
 from outreach import dispatch
-from outreach.dispatch import LEASE, MAX_ATTEMPTS, claim_due_touches, dispatch_due_touches
+from outreach.dispatch import LEASE, MAX_ATTEMPTS, claim_due_touches, dispatch_due_touches, send_touch
 from outreach.enrollment import enroll, enroll_many, pause_enrollment, resume_enrollment
 from outreach.manual_tasks import complete_task
 from outreach.models import Enrollment, Touch
@@ -456,3 +456,21 @@ def test_a_skip_at_send_time_is_all_or_nothing(sequence, candidate, monkeypatch)
     enrollment.refresh_from_db()
     assert (touch.status, enrollment.status) == (Touch.Status.SKIPPED, Enrollment.Status.STOPPED)
     assert enrollment.stop_reason == "do not contact" and mail.outbox == []
+
+
+def test_an_enrollment_paused_after_its_touch_was_claimed_keeps_the_touch_for_the_resume(sequence, candidate):
+    enrollment = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    now = MONDAY_8AM_UTC + timedelta(hours=2)
+    token, (claimed,) = claim_due_touches(now=now, limit=10)
+    pause_enrollment(enrollment=enrollment)
+
+    send_touch(
+        touch=Touch.objects.select_related("candidate", "enrollment__sequence").get(pk=claimed),
+        token=token,
+        now=now,
+    )
+
+    assert mail.outbox == []
+    assert enrollment.touches.get().status == Touch.Status.SCHEDULED
+    resume_enrollment(enrollment=enrollment, now=now)
+    assert dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 1
