@@ -24,6 +24,19 @@ def create_sequence(*, by: User | None, **fields) -> Sequence:
     return sequence
 
 
+@transaction.atomic
+def update_sequence(*, sequence: Sequence, **fields) -> Sequence:
+    """Change a sequence's settings (name, topic, sender, send window, caps…); never its status, which only
+    set_sequence_status changes (archiving must stop its enrollments)."""
+    if "status" in fields:
+        raise ValueError("A sequence's status changes through set_sequence_status.")
+    for name, value in fields.items():
+        setattr(sequence, name, value)
+    sequence.full_clean()
+    sequence.save()
+    return sequence
+
+
 def preview_message(
     *, sequence: Sequence, candidate: Candidate | None, subject: str, body: str
 ) -> dict[str, str]:

@@ -25,6 +25,7 @@ class EngagementEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = EngagementEvent
         fields = ["id", "candidate", "touch", "kind", "topic", "url", "occurred_at", "scanner"]
+        read_only_fields = fields
 
     def get_scanner(self, event: EngagementEvent) -> bool:
         """True for a click judged to be a mail scanner's: it counts for nothing."""

@@ -60,6 +60,7 @@ class EnrollmentBatchSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
         ]
+        read_only_fields = fields
 
 
 class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -130,6 +131,7 @@ class TouchSerializer(serializers.ModelSerializer):
             "sent_at",
             "completed_at",
         ]
+        read_only_fields = fields
 
 
 class CompleteTaskSerializer(serializers.Serializer):

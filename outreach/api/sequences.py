@@ -1,12 +1,17 @@
 """Sequences and their steps: admins edit them; the status changes through `{id}/status/`."""
 
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
+from candidates.api.errors import as_drf_errors
 from candidates.roles import RulesObjectPermissions
 
 from .. import placeholders, selectors
 from ..models import Sequence, Step
-from ..sequences import create_sequence, delete_step, save_step
+from ..sequences import create_sequence, delete_step, save_step, set_sequence_status, update_sequence
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -24,12 +29,14 @@ class StepSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return save_step(Step(position=None, **validated_data))
+        with as_drf_errors():
+            return save_step(Step(position=None, **validated_data))
 
     def update(self, instance, validated_data):
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return save_step(instance)
+        with as_drf_errors():
+            return save_step(instance)
 
 
 class SequenceSerializer(serializers.ModelSerializer):
@@ -53,6 +60,7 @@ class SequenceSerializer(serializers.ModelSerializer):
             "track_opens",
             "steps",
         ]
+        read_only_fields = ["status"]
 
     def validate_topic(self, topic: str) -> str:
         if topic and topic != getattr(self.instance, "topic", "") and topic not in selectors.link_topics():
@@ -69,15 +77,44 @@ class SequenceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class SequenceViewSet(viewsets.ModelViewSet):
-    """Sequences and their steps: admins change them, recruiters read them."""
+class SequenceStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Sequence.Status.choices)
+
+
+class SequenceViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sequences and their steps: admins change them, recruiters read them. The status (pause, resume,
+    archive) changes only through `{id}/status/`; a sequence is archived, never deleted."""
 
     serializer_class = SequenceSerializer
     permission_classes = [RulesObjectPermissions]
     queryset = Sequence.objects.prefetch_related("steps")
 
     def perform_create(self, serializer):
-        serializer.instance = create_sequence(by=self.request.user, **serializer.validated_data)
+        with as_drf_errors():
+            serializer.instance = create_sequence(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        with as_drf_errors():
+            serializer.instance = update_sequence(sequence=serializer.instance, **serializer.validated_data)
+
+    @extend_schema(request=SequenceStatusSerializer, responses=SequenceSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Pause, resume or archive. Archiving stops every live enrollment and cancels its planned touches;
+        resuming after a pause moves what fell due meanwhile to the next send window."""
+        sequence = self.get_object()
+        if not request.user.has_perm("outreach.change_sequence", sequence):
+            raise PermissionDenied
+        data = SequenceStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        set_sequence_status(sequence=sequence, status=data.validated_data["status"], by=request.user)
+        return Response(self.get_serializer(sequence).data)
 
 
 class StepViewSet(viewsets.ModelViewSet):

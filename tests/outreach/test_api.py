@@ -42,6 +42,31 @@ def test_admin_builds_a_sequence_and_bad_placeholders_are_refused(api, admin_use
     assert [(s["channel"], s["position"]) for s in steps] == [("linkedin_connect", 0), ("email", 1)]
 
 
+def test_a_sequence_is_archived_through_status_which_stops_its_enrollments(api, admin_user, recruiter):
+    sequence = SequenceFactory(min_gap_days=0)
+    StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
+    enrollment = Enrollment.objects.create(sequence=sequence, candidate=CandidateFactory())
+    touch = Touch.objects.create(
+        enrollment=enrollment, candidate=enrollment.candidate, channel="email", due_at=sequence.created_at
+    )
+    url = f"/api/sequences/{sequence.pk}/"
+    api.force_authenticate(admin_user)
+    patched = api.patch(url, {"status": "archived", "daily_cap": 40}, format="json")
+    assert patched.status_code == 200 and patched.json()["status"] == "active"
+    sequence.refresh_from_db()
+    assert (sequence.status, sequence.daily_cap) == ("active", 40)
+    assert api.delete(url).status_code == 405
+    api.force_authenticate(recruiter)
+    assert api.post(f"{url}status/", {"status": "archived"}, format="json").status_code == 403
+    api.force_authenticate(admin_user)
+    assert api.post(f"{url}status/", {"status": "bogus"}, format="json").status_code == 400
+    archived = api.post(f"{url}status/", {"status": "archived"}, format="json")
+    assert archived.status_code == 200 and archived.json()["status"] == "archived"
+    enrollment.refresh_from_db()
+    touch.refresh_from_db()
+    assert (enrollment.status, touch.status) == ("stopped", "cancelled")
+
+
 def test_recruiter_reads_sequences_but_cannot_change_them(api, recruiter):
     sequence = SequenceFactory()
     api.force_authenticate(recruiter)
