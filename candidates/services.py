@@ -261,6 +261,19 @@ def update_pool(
 
 
 @transaction.atomic
+def delete_pool(*, pool: TalentPool, by: User) -> None:
+    """Delete a pool (admins). Its people stay in Longlist, each member with a timeline entry; requisitions
+    and enrollment batches that used it lose the link."""
+    Activity.objects.bulk_create(
+        [
+            Activity(candidate_id=pk, kind=Activity.Kind.POOL, actor=by, summary=f"Pool {pool.name} deleted")
+            for pk in pool.memberships.values_list("candidate_id", flat=True)
+        ]
+    )
+    pool.delete()
+
+
+@transaction.atomic
 def remove_from_pool(*, pool: TalentPool, candidates: Iterable[Candidate], by: User | None) -> int:
     """Take candidates out of a static pool (recorded on their timelines); returns how many were members."""
     if pool.kind != TalentPool.Kind.STATIC:

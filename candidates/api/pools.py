@@ -72,11 +72,15 @@ class PoolMembersPermissions(RulesObjectPermissions):
 
 
 class TalentPoolViewSet(viewsets.ModelViewSet):
-    """Talent pools. Static pools hold members; a smart pool's members are whoever its `query` finds now."""
+    """Talent pools. Static pools hold members; a smart pool's members are whoever its `query` finds now.
+    Deleting one (admins) keeps its people, each with a timeline entry."""
 
     serializer_class = TalentPoolSerializer
     permission_classes = [RulesObjectPermissions]
     queryset = TalentPool.objects.all()
+
+    def perform_destroy(self, instance):
+        services.delete_pool(pool=instance, by=self.request.user)
 
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"], permission_classes=[PoolMembersPermissions])

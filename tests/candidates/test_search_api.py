@@ -143,11 +143,15 @@ def test_update_a_smart_pools_search_but_not_a_pools_kind(api, recruiter):
     assert api.patch(url, {"kind": "static"}, format="json").status_code == 400
 
 
-def test_only_admins_delete_pools(api, admin_user):
+def test_only_admins_delete_pools_and_the_people_stay(api, admin_user, people):
     pool = TalentPoolFactory()
+    pool.memberships.create(candidate=people["ada"])
     assert api.delete(f"/api/pools/{pool.pk}/").status_code == 403
     api.force_authenticate(admin_user)
     assert api.delete(f"/api/pools/{pool.pk}/").status_code == 204
+    assert not TalentPool.objects.filter(pk=pool.pk).exists()
+    summaries = list(people["ada"].activities.values_list("summary", flat=True))
+    assert f"Pool {pool.name} deleted" in summaries
 
 
 def test_static_pool_members_add_list_and_remove(api, people):
