@@ -1,5 +1,11 @@
-from django.contrib import admin
+"""The Django admin shows the domain read-only: every change goes through the services (pages, API, commands),
+so an admin edit cannot skip an invariant, an audit entry or a suppression. Erasing a person is the one write
+here, an action that calls the erase service. Settings rows (privacy policy) stay editable."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import privacy
 from .models import (
     Activity,
     Candidate,
@@ -14,23 +20,67 @@ from .models import (
 )
 
 
+class ReadOnly:
+    """No add, change or delete: for the admins and inlines of domain models."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["full_name", "email", "title", "company", "seeking_status", "source", "owner"]
+class CandidateAdmin(ReadOnlyAdmin):
+    list_display = [
+        "full_name",
+        "email",
+        "title",
+        "company",
+        "seeking_status",
+        "source",
+        "owner",
+        "erased_at",
+    ]
     list_filter = ["seeking_status", "source", "industry", "lawful_basis", "do_not_contact"]
     search_fields = ["first_name", "last_name", "email", "company", "title"]
-    autocomplete_fields = ["owner"]
-    filter_horizontal = ["skills"]
+    exclude = ["search_vector"]
+    actions = ["erase"]
+
+    @admin.action(
+        description="Erase the selected people (suppressed, résumés and timeline deleted)",
+        permissions=["erase"],
+    )
+    def erase(self, request, queryset):
+        erased = 0
+        for candidate in queryset.filter(erased_at__isnull=True):
+            try:
+                privacy.erase_candidate(candidate=candidate, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{candidate}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                erased += 1
+        self.message_user(request, f"{erased} erased.", messages.SUCCESS)
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("candidates.erase_candidate")
 
 
-class PoolMembershipInline(admin.TabularInline):
+class PoolMembershipInline(ReadOnly, admin.TabularInline):
     model = PoolMembership
     raw_id_fields = ["candidate", "added_by"]
     extra = 0
 
 
 @admin.register(TalentPool)
-class TalentPoolAdmin(admin.ModelAdmin):
+class TalentPoolAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "owner", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -38,25 +88,27 @@ class TalentPoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "referrer", "status", "role_title", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["candidate"]
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "kind", "summary", "actor", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["candidate"]
 
 
-admin.site.register(Skill, search_fields=["name"])
-admin.site.register(Suppression, list_display=["email", "linkedin_url", "reason", "created_at"])
+admin.site.register(Skill, ReadOnlyAdmin, search_fields=["name"])
+admin.site.register(
+    Suppression, ReadOnlyAdmin, list_display=["email", "linkedin_url", "reason", "created_at"]
+)
 
 
 @admin.register(SilverMedal)
-class SilverMedalAdmin(admin.ModelAdmin):
+class SilverMedalAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "requisition_title", "stage_name", "reason", "progress", "created_at"]
     list_filter = ["reason"]
     search_fields = ["requisition_title", "candidate__first_name", "candidate__last_name"]
@@ -77,7 +129,7 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resume)
-class ResumeAdmin(admin.ModelAdmin):
+class ResumeAdmin(ReadOnlyAdmin):
     """Read-only: résumés are uploaded, downloaded and erased from the profile, where access is checked. The
     file itself is left out (no link to the stored path), and so is the extracted text."""
 
@@ -96,12 +148,3 @@ class ResumeAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["candidate"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,29 +1,34 @@
+"""Sequences, enrollments, touches and the conversation are read-only here: they change through the outreach
+services (the sequence builder, enrollment, the dispatcher, triage), as candidates.admin explains."""
+
 from django.contrib import admin
+
+from candidates.admin import ReadOnly, ReadOnlyAdmin
 
 from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Touch
 
 
-class StepInline(admin.StackedInline):
+class StepInline(ReadOnly, admin.StackedInline):
     model = Step
     extra = 0
 
 
 @admin.register(Sequence)
-class SequenceAdmin(admin.ModelAdmin):
+class SequenceAdmin(ReadOnlyAdmin):
     list_display = ["name", "status", "sender", "daily_cap", "business_days_only"]
     list_filter = ["status"]
     inlines = [StepInline]
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "sequence", "status", "enrolled_at"]
     list_filter = ["status", "sequence"]
     raw_id_fields = ["candidate"]
 
 
 @admin.register(Touch)
-class TouchAdmin(admin.ModelAdmin):
+class TouchAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "channel", "status", "due_at", "assignee", "attempts"]
     list_filter = ["status", "channel"]
     raw_id_fields = ["candidate", "enrollment"]
@@ -31,14 +36,14 @@ class TouchAdmin(admin.ModelAdmin):
 
 
 @admin.register(EngagementEvent)
-class EngagementEventAdmin(admin.ModelAdmin):
+class EngagementEventAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "kind", "topic", "occurred_at"]
     list_filter = ["kind"]
     raw_id_fields = ["candidate", "touch"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "from_address", "subject", "source", "tag", "received_at"]
     list_filter = ["source", "tag"]
     raw_id_fields = ["candidate", "touch", "enrollment"]
@@ -46,6 +51,6 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlannedRoleCampaign)
-class PlannedRoleCampaignAdmin(admin.ModelAdmin):
+class PlannedRoleCampaignAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "requisition", "months_before", "started_at", "enrolled_count"]
     raw_id_fields = ["requisition"]

@@ -1,4 +1,9 @@
+"""Requisitions, boards, cards and reviews are read-only here (they change through the pipelines services, as
+candidates.admin explains); the forecast and careers settings stay editable."""
+
 from django.contrib import admin
+
+from candidates.admin import ReadOnly, ReadOnlyAdmin
 
 from .models import (
     Application,
@@ -15,35 +20,40 @@ from .models import (
 
 
 @admin.register(Requisition)
-class RequisitionAdmin(admin.ModelAdmin):
+class RequisitionAdmin(ReadOnlyAdmin):
     list_display = ["title", "status", "expected_open_date", "headcount", "hiring_manager", "recruiter"]
     list_filter = ["status", "is_published", "industry"]
     search_fields = ["title", "department"]
     filter_horizontal = ["pools", "skills"]
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ReadOnly, admin.TabularInline):
     model = Stage
     extra = 0
 
 
 @admin.register(Pipeline)
-class PipelineAdmin(admin.ModelAdmin):
+class PipelineAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "requisition"]
     inlines = [StageInline]
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "pipeline", "stage", "position", "status"]
     list_filter = ["status", "pipeline"]
     raw_id_fields = ["candidate", "added_by"]
 
 
-admin.site.register(StageChange, list_display=["card", "from_stage", "to_stage", "moved_by", "moved_at"])
-admin.site.register(ShortlistReview, list_display=["card", "reviewer", "decision", "created_at"])
+admin.site.register(
+    StageChange, ReadOnlyAdmin, list_display=["card", "from_stage", "to_stage", "moved_by", "moved_at"]
+)
+admin.site.register(
+    ShortlistReview, ReadOnlyAdmin, list_display=["card", "reviewer", "decision", "created_at"]
+)
 admin.site.register(
     TalentReview,
+    ReadOnlyAdmin,
     list_display=["candidate", "requisition", "reviewer", "answer", "updated_at"],
     raw_id_fields=["candidate"],
 )
@@ -63,7 +73,7 @@ class ForecastSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "requisition", "created_at"]
     list_filter = ["requisition"]
     raw_id_fields = ["candidate", "card", "resume"]

@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from candidates.models import Resume
+from candidates.models import Activity, Resume, Suppression
 from outreach.models import PlannedRoleCampaign, Reply
 from recruiting.models import InsightSettings
-from tests.factories import CandidateFactory, make_pdf
+from tests.factories import CandidateFactory, CardFactory, SequenceFactory, make_pdf
 
 
 @pytest.fixture
@@ -69,3 +69,44 @@ def test_insight_settings_are_one_row_admins_edit_but_never_add_twice_or_delete(
         client.post(reverse("admin:recruiting_insightsettings_delete", args=[settings_row.pk])).status_code
         == 403
     )
+
+
+def test_admins_see_candidates_read_only(client, admin_user):
+    ada = CandidateFactory(first_name="Ada", email="ada@example.com")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:candidates_candidate_change", args=[ada.pk]))
+    assert page.status_code == 200 and "ada@example.com" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert (
+        client.post(reverse("admin:candidates_candidate_change", args=[ada.pk]), {"email": ""}).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:candidates_candidate_add")).status_code == 403
+    assert client.post(reverse("admin:candidates_candidate_delete", args=[ada.pk])).status_code == 403
+    ada.refresh_from_db()
+    assert ada.email == "ada@example.com"
+
+
+def test_the_erase_action_is_the_audited_erase(client, admin_user):
+    ada = CandidateFactory(first_name="Ada", email="ada@example.com")
+    client.force_login(admin_user)
+    changelist = reverse("admin:candidates_candidate_changelist")
+    response = client.post(changelist, {"action": "erase", "_selected_action": [ada.pk]}, follow=True)
+    assert response.status_code == 200 and "1 erased." in response.content.decode()
+    ada.refresh_from_db()
+    assert ada.erased_at is not None and ada.email == ""
+    assert Suppression.objects.filter(email="ada@example.com", reason=Suppression.Reason.ERASED).exists()
+    assert [a.kind for a in ada.activities.all()] == [Activity.Kind.PRIVACY]
+
+
+def test_sequences_and_cards_cannot_be_edited_in_the_admin(client, admin_user):
+    card = CardFactory()
+    sequence = SequenceFactory()
+    client.force_login(admin_user)
+    for url in (
+        reverse("admin:pipelines_card_change", args=[card.pk]),
+        reverse("admin:outreach_sequence_change", args=[sequence.pk]),
+    ):
+        assert client.get(url).status_code == 200
+        assert client.post(url, {}).status_code == 403
+    assert client.get(reverse("admin:outreach_touch_add")).status_code == 403
