@@ -1,24 +1,11 @@
-"""Outreach's part of candidate merges and erasures (signals sent by candidates.services)."""
+"""Outreach's part of candidate merges and erasures (signals sent by candidates/merge.py and privacy.py)."""
 
 from django.dispatch import receiver
-from django.utils import timezone
 
-from candidates.models import Activity
-from candidates.services import record_activity
 from candidates.signals import candidate_erasing, candidates_merging
 
+from .enrollment import stop_enrollment
 from .models import EngagementEvent, Enrollment, Reply, Touch
-
-OPEN_TOUCH_STATUSES = [Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]
-
-
-def _stop(enrollment: Enrollment, reason: str) -> None:
-    """End a live enrollment and cancel the touches it still had planned."""
-    enrollment.touches.filter(status__in=OPEN_TOUCH_STATUSES).update(status=Touch.Status.CANCELLED)
-    enrollment.status = Enrollment.Status.STOPPED
-    enrollment.stop_reason = reason
-    enrollment.ended_at = timezone.now()
-    enrollment.save(update_fields=["status", "stop_reason", "ended_at"])
 
 
 @receiver(candidates_merging, dispatch_uid="outreach.move_enrollments")
@@ -33,16 +20,11 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
     ).values_list("sequence_id", flat=True)
     clashing = Enrollment.objects.filter(
         candidate=duplicate, status__in=Enrollment.LIVE_STATUSES, sequence_id__in=list(live_for_primary)
-    ).select_related("sequence")
-    for enrollment in clashing:
-        _stop(enrollment, "merged")
-        record_activity(
-            candidate=primary,
-            kind=Activity.Kind.TOUCH,
-            actor=by,
-            summary=f"Stopped the duplicate's enrollment in {enrollment.sequence.name}: merged",
-            data={"enrollment_id": enrollment.pk},
-        )
+    ).select_related("candidate", "sequence")
+    for (
+        enrollment
+    ) in clashing:  # the timeline entry is the duplicate's, so it moves to the primary with the rest
+        stop_enrollment(enrollment=enrollment, reason="merged", by=by)
     Enrollment.objects.filter(candidate=duplicate).update(candidate=primary)
     Touch.objects.filter(candidate=duplicate).update(candidate=primary)
     EngagementEvent.objects.filter(candidate=duplicate).update(candidate=primary)
@@ -52,8 +34,9 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
 @receiver(candidate_erasing, dispatch_uid="outreach.stop_and_scrub")
 def stop_and_scrub(sender, *, candidate, by, **kwargs) -> None:
     """Stop every live enrollment of an erased person and blank the messages written to and by them."""
-    for enrollment in Enrollment.objects.filter(candidate=candidate, status__in=Enrollment.LIVE_STATUSES):
-        _stop(enrollment, "erased")
+    live = Enrollment.objects.filter(candidate=candidate, status__in=Enrollment.LIVE_STATUSES)
+    for enrollment in live.select_related("candidate", "sequence"):
+        stop_enrollment(enrollment=enrollment, reason="erased", by=by)
     Touch.objects.filter(candidate=candidate).update(subject="", body="", last_error="")
     EngagementEvent.objects.filter(candidate=candidate).update(url="", data={})
     Reply.objects.filter(candidate=candidate).update(from_address="", subject="", body="")
