@@ -21,7 +21,7 @@ def attach_resume(
     """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.
 
     Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
-    stored file is removed again; a caller that wraps this in a larger transaction removes the file itself if
+    stored file is removed again (never once its row has committed); a caller that wraps this in a larger transaction removes the file itself if
     that transaction fails later (see pipelines.applications.submit_application).
     """
     checked = checked or check_resume(upload)
@@ -45,8 +45,10 @@ def attach_resume(
                 summary=f"Résumé added: {resume.original_name}",
                 data={"resume_id": resume.pk},
             )
-            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk))
+            # robust: a broker that cannot take the task is logged; the résumé stays "pending", never lost
+            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk), robust=True)
     except BaseException:
-        resume.file.delete(save=False)
+        if not Resume.objects.filter(pk=resume.pk).exists():
+            resume.file.delete(save=False)  # only a file whose row never committed
         raise
     return resume

@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils.html import escape
 
+from candidates.mail_headers import header_text, mailbox
 from candidates.models import PrivacyPolicy
 
 from . import placeholders, tokens
@@ -67,7 +68,7 @@ def message_values(touch: Touch) -> dict[str, str]:
 def sender_address(touch: Touch) -> str:
     sender = touch.enrollment.sequence.sender
     if sender and sender.email:
-        return f"{sender.get_full_name() or sender.get_username()} <{sender.email}>"
+        return mailbox(sender.get_full_name() or sender.get_username(), sender.email)
     return settings.DEFAULT_FROM_EMAIL
 
 
@@ -77,7 +78,7 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     def track(link: placeholders.Link) -> str:
         return click_url(touch, link)
 
-    subject = placeholders.render_text(touch.subject, values).strip() or "Hello"
+    subject = header_text(placeholders.render_text(touch.subject, values)) or "Hello"
     text = placeholders.render_text(touch.body, values, link_url=track)
     html = placeholders.render_html(touch.body, values, link_url=track)
     unsubscribe = unsubscribe_url(touch)

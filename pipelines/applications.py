@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from candidates.filling import empty_field_fills
-from candidates.models import Activity, Candidate, LawfulBasis, SeekingStatus, Source
+from candidates.models import Activity, Candidate, LawfulBasis, Resume, SeekingStatus, Source
 from candidates.normalize import normalize_email, normalize_linkedin_url
 from candidates.resume_uploads import attach_resume
 from candidates.resumes import check_resume
@@ -79,8 +79,10 @@ def submit_application(
     case, or same LinkedIn) has not applied for this role yet (AlreadyApplied). Then, in one transaction, the
     candidate is created or updated (see _applicant), the résumé stored and queued for text extraction, a card
     put in the first stage of the role's board (unless they are on it already), the application recorded on
-    the timeline; the emails are queued for after commit (pipelines.tasks). Raises ValidationError with a
-    message for the visitor; when it does, nothing is left behind (not even the stored file).
+    the timeline; the emails are queued for after commit (pipelines.tasks, which log and retry a failed send).
+    Raises ValidationError with a message for the visitor; when it does, nothing is left behind (not even the
+    stored file). Once the application has committed nothing undoes it: an email that cannot be queued is
+    logged, and the stored file is never deleted.
     """
     if not Requisition.objects.published().filter(pk=requisition.pk).exists():
         raise ValidationError("This role is no longer open for applications.")
@@ -123,11 +125,13 @@ def submit_application(
                 body=message,
                 data={"application_id": application.pk, "requisition_id": requisition.pk, "card_id": card.pk},
             )
-            tasks.email_application_confirmation.delay_on_commit(application.pk)
-            tasks.email_new_application.delay_on_commit(application.pk)
+            # robust: a broker that cannot take a task is logged, and the committed application stands
+            pk = application.pk
+            transaction.on_commit(lambda: tasks.email_application_confirmation.delay(pk), robust=True)
+            transaction.on_commit(lambda: tasks.email_new_application.delay(pk), robust=True)
     except BaseException as error:
-        if stored is not None:
-            stored.file.delete(save=False)
+        if stored is not None and not Resume.objects.filter(pk=stored.pk).exists():
+            stored.file.delete(save=False)  # only a file whose row never committed
         if (
             isinstance(error, IntegrityError)
             and Application.objects.filter(requisition=requisition, candidate__email__iexact=email).exists()

@@ -1,7 +1,8 @@
 """The emails pipelines sends by itself, run by its Celery tasks (pipelines.tasks) once the change that
 caused them has committed: an application's confirmation to the applicant and its note to the role's recruiter,
 and a hiring manager's shortlist decision to the recruiter. Subjects and texts are templates in
-templates/pipelines/email/ (<name>_subject.txt and <name>.txt)."""
+templates/pipelines/email/ (<name>_subject.txt and <name>.txt); the subject is one cleaned line
+(candidates.mail_headers), whatever a visitor typed as their name."""
 
 from typing import Any
 
@@ -9,12 +10,14 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from candidates.mail_headers import header_text
+
 from .models import Application, CareersSettings, ShortlistReview
 
 
 def _send(template: str, context: dict[str, Any], to: str) -> None:
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
-    subject = " ".join(render_to_string(f"pipelines/email/{template}_subject.txt", context).split())
+    subject = header_text(render_to_string(f"pipelines/email/{template}_subject.txt", context))
     body = render_to_string(f"pipelines/email/{template}.txt", context).strip() + "\n"
     send_mail(subject, body, None, [to])
 

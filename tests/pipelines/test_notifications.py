@@ -1,12 +1,21 @@
 """Notification emails leave the request: Celery tasks queued when the change commits, their text from
 templates/pipelines/email/. In these tests Celery runs in the process (tests/pipelines/conftest.py)."""
 
+import email
+import email.policy
+import logging
+import socket
+from pathlib import Path
+
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
+from candidates.models import Resume
 from pipelines import applications, services, tasks
 from pipelines.models import Application, CareersSettings, ShortlistReview
 from tests.factories import (
@@ -147,3 +156,76 @@ def test_tasks_for_rows_that_are_gone_do_nothing(db):
     tasks.email_application_confirmation(404)
     tasks.email_new_application(404)
     assert mail.outbox == []
+
+
+class Mailbox:
+    """An SMTP server's handler that keeps what it receives: (envelope recipients, parsed message)."""
+
+    def __init__(self):
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd) behind Django's SMTP backend."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield mailbox
+    controller.stop()
+
+
+def test_a_name_with_line_breaks_and_control_characters_keeps_the_file_and_sends_a_clean_subject(
+    client, role, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("pipelines:careers_role", args=[role.pk]),
+            {
+                "first_name": "Maya\r\nBcc: victim@example.net",
+                "last_name": "Ok\x1b[2Jafor\r",
+                "email": "maya@example.org",
+                "consent": "on",
+                "website": "",
+                "resume": SimpleUploadedFile(
+                    "cv.pdf", make_pdf("Maya Okafor"), content_type="application/pdf"
+                ),
+            },
+        )
+    assert response.status_code == 302
+    assert "Thank you for applying" in client.get(response.url).content.decode()
+    resume = Resume.objects.get()
+    assert Path(resume.file.path).read_bytes().startswith(b"%PDF-")
+
+    recipients = {tuple(rcpt): message for rcpt, message in smtp_server.received}
+    assert set(recipients) == {("maya@example.org",), ("rita@example.com",)}  # no Bcc smuggled in
+    note = recipients[("rita@example.com",)]
+    assert note["Subject"] == "New application: Maya Bcc: victim@example.net Ok [2Jafor for R&D Engineer"
+    assert note["Bcc"] is None
+
+
+def test_an_email_that_cannot_be_queued_after_commit_is_logged_and_deletes_nothing(
+    client, role, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.email_new_application, "delay", broker_down)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        application = apply(role)
+    assert Path(Resume.objects.get().file.path).exists()
+    assert Application.objects.get() == application
+    assert [m.to for m in mail.outbox] == [["siobhan@example.org"]]  # the other email still went
+    assert "Connection refused" in caplog.text
