@@ -1,18 +1,25 @@
 """The dispatcher: claim due email touches under a lease, re-check the stop rules, send, record the outcome
 and schedule the next step.
 
-The database is the source of truth: every planned contact is a Touch row. Sending is at-least-once at the
-SMTP boundary (a worker killed after the server accepted a message but before it recorded that will have
-the message sent again when the lease expires); the touch's idempotency key is the Message-ID, so that rare
-retry is recognisably the same message.
+The database is the source of truth: every planned contact is a Touch row. A lease is granted from the time
+of the claim, never in the past, renewed while the batch is worked through, and confirmed and extended
+right before each send, so another dispatcher takes a touch only from a dispatcher that stopped working on
+it. Sending is at-least-once at the SMTP boundary only for the message in flight when a worker or the database
+dies (it is sent again when the lease expires, with the same Message-ID, the touch's idempotency key); a
+message whose answer was lost after the server had all of it is marked possibly delivered, not sent again.
 """
 
 import logging
+import smtplib
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import Q
@@ -30,9 +37,37 @@ from .stop_rules import ENROLLMENT_NOT_ACTIVE, Facts, send_facts, stop_rule
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
 CLAIM_WINDOW = 4  # due rows read per claimable row wanted (the rest are paused, stopped or locked elsewhere)
 MAX_ATTEMPTS = 5
+ANSWERS_PER_SEND = 5  # MAIL, RCPT, DATA, the message, and RSET after a refusal: each within EMAIL_TIMEOUT
+
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.DISPATCH_LEASE_SECONDS)
+
+
+def send_lease() -> timedelta:
+    """The lease taken right before a send: the usual one, or longer than the slowest send the SMTP client
+    waits for, whichever is longer."""
+    return max(lease_length(), timedelta(seconds=ANSWERS_PER_SEND * settings.EMAIL_TIMEOUT))
+
+
+def lease_until(now: datetime, length: timedelta) -> datetime:
+    """When a lease granted at `now` ends. Never in the past: a pass whose clock is behind (`--now` in the
+    past) leases from the real time, so dispatchers on the real clock see the touch held."""
+    return max(now, timezone.now()) + length
+
+
+@dataclass(frozen=True)
+class PassClock:
+    """A pass's time: `--now`, or the real time, at its start, running on with the real clock; a claim made
+    an hour into a pass is made at that hour."""
+
+    start: datetime
+    started: float = field(default_factory=time.monotonic)
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.started)
 
 
 @dataclass
@@ -41,16 +76,18 @@ class DispatchResult:
     skipped: int = 0
     failed: int = 0
     retried: int = 0
+    possibly_delivered: int = 0
 
     def add(self, other: "DispatchResult") -> None:
         self.sent += other.sent
         self.skipped += other.skipped
         self.failed += other.failed
         self.retried += other.retried
+        self.possibly_delivered += other.possibly_delivered
 
 
-def claim_due_touches(*, now: datetime, limit: int, lease: timedelta = LEASE) -> tuple[uuid.UUID, list[int]]:
-    """Take a lease on up to `limit` due email touches; returns the claim token and the claimed ids.
+def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int]]:
+    """Take a lease on up to `limit` due email touches at `now`; returns the claim token and the claimed ids.
 
     Due means scheduled and due, or left in "sending" by a worker whose lease has expired; only touches of
     active enrollments in active sequences. On PostgreSQL rows locked by another dispatcher are skipped (SKIP
@@ -92,7 +129,7 @@ def claim_due_touches(*, now: datetime, limit: int, lease: timedelta = LEASE) ->
             last_pk, last_due, _ = window[-1]
             oldest_due = oldest_due.filter(Q(due_at__gt=last_due) | Q(due_at=last_due, pk__gt=last_pk))
         Touch.objects.filter(Q(pk__in=ids), due).update(
-            status=Touch.Status.SENDING, lease_expires_at=now + lease, claim_token=token
+            status=Touch.Status.SENDING, lease_expires_at=lease_until(now, lease_length()), claim_token=token
         )
     claimed = list(Touch.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True))
     return token, claimed
@@ -102,26 +139,31 @@ def dispatch_due_touches(
     *, now: datetime | None = None, batch_size: int = 200, max_batches: int | None = None
 ) -> DispatchResult:
     """One pass of the dispatcher: claim due emails batch by batch and send each; safe to run in parallel."""
-    now = now or timezone.now()
-    postpone_held_touches(now=now)
+    clock = PassClock(now or timezone.now())
+    postpone_held_touches(now=clock.now())
     result = DispatchResult()
     batches = 0
     while max_batches is None or batches < max_batches:
-        token, ids = claim_due_touches(now=now, limit=batch_size)
+        token, ids = claim_due_touches(now=clock.now(), limit=batch_size)
         if not ids:
             break
         batches += 1
         touches = list(
             Touch.objects.filter(pk__in=ids).select_related("candidate", "enrollment__sequence__sender")
         )
-        facts = send_facts(touches, today=timezone.localdate(now))
+        facts = send_facts(touches, today=timezone.localdate(clock.now()))
         steps = _steps_of({t.enrollment.sequence_id for t in touches})
-        smtp = _open_smtp_session()
-        try:
-            for touch in touches:
-                result.add(send_touch(touch=touch, token=token, now=now, facts=facts, steps=steps, smtp=smtp))
-        finally:
-            smtp.close()
+        renewed = time.monotonic()
+        with Session() as session:
+            for done, touch in enumerate(touches):
+                if time.monotonic() - renewed > lease_length().total_seconds() / 3:
+                    _renew_leases(ids[done:], token, clock.now())
+                    renewed = time.monotonic()
+                result.add(
+                    send_touch(
+                        touch=touch, token=token, now=clock.now(), facts=facts, steps=steps, session=session
+                    )
+                )
     return result
 
 
@@ -133,30 +175,89 @@ def _steps_of(sequence_ids: set[int]) -> dict[int, list[Step]]:
     return steps
 
 
-def _open_smtp_session() -> BaseEmailBackend:
-    """One SMTP session for a batch rather than one per message.
+def _renew_leases(ids: list[int], token: uuid.UUID, now: datetime) -> None:
+    """Extend the lease on the batch's touches not sent yet, so that a slow batch keeps what it claimed."""
+    Touch.objects.filter(pk__in=ids, claim_token=token, status=Touch.Status.SENDING).update(
+        lease_expires_at=lease_until(now, lease_length())
+    )
 
-    When the server cannot be reached the session stays closed, and each send then tries on its own and
-    records its own failure and retry.
+
+def _hold_for_sending(touch: Touch, token: uuid.UUID, now: datetime) -> bool:
+    """Right before a send: confirm the touch is still ours and lease it for longer than the send can take,
+    in one conditional UPDATE. False when its lease ran out and another dispatcher took it.
+
+    It commits without waiting for the disk: if PostgreSQL crashes and loses it, the send under way fails to
+    record its outcome on the restarted database, which is the in-flight case the crash bound already counts.
     """
-    smtp = mail.get_connection()
-    try:
-        smtp.open()
-    except Exception as error:
-        logger.warning("Could not open an SMTP session for the batch: %s", error)
-    return smtp
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        return bool(
+            Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING).update(
+                lease_expires_at=lease_until(now, send_lease())
+            )
+        )
 
 
 def _commit_without_waiting_for_disk() -> None:
-    """Let PostgreSQL acknowledge this transaction's COMMIT before its WAL reaches the disk.
-
-    Used for the bookkeeping after a message has left: waiting for the fsync cost ~10 ms per email. A database
-    crash in the next fraction of a second can lose the "sent" mark, and the touch is then sent again when its
-    lease expires, exactly as when a worker dies after sending: the at-least-once case the Message-ID covers.
-    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+class Session:
+    """One SMTP session for a batch. It is opened before the first send; a refusal keeps it (the server
+    answered, and smtplib reset the transaction); a lost connection closes it, and it is reopened once, before
+    the next send, and reused for the rest. When it cannot be opened, the batch's remaining touches are put back
+    for a retry without contacting the server again."""
+
+    def __init__(self) -> None:
+        self.backend: BaseEmailBackend = mail.get_connection()
+        self.is_open = False
+        self.open_error: Exception | None = None
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Open the session unless it is open; raises the error of a failed opening, then again for every
+        later call without trying again."""
+        if self.open_error is not None:
+            raise self.open_error
+        if not self.is_open:
+            try:
+                self.backend.open()
+            except Exception as error:
+                logger.warning("Could not open an SMTP session for the batch: %s", error)
+                self.open_error = error
+                raise
+            self.is_open = True
+
+    def send(self, message: EmailMessage) -> None:
+        message.connection = self.backend
+        try:
+            message.send()
+        except Exception as error:
+            if not _server_answered(error):
+                self.close()
+            raise
+
+    def close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            try:
+                self.backend.close()
+            except Exception as error:  # a broken connection may fail to say goodbye
+                logger.info("Closing the SMTP session failed: %s", error)
+
+
+def _server_answered(error: Exception) -> bool:
+    """The server refused with an answer and keeps the session (not 421, which closes it)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code != 421
 
 
 def send_touch(
@@ -166,9 +267,14 @@ def send_touch(
     now: datetime,
     facts: Facts | None = None,
     steps: dict[int, list[Step]] | None = None,
-    smtp: BaseEmailBackend | None = None,
+    session: Session | None = None,
 ) -> DispatchResult:
     """Send one claimed email touch, then record the outcome and schedule the next step."""
+    if session is None:
+        with Session() as own_session:
+            return send_touch(
+                touch=touch, token=token, now=now, facts=facts, steps=steps, session=own_session
+            )
     facts = facts or send_facts([touch], today=timezone.localdate(now))
     reason = stop_rule(touch, facts)
     if reason:
@@ -178,14 +284,21 @@ def send_touch(
     )
     try:
         message = outreach_email.build_message(touch, privacy_notice=attach_notice)
-        message.connection = smtp
-        message.send()
-    except Exception as error:  # an SMTP or rendering failure: retry with backoff, then give up
-        if smtp is not None:
-            smtp.close()  # a broken session is reopened by the next send
+        session.open()
+    except Exception as error:  # a message that cannot be rendered, or no SMTP session: retry with backoff
+        return _record_failure(touch, token, now, error)
+    if not _hold_for_sending(touch, token, now):
+        logger.warning(
+            "Touch %s was taken by another dispatcher after its lease ran out; not sent here", touch.pk
+        )
+        return DispatchResult()
+    try:
+        session.send(message)
+    except outreach_email.PossiblyDelivered as error:
+        return _record_possibly_delivered(touch, token, now, error, str(message.subject))
+    except Exception as error:  # refused, or no connection: retry with backoff, then give up
         return _record_failure(touch, token, now, error)
     with transaction.atomic():
-        _commit_without_waiting_for_disk()
         if not Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING).update(
             status=Touch.Status.SENT,
             sent_at=now,
@@ -258,3 +371,61 @@ def _record_failure(touch: Touch, token: uuid.UUID, now: datetime, error: Except
         data={"touch_id": touch.pk},
     )
     return DispatchResult(failed=1)
+
+
+def _record_possibly_delivered(
+    touch: Touch, token: uuid.UUID, now: datetime, error: Exception, subject: str
+) -> DispatchResult:
+    """The server had the whole message but never answered. By default the touch is marked possibly
+    delivered, on the touch and the timeline, and the enrollment waits for a person to resend it or not
+    (`resend_touch`); with DISPATCH_RESEND_AMBIGUOUS it is retried like a failure (at-least-once)."""
+    if settings.DISPATCH_RESEND_AMBIGUOUS:
+        return _record_failure(touch, token, now, error)
+    with transaction.atomic():
+        if not Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING).update(
+            status=Touch.Status.POSSIBLY_DELIVERED,
+            sent_at=now,
+            lease_expires_at=None,
+            subject=subject,
+            last_error=str(error)[:2000],
+        ):
+            return DispatchResult()
+        record_activity(
+            candidate=touch.candidate,
+            kind=Activity.Kind.TOUCH,
+            summary=f"Email possibly delivered: {subject}",
+            body=(
+                f"The mail server received the whole message but its answer never came ({error}). "
+                "It is not sent again on its own: resend it if it did not arrive."
+            ),
+            data={"touch_id": touch.pk},
+        )
+    logger.warning("Touch %s possibly delivered: %s", touch.pk, error)
+    return DispatchResult(possibly_delivered=1)
+
+
+def resend_touch(*, touch: Touch, by: User | None, now: datetime | None = None) -> bool:
+    """Send a possibly delivered or failed email again: the touch is due now, with its tries reset, and goes
+    out with the same Message-ID. False when it is in neither state (e.g. resent already)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        resent = Touch.objects.filter(
+            pk=touch.pk, status__in=[Touch.Status.POSSIBLY_DELIVERED, Touch.Status.FAILED]
+        ).update(
+            status=Touch.Status.SCHEDULED,
+            due_at=now,
+            attempts=0,
+            last_error="",
+            sent_at=None,
+            lease_expires_at=None,
+            claim_token=None,
+        )
+        if resent:
+            record_activity(
+                candidate=touch.candidate,
+                kind=Activity.Kind.TOUCH,
+                summary=f"Email to be sent again: {touch.subject}",
+                actor=by,
+                data={"touch_id": touch.pk},
+            )
+    return bool(resent)

@@ -1,8 +1,12 @@
 """Builds the email for a touch: text and HTML parts, tracked links, the preference-centre link and the
-one-click unsubscribe headers (RFC 8058)."""
+one-click unsubscribe headers (RFC 8058); and the SMTP backend that tells a lost answer to a whole message
+apart from a refusal."""
+
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends import smtp
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -112,3 +116,49 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+class PossiblyDelivered(Exception):
+    """The server had the whole message (DATA's final dot) but its answer never came: the connection dropped
+    or the answer took longer than EMAIL_TIMEOUT. The message may well have been delivered."""
+
+
+class _AnswerTracking:
+    """An SMTP client that knows when it is waiting for the answer to a whole message."""
+
+    awaiting_message_answer = False
+
+    def send(self, s):
+        super().send(s)  # type: ignore[misc]
+        # smtplib.SMTP.data() sends the message and its final "CRLF . CRLF" in one call; no command ends so.
+        self.awaiting_message_answer = isinstance(s, bytes) and s.endswith(b"\r\n.\r\n")
+
+    def getreply(self):
+        reply = super().getreply()  # type: ignore[misc]
+        self.awaiting_message_answer = False
+        return reply
+
+
+class _SMTP(_AnswerTracking, smtplib.SMTP):
+    pass
+
+
+class _SMTPOverSSL(_AnswerTracking, smtplib.SMTP_SSL):
+    pass
+
+
+class SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, raising PossiblyDelivered when the connection fails after the whole message
+    was sent and before the server answered; a refusal or a failure before that is raised as it is."""
+
+    @property
+    def connection_class(self):
+        return _SMTPOverSSL if self.use_ssl else _SMTP
+
+    def _send(self, email_message):
+        try:
+            return super()._send(email_message)
+        except OSError as error:  # smtplib's errors, time-outs and resets are all OSErrors
+            if getattr(self.connection, "awaiting_message_answer", False):
+                raise PossiblyDelivered(f"{type(error).__name__}: {error}") from error
+            raise

@@ -166,6 +166,8 @@ class Touch(models.Model):
         SKIPPED = "skipped", "Skipped"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        # The mail server had the whole message but its answer never came; not sent again unless resent.
+        POSSIBLY_DELIVERED = "possibly_delivered", "Possibly delivered"
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="touches")
     step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="touches")
@@ -174,7 +176,7 @@ class Touch(models.Model):
     )
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="touches")
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     due_at = models.DateTimeField()
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"

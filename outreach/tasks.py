@@ -16,6 +16,7 @@ def dispatch_due_touches() -> dict:
         "skipped": result.skipped,
         "failed": result.failed,
         "retried": result.retried,
+        "possibly_delivered": result.possibly_delivered,
     }
 
 

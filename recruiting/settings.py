@@ -165,12 +165,22 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # A provider through django-anymail, e.g. EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, telling a lost answer to a whole message apart from a refusal (the dispatcher needs it).
+    EMAIL_BACKEND = "outreach.email.SMTPBackend"
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting@longlist.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Shared secret of the inbound-email webhook (POST /api/inbound-email/); empty refuses every call.
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
+
+# --- Dispatcher (outreach/dispatch.py; README "The nurture engine") ------------------------------------------
+# How long a claim holds a touch; renewed while the batch is worked through, and before each send.
+DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
+# 1: a message whose answer never came after the server had all of it is sent again (at-least-once) instead
+# of being marked "possibly delivered" for a person to resend.
+DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

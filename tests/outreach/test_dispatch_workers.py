@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from outreach import tasks
-from outreach.dispatch import LEASE
+from outreach.dispatch import send_lease
 from outreach.models import Touch
 from tests.factories import make_due_emails
 from tests.workers import celery_worker, kill_worker, shared_database_url, wait_for
@@ -92,7 +92,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(tmp_path):
     # Nothing happens to the stranded touches until their lease expires; then the next pass sends them.
     dispatch_command(env, timezone.now())
     assert Touch.objects.filter(status="sending").count() == stranded
-    dispatch_command(env, timezone.now() + LEASE + timedelta(seconds=1))
+    dispatch_command(env, timezone.now() + send_lease() + timedelta(seconds=1))
 
     ids = message_ids(mail_dir)
     assert Touch.objects.filter(status="sent").count() == 400

@@ -28,5 +28,6 @@ class Command(BaseCommand):
         started = conversation.start_due_campaigns(now=now)
         result = dispatch_due_touches(now=now, batch_size=batch_size)
         self.stdout.write(
-            f"Campaigns started {len(started)}. Sent {result.sent}, skipped {result.skipped}, retrying {result.retried}, failed {result.failed}."
+            f"Campaigns started {len(started)}. Sent {result.sent}, skipped {result.skipped}, "
+            f"retrying {result.retried}, failed {result.failed}, possibly delivered {result.possibly_delivered}."
         )
