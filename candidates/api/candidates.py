@@ -17,13 +17,7 @@ from ..normalize import normalize_linkedin_url
 from ..roles import RulesObjectPermissions
 from ..search import CandidateSearchForm, search_candidates
 from .errors import as_drf_errors
-
-
-class SkillNamesField(serializers.ListField):
-    child = serializers.CharField(max_length=80)
-
-    def to_representation(self, data):
-        return [skill.name for skill in data.all()]
+from .fields import SkillNamesField, TimezoneNameField
 
 
 class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -31,6 +25,7 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     skills = SkillNamesField(required=False)
     linkedin_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    timezone = TimezoneNameField(required=False, allow_blank=True)
 
     class Meta:
         model = Candidate

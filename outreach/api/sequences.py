@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from candidates.api.errors import as_drf_errors
+from candidates.api.fields import TimezoneNameField
 from candidates.roles import RulesObjectPermissions
 
 from .. import placeholders, selectors
@@ -41,6 +42,10 @@ class StepSerializer(serializers.ModelSerializer):
 
 class SequenceSerializer(serializers.ModelSerializer):
     steps = StepSerializer(many=True, read_only=True)
+    sender_timezone = TimezoneNameField(
+        required=False,
+        help_text="Used for candidates whose timezone is unknown (IANA name, e.g. Europe/London)",
+    )
 
     class Meta:
         model = Sequence

@@ -6,8 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from candidates.api.candidates import SkillNamesField
 from candidates.api.errors import as_drf_errors
+from candidates.api.fields import SkillNamesField
 from candidates.models import TalentPool
 from candidates.roles import RulesObjectPermissions
 

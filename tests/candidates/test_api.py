@@ -116,11 +116,14 @@ def test_bad_input_gets_field_errors(api, recruiter):
             "email": "not-an-email",
             "linkedin_url": "example.com/x",
             "seeking_status": "maybe",
+            "timezone": "Mars/Olympus_Mons",
+            "country": "Atlantis",
         },
         format="json",
     )
     assert response.status_code == 400
-    assert {"first_name", "email", "linkedin_url", "seeking_status"} <= response.json().keys()
+    fields = {"first_name", "email", "linkedin_url", "seeking_status", "timezone", "country"}
+    assert fields <= response.json().keys()
     assert not Candidate.objects.exists()
 
 

@@ -18,7 +18,10 @@ def test_admin_builds_a_sequence_and_bad_placeholders_are_refused(api, admin_use
         format="json",
     )
     assert created.status_code == 201, created.json()
+    assert created.json()["sender_timezone"] == "UTC"
     sequence_id = created.json()["id"]
+    bad_zone = api.patch(f"/api/sequences/{sequence_id}/", {"sender_timezone": "Mars/Base"}, format="json")
+    assert bad_zone.status_code == 400 and "sender_timezone" in bad_zone.json()
     bad = api.post(
         "/api/steps/",
         {"sequence": sequence_id, "channel": "email", "subject": "Hi {{ nme }}", "body": "x"},
