@@ -78,6 +78,16 @@ class Candidate(models.Model):
         related_name="owned_candidates",
     )
     notes = models.TextField(blank=True, help_text="Plain text")
+    # An anonymous careers application never writes into an existing record: one that gave someone's LinkedIn
+    # profile without their email is a new record pointing at theirs, for a recruiter to merge or leave apart.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown on both profiles as a possible duplicate until they are merged",
+    )
     engagement_score = models.FloatField(
         default=0, help_text="0-100 from replies, clicks and opens, decaying with time (kept by outreach)"
     )

@@ -17,12 +17,15 @@ def attach_resume(
     upload: UploadedFile,
     by: User | None = None,
     checked: CheckedResume | None = None,
+    fill_contact_details: bool = True,
 ) -> Resume:
     """Check and store a résumé for a candidate and queue its text extraction once the transaction commits.
 
     Raises ValidationError (nothing stored) for a file that is not accepted. When the database write fails the
-    stored file is removed again (never once its row has committed); a caller that wraps this in a larger transaction removes the file itself if
-    that transaction fails later (see pipelines.applications.submit_application).
+    stored file is removed again (never once its row has committed); a caller that wraps this in a larger
+    transaction removes the file itself if that transaction fails later (see
+    pipelines.applications.submit_application). With fill_contact_details=False the text never fills the
+    candidate's empty contact details (a file an anonymous visitor sent for a known person).
     """
     checked = checked or check_resume(upload)
     resume = Resume(
@@ -46,7 +49,9 @@ def attach_resume(
                 data={"resume_id": resume.pk},
             )
             # robust: a broker that cannot take the task is logged; the résumé stays "pending", never lost
-            transaction.on_commit(lambda: extract_resume_text.delay(resume.pk), robust=True)
+            transaction.on_commit(
+                lambda: extract_resume_text.delay(resume.pk, fill_contact_details), robust=True
+            )
     except BaseException:
         if not Resume.objects.filter(pk=resume.pk).exists():
             resume.file.delete(save=False)  # only a file whose row never committed

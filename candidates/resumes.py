@@ -221,8 +221,9 @@ def contact_details(text: str) -> dict[str, str]:
 FIELD_WORDS = {"email": "email", "phone": "phone", "linkedin_url": "LinkedIn"}
 
 
-def extract_text(resume_id: int) -> Resume | None:
-    """Extract a résumé's text, add it to the candidate's search text and fill their empty contact details.
+def extract_text(resume_id: int, *, fill_contact_details: bool = True) -> Resume | None:
+    """Extract a résumé's text, add it to the candidate's search text and fill their empty contact details
+    (unless fill_contact_details is False: a file an anonymous visitor sent for a known person).
 
     Only a résumé still waiting is processed (the conditional UPDATE is the claim), so a task delivered twice
     does nothing the second time. Returns None when the résumé is gone or was already done.
@@ -238,7 +239,7 @@ def extract_text(resume_id: int) -> Resume | None:
         if not claimed:
             return None
         candidate = Candidate.objects.select_for_update().get(pk=resume.candidate_id)
-        filled = fill_empty_fields(candidate, contact_details(text)) if text else []
+        filled = fill_empty_fields(candidate, contact_details(text)) if text and fill_contact_details else []
         if filled:
             candidate.save(update_fields=[*filled, "updated_at"])
         refresh_search_documents([candidate.pk])

@@ -111,12 +111,16 @@ def get_candidate(pk: int) -> Candidate:
 
 
 def possible_duplicates(candidate: Candidate, limit: int = 5) -> list[Candidate]:
-    """Other people who may be the same person: same name (any case) at the same company, or same phone.
+    """Other people who may be the same person: same name (any case) at the same company, same phone, or
+    flagged as such either way (`possible_duplicate_of`: a careers application that gave someone's LinkedIn
+    profile without their email).
 
     Email and LinkedIn cannot repeat across records (unique constraints; create, import and referrals offer
     the existing record instead), so these are the matches left for a recruiter to judge.
     """
-    match = Q(pk__in=[])
+    match = Q(possible_duplicate_of=candidate)
+    if candidate.possible_duplicate_of_id:
+        match |= Q(pk=candidate.possible_duplicate_of_id)
     first, last = candidate.first_name.strip(), candidate.last_name.strip()
     company = candidate.company.strip()
     if first and last and company:

@@ -108,40 +108,102 @@ def test_an_application_creates_the_candidate_card_resume_timeline_and_emails(
     assert reverse("pipelines:board", args=[role.pk]) in mail.outbox[1].body
 
 
-def test_someone_already_in_the_database_is_matched_by_email_in_any_case(client, role, settings):
+CONTACT_AND_STATE = ["first_name", "last_name", "email", "phone", "linkedin_url", "seeking_status", "source"]
+
+
+def snapshot(candidate: Candidate) -> dict:
+    candidate.refresh_from_db()
+    return {name: getattr(candidate, name) for name in CONTACT_AND_STATE} | {
+        "resumes": list(candidate.resumes.values_list("pk", flat=True)),
+        "cards": list(Card.objects.filter(candidate=candidate).values_list("pk", flat=True)),
+    }
+
+
+def test_someone_already_in_the_database_gets_the_application_by_email_and_nothing_of_theirs_changes(
+    client, role, django_capture_on_commit_callbacks
+):
     known = CandidateFactory(
-        email="maya.okafor@example.com", phone="+44 1", seeking_status="passive", source="sourced"
+        first_name="Maya",
+        last_name="",
+        email="maya.okafor@example.com",
+        phone="",
+        linkedin_url="",
+        seeking_status="passive",
+        source="sourced",
     )
-    response = apply(
-        client, role, email="MAYA.OKAFOR@example.com", phone="+351 999", linkedin_url="linkedin.com/in/mayao"
-    )
+    before = snapshot(known)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(
+            client,
+            role,
+            email="MAYA.OKAFOR@example.com",
+            phone="+351 999 000 111",
+            linkedin_url="linkedin.com/in/mayao",
+        )
     assert response.status_code == 302
-    known.refresh_from_db()
     assert Candidate.objects.count() == 1
-    assert known.seeking_status == SeekingStatus.ACTIVE and known.source == Source.SOURCED
-    assert known.phone == "+44 1"  # never overwritten
-    assert known.linkedin_url == "https://www.linkedin.com/in/mayao"  # was empty: filled
-    assert Application.objects.get().candidate == known
+    application = Application.objects.get()
+    assert application.candidate == known and application.resume.candidate == known
+    after = snapshot(known)
+    assert {k: after[k] for k in CONTACT_AND_STATE} == {k: before[k] for k in CONTACT_AND_STATE}
+    assert application.resume.text_status == Resume.TextStatus.EXTRACTED  # searchable, but fills nothing
+    entry = known.activities.get(kind=Activity.Kind.APPLICATION)
+    assert "not copied to the profile" in entry.body
+    assert (
+        "phone: +351 999 000 111" in entry.body
+        and "LinkedIn: https://www.linkedin.com/in/mayao" in entry.body
+    )
 
 
-def test_someone_already_in_the_database_is_matched_by_linkedin(client, role):
-    known = CandidateFactory(email="", linkedin_url="https://www.linkedin.com/in/maya-o")
-    apply(client, role, linkedin_url="https://uk.linkedin.com/in/Maya-O/")
-    assert Candidate.objects.count() == 1 and Application.objects.get().candidate == known
-    known.refresh_from_db()
-    assert known.email == "maya.okafor@example.com"
+def test_a_linkedin_profile_without_its_email_makes_a_new_record_flagged_as_a_possible_duplicate(
+    client, role, recruiter, django_capture_on_commit_callbacks
+):
+    known = CandidateFactory(
+        first_name="Maya",
+        last_name="Okafor",
+        email="",
+        phone="",
+        linkedin_url="https://www.linkedin.com/in/maya-o",
+        seeking_status="passive",
+        source="sourced",
+    )
+    before = snapshot(known)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(client, role, linkedin_url="https://uk.linkedin.com/in/Maya-O/")
+    assert response.status_code == 302
+    assert snapshot(known) == before  # no email, phone, status, résumé or card taken over
+    assert not known.applications.exists()
+    assert [m.to for m in mail.outbox] == [["maya.okafor@example.com"], [role.recruiter.email]]
+
+    applicant = Candidate.objects.exclude(pk=known.pk).get()
+    assert (applicant.email, applicant.linkedin_url, applicant.phone) == (
+        "maya.okafor@example.com",
+        "",  # the profile is the known person's
+        "+351 912 345 678",  # from the applicant's own résumé
+    )
+    assert applicant.possible_duplicate_of == known and Application.objects.get().candidate == applicant
+    entry = applicant.activities.get(kind=Activity.Kind.APPLICATION)
+    assert "LinkedIn: https://www.linkedin.com/in/maya-o" in entry.body and "possible duplicate" in entry.body
+
+    client.force_login(recruiter)
+    for profile, other in ((known, applicant), (applicant, known)):
+        html = client.get(profile.get_absolute_url()).content.decode()
+        assert 'id="possible-duplicates"' in html
+        assert reverse("candidates:merge_confirm", args=[profile.pk, other.pk]) in html
 
 
-def test_an_applicant_never_takes_an_email_someone_else_holds(client, role):
-    known = CandidateFactory(email="", linkedin_url="https://www.linkedin.com/in/maya-o")
-    other = CandidateFactory(email="maya.okafor@example.com", linkedin_url="")
+def test_the_email_decides_who_an_application_is_for_never_the_linkedin_profile(client, role):
+    linkedin_holder = CandidateFactory(email="", linkedin_url="https://www.linkedin.com/in/maya-o")
+    email_holder = CandidateFactory(email="maya.okafor@example.com", linkedin_url="")
+    before = snapshot(linkedin_holder), snapshot(email_holder)
     response = apply(client, role, linkedin_url="https://www.linkedin.com/in/maya-o")
     assert response.status_code == 302
-    assert Application.objects.get().candidate == known  # the first match, by LinkedIn
-    known.refresh_from_db()
-    other.refresh_from_db()
-    assert known.email == ""  # the email is the other person's: left empty rather than taken
-    assert (other.email, other.linkedin_url) == ("maya.okafor@example.com", "")
+    assert Application.objects.get().candidate == email_holder
+    assert (snapshot(linkedin_holder), snapshot(email_holder))[0] == before[0]
+    assert {k: snapshot(email_holder)[k] for k in CONTACT_AND_STATE} == {
+        k: before[1][k] for k in CONTACT_AND_STATE
+    }
+    assert Candidate.objects.count() == 2
 
 
 def test_a_sourced_candidate_already_on_the_board_keeps_their_card(client, role):
