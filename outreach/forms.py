@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
+from candidates.selectors import find_existing_candidate
 from pipelines.models import Requisition
 
 from . import placeholders, selectors
@@ -162,11 +163,11 @@ class MatchReplyForm(forms.Form):
     def clean_who(self):
         who = self.cleaned_data["who"].strip()
         found = re.search(r"/candidates/(\d+)/?", who)
-        people = Candidate.objects.filter(erased_at__isnull=True)
-        candidate = (
-            people.filter(pk=int(found[1])).first() if found else people.filter(email__iexact=who).first()
-        )
-        if candidate is None:
+        if found:
+            candidate = Candidate.objects.filter(pk=int(found[1])).first()
+        else:
+            candidate = find_existing_candidate(email=who)
+        if candidate is None or candidate.erased_at:
             raise forms.ValidationError("No candidate with that email address or profile link.")
         return candidate
 

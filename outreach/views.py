@@ -38,6 +38,7 @@ from .sequences import (
     reorder_steps,
     save_step,
     set_sequence_status,
+    update_sequence,
 )
 
 
@@ -89,7 +90,9 @@ def sequence_settings(request, pk):
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
     form = SequenceForm(request.POST, instance=sequence)
     if form.is_valid():
-        form.save()
+        update_sequence(
+            sequence=sequence, **{name: form.cleaned_data[name] for name in SequenceForm.Meta.fields}
+        )
         messages.success(request, "Settings saved.")
     return render(
         request,

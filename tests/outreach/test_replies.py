@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from candidates import merge, privacy
-from candidates.models import Activity
+from candidates.models import Activity, CandidateAlias
 from outreach import conversation, selectors
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
@@ -127,6 +127,18 @@ def test_reply_from_an_unknown_address_is_kept_for_a_person_to_match(sent, clien
     enrollment.refresh_from_db()
     assert reply.candidate == ada and enrollment.status == Enrollment.Status.STOPPED
     assert list(selectors.replies_to_handle(recruiter)) == [reply]
+
+
+def test_a_reply_is_matched_by_hand_to_the_person_holding_that_address_as_an_alias(sent, client, recruiter):
+    ada, _, _ = sent
+    CandidateAlias.objects.create(candidate=ada, email="ada.old@example.org")
+    post_inbound(inbound(from_address="someone.else@example.net"))
+    reply = Reply.objects.get()
+    client.force_login(recruiter)
+    matched = client.post(reverse("outreach:reply_match", args=[reply.pk]), {"who": "ADA.OLD@example.org"})
+    assert matched.status_code == 200
+    reply.refresh_from_db()
+    assert reply.candidate == ada
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x"])
