@@ -14,9 +14,9 @@ learns more about someone already in Longlist (CSV import, careers applications,
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Field, Q
 
 from .models import Candidate, CandidateAlias
 
@@ -53,7 +53,7 @@ def empty_field_fills(
     taken = taken or held_by_others(candidate)
     fills = {}
     for key, value in values.items():
-        field = Candidate._meta.get_field(key)
+        field = cast(Field, Candidate._meta.get_field(key))
         if is_empty(value) or not is_empty(getattr(candidate, field.attname)):
             continue
         if field.name in UNIQUE_FIELDS and taken(field.name, value):

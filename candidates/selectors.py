@@ -1,13 +1,13 @@
 """Read queries for candidates, pools and referrals."""
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Max, Q, QuerySet, Value
+from django.contrib.auth.models import User
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Field, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -159,7 +159,7 @@ MERGE_FIELDS = [
 def merge_fills(primary: Candidate, duplicate: Candidate) -> dict[str, Any]:
     """{attname: duplicate's value} for every merge field the primary would fill from the duplicate: empty on
     the primary, set on the duplicate, and (email, LinkedIn) held by neither a third person."""
-    attnames = [Candidate._meta.get_field(name).attname for name in MERGE_FIELDS]
+    attnames = [cast(Field, Candidate._meta.get_field(name)).attname for name in MERGE_FIELDS]
     values = {attname: getattr(duplicate, attname) for attname in attnames}
     return empty_field_fills(primary, values, taken=held_by_others(primary, duplicate))
 
@@ -188,7 +188,7 @@ def merge_preview(primary: Candidate, duplicate: Candidate) -> list[MergeRow]:
     fills = merge_fills(primary, duplicate)
     rows = []
     for name in MERGE_FIELDS:
-        field = Candidate._meta.get_field(name)
+        field = cast(Field, Candidate._meta.get_field(name))
         from_duplicate = field.attname in fills
         mine, theirs = _shown(primary, name), _shown(duplicate, name)
         rows.append(
@@ -201,15 +201,15 @@ def merge_preview(primary: Candidate, duplicate: Candidate) -> list[MergeRow]:
                 lost=bool(theirs) and not from_duplicate and theirs != mine,
             )
         )
-    mine = {skill.name for skill in primary.skills.all()}
-    theirs = {skill.name for skill in duplicate.skills.all()}
+    own_skills = {skill.name for skill in primary.skills.all()}
+    their_skills = {skill.name for skill in duplicate.skills.all()}
     rows.append(
         MergeRow(
             label="Skills",
-            primary=", ".join(sorted(mine, key=str.lower)),
-            duplicate=", ".join(sorted(theirs, key=str.lower)),
-            kept=", ".join(sorted(mine | theirs, key=str.lower)),
-            note="combined" if theirs - mine else "",
+            primary=", ".join(sorted(own_skills, key=str.lower)),
+            duplicate=", ".join(sorted(their_skills, key=str.lower)),
+            kept=", ".join(sorted(own_skills | their_skills, key=str.lower)),
+            note="combined" if their_skills - own_skills else "",
         )
     )
     return rows
@@ -231,7 +231,7 @@ def timeline(candidate: Candidate, limit: int = 100) -> QuerySet[Activity]:
     return candidate.activities.select_related("actor")[:limit]
 
 
-def pools_with_counts() -> list[TalentPool]:
+def pools_with_counts() -> Sequence[TalentPool]:
     """Every pool with its `member_count` (erased people left out), in two queries however many pools.
 
     Static pools are counted in the query that lists them; all smart pools are counted together in one
@@ -265,7 +265,7 @@ def pool_members(pool: TalentPool, *, pools: Mapping[int, TalentPool] | None = N
     return search_candidates({"pool": pool.pk}, pools={**(pools or {}), pool.pk: pool})
 
 
-def referrals_by(user: AbstractBaseUser) -> QuerySet[Referral]:
+def referrals_by(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(referrer=user).select_related("candidate")
 
 
@@ -285,7 +285,7 @@ TITLE_STOP_WORDS = {"senior", "junior", "sr", "jr", "mid", "level", "the", "and"
 REDISCOVERY_CANDIDATE_CAP = 500
 MEDAL_HALF_LIFE_DAYS = 365
 # How the reason someone was turned down changes the value of their silver medal.
-MEDAL_REASON_WEIGHTS = {
+MEDAL_REASON_WEIGHTS: dict[str, float] = {
     SilverMedal.Reason.TIMING: 1.5,
     SilverMedal.Reason.COMPENSATION: 1.0,
     SilverMedal.Reason.ANOTHER_CANDIDATE: 0.75,
@@ -295,7 +295,7 @@ MEDAL_REASON_WEIGHTS = {
 }
 # Engagement is named as a reason from this score up ("Engagement 72"); below it only counts.
 WARM_ENGAGEMENT = 50
-MEDAL_REASON_WORDS = {
+MEDAL_REASON_WORDS: dict[str, str] = {
     SilverMedal.Reason.TIMING: "Turned down for timing",
     SilverMedal.Reason.COMPENSATION: "Turned down over compensation",
     SilverMedal.Reason.ANOTHER_CANDIDATE: "Came second to another candidate",

@@ -18,7 +18,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -123,7 +123,7 @@ def receive_inbound_email(
 
 @transaction.atomic
 def log_reply(
-    *, candidate: Candidate, body: str, received_at: datetime, by: AbstractBaseUser | None, subject: str = ""
+    *, candidate: Candidate, body: str, received_at: datetime, by: User | None, subject: str = ""
 ) -> Reply:
     """A reply a recruiter saw elsewhere (their inbox, LinkedIn, a call), logged by hand."""
     touch = (
@@ -147,7 +147,7 @@ def log_reply(
 
 
 @transaction.atomic
-def match_reply(*, reply: Reply, candidate: Candidate, by: AbstractBaseUser | None) -> Reply:
+def match_reply(*, reply: Reply, candidate: Candidate, by: User | None) -> Reply:
     """Give an unmatched reply its candidate; from then on it is handled like any other reply."""
     if Reply.objects.filter(pk=reply.pk, candidate__isnull=True).update(candidate=candidate) != 1:
         raise ReplyError("This reply has already been matched.")
@@ -156,9 +156,10 @@ def match_reply(*, reply: Reply, candidate: Candidate, by: AbstractBaseUser | No
     return reply
 
 
-def _take_reply(reply: Reply, by: AbstractBaseUser | None) -> None:
+def _take_reply(reply: Reply, by: User | None) -> None:
     """A matched reply: the conversation takes over from the sequences."""
     candidate = reply.candidate
+    assert candidate is not None, "only a matched reply is taken over"
     for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
         stop_enrollment(enrollment=enrollment, reason="replied", by=by)
     EngagementEvent.objects.create(
@@ -184,7 +185,7 @@ def tag_reply(
     *,
     reply: Reply,
     tag: str,
-    by: AbstractBaseUser | None,
+    by: User | None,
     check_back_on: date | None = None,
     now: datetime | None = None,
 ) -> Reply:
@@ -193,7 +194,8 @@ def tag_reply(
     now = now or timezone.now()
     if tag not in Reply.Tag.values:
         raise ReplyError("Choose one of the tags.")
-    if reply.candidate_id is None:
+    candidate = reply.candidate
+    if candidate is None:
         raise ReplyError("Match this reply to a candidate first.")
     if tag == Reply.Tag.NOT_NOW:
         if check_back_on is None:
@@ -205,11 +207,10 @@ def tag_reply(
     reply.triaged_by = by
     reply.check_back_on = check_back_on if tag == Reply.Tag.NOT_NOW else None
     reply.save(update_fields=["tag", "triaged_at", "triaged_by", "check_back_on"])
-    candidate = reply.candidate
     summary = f"Reply tagged: {reply.get_tag_display().lower()}"
-    if tag == Reply.Tag.NOT_NOW:
+    if tag == Reply.Tag.NOT_NOW and check_back_on is not None:
         snooze(candidate=candidate, until=check_back_on, now=now)
-        _check_back_task(reply, by=by)
+        _check_back_task(reply, candidate=candidate, on=check_back_on, by=by)
         summary += f", check back on {check_back_on:%-d %b %Y}"
     record_activity(
         candidate=candidate, kind=Activity.Kind.REPLY, actor=by, summary=summary, data={"reply_id": reply.pk}
@@ -217,12 +218,11 @@ def tag_reply(
     return reply
 
 
-def _check_back_task(reply: Reply, by: AbstractBaseUser | None) -> Touch | None:
+def _check_back_task(reply: Reply, *, candidate: Candidate, on: date, by: User | None) -> Touch | None:
     """A task in the owner's (else the recruiter's) queue on the check-back day.
 
     A task belongs to an enrollment: the one the reply answered, else the person's latest. Someone who was
     never in a sequence gets no task (the snooze and the timeline still show the date)."""
-    candidate = reply.candidate
     enrollment = reply.enrollment or candidate.enrollments.select_related("sequence").first()
     if enrollment is None:
         return None
@@ -231,7 +231,7 @@ def _check_back_task(reply: Reply, by: AbstractBaseUser | None) -> Touch | None:
         candidate=candidate,
         channel=Channel.TASK,
         status=Touch.Status.TASK_OPEN,
-        due_at=start_of_day(reply.check_back_on, candidate, enrollment.sequence),
+        due_at=start_of_day(on, candidate, enrollment.sequence),
         assignee=candidate.owner or by,
         subject="Check back",
         body=f'Check back with {{{{ first_name }}}}: they said "not now" on {reply.received_at:%-d %b %Y}.',
@@ -239,10 +239,12 @@ def _check_back_task(reply: Reply, by: AbstractBaseUser | None) -> Touch | None:
 
 
 @transaction.atomic
-def move_to_ready_to_talk(*, candidate: Candidate, by: AbstractBaseUser | None) -> Card:
+def move_to_ready_to_talk(*, candidate: Candidate, by: User | None) -> Card:
     """Put an interested person in "Ready to talk" on the talent board (moving their card if they have one)."""
     board = pipeline_services.get_or_create_talent_board()
-    stage = board.stages.get(pk=pipeline_selectors.ready_to_talk_stage_id(board))
+    stage_id = pipeline_selectors.ready_to_talk_stage_id(board)
+    assert stage_id is not None, "the talent board has stages"
+    stage = board.stages.get(pk=stage_id)
     card = Card.objects.filter(pipeline=board, candidate=candidate).first()
     if card is None:
         return pipeline_services.add_card(pipeline=board, candidate=candidate, stage=stage, by=by)
@@ -257,7 +259,7 @@ def move_to_ready_to_talk(*, candidate: Candidate, by: AbstractBaseUser | None) 
 
 
 @transaction.atomic
-def add_to_role(*, candidate: Candidate, requisition: Requisition, by: AbstractBaseUser | None) -> Card:
+def add_to_role(*, candidate: Candidate, requisition: Requisition, by: User | None) -> Card:
     card = pipeline_services.add_to_requisition(candidate=candidate, requisition=requisition, by=by)
     if card is None:
         raise ReplyError(f"{candidate.full_name} is already on {requisition.title}.")
@@ -308,7 +310,9 @@ def postpone_held_touches(*, now: datetime) -> int:
     moved = 0
     snoozed = Candidate.objects.filter(snoozed_until__gt=today).values("pk")
     for touch in due.filter(candidate_id__in=snoozed).iterator(chunk_size=500):
-        later = start_of_day(touch.candidate.snoozed_until, touch.candidate, touch.enrollment.sequence)
+        until = touch.candidate.snoozed_until
+        assert until is not None  # the query picked snoozed people
+        later = start_of_day(until, touch.candidate, touch.enrollment.sequence)
         moved += _move(touch, later)
     spacing = timedelta(days=FEWER_MESSAGES_DAYS)
     recent = dict(
@@ -411,7 +415,7 @@ def unsubscribe(*, candidate: Candidate, touch: Touch | None = None, now: dateti
 
 @transaction.atomic
 def create_campaign(
-    *, sequence: Sequence, requisition: Requisition, months_before: int, by: AbstractBaseUser | None
+    *, sequence: Sequence, requisition: Requisition, months_before: int, by: User | None
 ) -> PlannedRoleCampaign:
     campaign = PlannedRoleCampaign(
         sequence=sequence, requisition=requisition, months_before=months_before, created_by=by
@@ -442,7 +446,9 @@ def start_due_campaigns(*, now: datetime | None = None) -> list[PlannedRoleCampa
         requisition__status__in=[Requisition.Status.PLANNED, Requisition.Status.OPEN],
         requisition__expected_open_date__isnull=False,
     ).select_related("sequence", "requisition", "created_by")
-    return [c for c in pending if c.starts_on <= today and _start_campaign(c, now)]
+    return [
+        c for c in pending if c.starts_on is not None and c.starts_on <= today and _start_campaign(c, now)
+    ]
 
 
 @transaction.atomic

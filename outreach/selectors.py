@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -10,7 +10,16 @@ from candidates.models import Candidate
 from pipelines.models import Requisition
 
 from . import placeholders
-from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Touch
+from .models import (
+    EngagementEvent,
+    Enrollment,
+    PlannedRoleCampaign,
+    Reply,
+    ReplyQuerySet,
+    Sequence,
+    Step,
+    Touch,
+)
 
 
 def day_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -27,7 +36,7 @@ def touches_due_today(now: datetime | None = None) -> int:
     ).count()
 
 
-def task_queue(user: AbstractBaseUser, now: datetime | None = None) -> dict[str, QuerySet[Touch]]:
+def task_queue(user: User, now: datetime | None = None) -> dict[str, QuerySet[Touch]]:
     """A recruiter's open manual tasks split into overdue, due today and upcoming."""
     start, end = day_bounds(now)
     tasks = open_tasks().filter(assignee=user)
@@ -73,24 +82,24 @@ def people_named(ids: list[int], limit: int = 12) -> QuerySet[Candidate]:
     ]
 
 
-def replies() -> QuerySet[Reply]:
+def replies() -> ReplyQuerySet:
     return Reply.objects.select_related("candidate", "touch__enrollment__sequence", "logged_by", "triaged_by")
 
 
-def replies_to_handle(user: AbstractBaseUser) -> QuerySet[Reply]:
+def replies_to_handle(user: User) -> QuerySet[Reply]:
     """Matched replies nobody has tagged yet, oldest first; the recruiting team sees them all."""
     if not user.has_perm("outreach.view_reply"):
         return Reply.objects.none()
     return replies().to_handle().order_by("received_at", "pk")
 
 
-def unmatched_replies(user: AbstractBaseUser) -> QuerySet[Reply]:
+def unmatched_replies(user: User) -> QuerySet[Reply]:
     if not user.has_perm("outreach.view_reply"):
         return Reply.objects.none()
     return replies().unmatched().order_by("received_at", "pk")
 
 
-def recently_handled_replies(user: AbstractBaseUser, limit: int = 20) -> QuerySet[Reply]:
+def recently_handled_replies(user: User, limit: int = 20) -> QuerySet[Reply]:
     if not user.has_perm("outreach.view_reply"):
         return Reply.objects.none()
     return replies().exclude(tag="").order_by("-triaged_at", "-pk")[:limit]

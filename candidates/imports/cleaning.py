@@ -5,10 +5,11 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import Field, Model
 from django_countries import countries
 
 from ..models import Candidate, SeekingStatus, Skill, Source
@@ -69,8 +70,17 @@ COLUMNS = (
 COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
 LABELS = {column.field: column.label for column in COLUMNS}
 NAME_FIELDS = {"first_name", "full_name"}
+
+
+def _max_length(model: type[Model], name: str) -> int:
+    length = cast(Field, model._meta.get_field(name)).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length")
+    return length
+
+
 _MAX_LENGTHS = {
-    name: Candidate._meta.get_field(name).max_length
+    name: _max_length(Candidate, name)
     for name in (
         "first_name",
         "last_name",
@@ -84,7 +94,7 @@ _MAX_LENGTHS = {
     )
 }
 _PLAIN_TEXT = ("phone", "title", "company", "industry", "city", "notes")
-_SKILL_MAX_LENGTH = Skill._meta.get_field("name").max_length
+_SKILL_MAX_LENGTH = _max_length(Skill, "name")
 
 _COUNTRY_ALIASES = {
     "uk": "GB",
