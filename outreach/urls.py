@@ -21,6 +21,7 @@ urlpatterns = [
     path("enroll/batches/<int:pk>/", views.batch, name="batch"),
     path("tasks/", views.task_queue, name="tasks"),
     path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("touches/<int:pk>/resend/", views.touch_resend, name="touch_resend"),
     path("sequences/<int:pk>/campaigns/", views.campaign_add, name="campaign_add"),
     path("replies/", views.reply_list, name="replies"),
     path("replies/<int:pk>/tag/", views.reply_tag, name="reply_tag"),

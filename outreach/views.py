@@ -15,6 +15,7 @@ from candidates.models import Candidate
 
 from . import conversation, engagement, selectors, tokens
 from .batches import start_enrollment_batch
+from .dispatch import resend_touch
 from .enrollment import pause_enrollment, resume_enrollment, stop_enrollment
 from .forms import (
     CampaignForm,
@@ -174,6 +175,16 @@ def sequence_enrollments(request, pk):
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
     page = Paginator(selectors.enrollments_of(sequence), 50).get_page(request.GET.get("page"))
     return render(request, "outreach/enrollments.html", {"sequence": sequence, "page": page})
+
+
+@require_POST
+@permission_required("outreach.change_touch", raise_exception=True)
+def touch_resend(request, pk):
+    """Send a failed or possibly delivered email again (the dispatcher's next pass sends it)."""
+    touch = get_object_or_404(Touch.objects.select_related("candidate"), pk=pk, channel="email")
+    if resend_touch(touch=touch, by=request.user):
+        messages.success(request, f"The email to {touch.candidate} will be sent again in a minute.")
+    return redirect("home")
 
 
 @require_POST

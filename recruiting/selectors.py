@@ -132,9 +132,13 @@ def sequence_alerts(now: datetime, settings: InsightSettings) -> list[SequenceAl
 
 
 def failed_touches(now: datetime) -> QuerySet[Touch]:
-    """Touches that failed for good (after every retry) and were due in the last ALERT_WINDOW_DAYS days."""
+    """Touches that failed for good (after every retry), or were possibly delivered (the mail server's answer
+    was lost), and were due in the last ALERT_WINDOW_DAYS days: each waits for a person to resend it or not."""
     return (
-        Touch.objects.filter(status=Touch.Status.FAILED, due_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS))
+        Touch.objects.filter(
+            status__in=[Touch.Status.FAILED, Touch.Status.POSSIBLY_DELIVERED],
+            due_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS),
+        )
         .select_related("candidate", "enrollment__sequence")
         .order_by("-due_at", "-pk")
     )
