@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 
+from .bounds import BoundedText
 from .imports.jobs import file_size_error
 from .models import Candidate, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
@@ -183,7 +184,7 @@ class ImportForm(forms.Form):
 
 
 class MergeSearchForm(forms.Form):
-    q = forms.CharField(label="Find the other record", required=False, max_length=200)
+    q = BoundedText(label="Find the other record")
 
 
 class PrivacyPolicyForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django_countries import countries
 
+from .bounds import BoundedText, DateFilter
 from .models import Candidate, PoolMembership, SeekingStatus, Skill, Source, TalentPool
 
 # sort key -> ORDER BY; every ordering ends with the primary key so pages never overlap.
@@ -61,7 +62,12 @@ MAX_ID = 2**63 - 1  # the largest primary key the databases hold (bigint)
 
 
 class SkillsField(forms.CharField):
-    """Comma-separated skill names (or a list of them, as saved in a smart pool); cleans to a list."""
+    """Comma-separated skill names (or a list of them, as saved in a smart pool); cleans to a list of at most
+    `max_skills` names."""
+
+    def __init__(self, *, max_skills: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_skills = max_skills
 
     def to_python(self, value: Any) -> list[str]:
         if isinstance(value, (list, tuple)):
@@ -72,20 +78,26 @@ class SkillsField(forms.CharField):
                 names.setdefault(name.strip().lower(), name.strip())
         return list(names.values())
 
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if self.max_skills is not None and len(value) > self.max_skills:
+            raise forms.ValidationError(f"Name at most {self.max_skills} skills.", code="max_words")
+
 
 class CandidateSearchForm(forms.Form):
     """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries."""
 
-    q = forms.CharField(label="Keywords", required=False, max_length=200)
+    q = BoundedText(label="Keywords")
     seeking_status = forms.ChoiceField(label="Seeking", choices=ANY + SeekingStatus.choices, required=False)
     source = forms.ChoiceField(choices=ANY + Source.choices, required=False)
-    industry = forms.CharField(required=False, max_length=100)
-    title = forms.CharField(required=False, max_length=150, help_text="Part of the job title")
+    industry = BoundedText(max_length=100)
+    title = BoundedText(max_length=150, help_text="Part of the job title")
     min_experience = forms.IntegerField(label="Experience from", required=False, min_value=0, max_value=80)
     max_experience = forms.IntegerField(label="Experience to", required=False, min_value=0, max_value=80)
     country = forms.ChoiceField(choices=lambda: ANY + list(countries), required=False)
-    city = forms.CharField(required=False, max_length=100, help_text="Start of the city name")
-    skills = SkillsField(required=False, max_length=500, help_text="Comma-separated")
+    city = BoundedText(max_length=100, help_text="Start of the city name")
+    # each skill of an "all of these" filter is one EXISTS
+    skills = SkillsField(required=False, max_skills=20, help_text="Comma-separated")
     skills_mode = forms.ChoiceField(
         label="Match", choices=[("any", "Any of these"), ("all", "All of these")], required=False
     )
@@ -93,8 +105,8 @@ class CandidateSearchForm(forms.Form):
     owner = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     min_engagement = forms.FloatField(label="Engagement from", required=False, min_value=0)
     max_engagement = forms.FloatField(label="Engagement to", required=False, min_value=0)
-    contacted_after = forms.DateField(label="Last contacted from", required=False, help_text="On or after")
-    contacted_before = forms.DateField(label="Last contacted to", required=False, help_text="On or before")
+    contacted_after = DateFilter(label="Last contacted from", help_text="On or after")
+    contacted_before = DateFilter(label="Last contacted to", help_text="On or before")
     sort = forms.ChoiceField(choices=[("", "Default"), *SORT_CHOICES], required=False)
 
     def clean(self) -> dict[str, Any]:

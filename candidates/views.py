@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from . import resume_uploads, resumes, selectors, services
+from .bounds import over_bounds
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -43,9 +44,10 @@ from .search import (
 
 
 def _search_page(request, template: str, filters, *, pool: TalentPool | None = None, **page_context):
-    """The search page or a pool page: the filter panel and one page of results (only the results for htmx)."""
+    """The search page or a pool page: the filter panel and one page of results (only the results for htmx).
+    A filter over its bounds answers 400 (its message on the page), the others are left out."""
     form = CandidateSearchForm(request.GET)
-    form.is_valid()
+    status = 400 if not form.is_valid() and over_bounds(form) else 200
     results = search_candidates(filters, pools={pool.pk: pool} if pool else None)
     context = {
         "form": form,
@@ -57,8 +59,8 @@ def _search_page(request, template: str, filters, *, pool: TalentPool | None = N
         "static_pools": TalentPool.objects.filter(kind=TalentPool.Kind.STATIC).only("id", "name"),
     }
     if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "candidates/list.html#results", context)
-    return render(request, template, {**context, **filter_options(), **page_context})
+        return render(request, "candidates/list.html#results", context, status=status)
+    return render(request, template, {**context, **filter_options(), **page_context}, status=status)
 
 
 @permission_required("candidates.view_candidate", raise_exception=True)
@@ -69,6 +71,9 @@ def candidate_list(request):
 @permission_required("candidates.view_candidate", raise_exception=True)
 def candidate_export(request):
     """The current search as CSV: every matching row, streamed."""
+    form = CandidateSearchForm(request.GET)
+    if not form.is_valid() and over_bounds(form):
+        return HttpResponseBadRequest(form.errors.as_text())
     response = StreamingHttpResponse(
         csv_lines(search_candidates(request.GET)), content_type="text/csv; charset=utf-8"
     )
@@ -128,7 +133,8 @@ def merge_pick(request, pk):
     """The "Merge with…" page: find the other record by name or email (possible duplicates are offered first)."""
     candidate = selectors.get_candidate(pk)
     form = MergeSearchForm(request.GET)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
+    valid = form.is_valid()
+    text = form.cleaned_data["q"] if valid else ""
     return render(
         request,
         "candidates/merge_pick.html",
@@ -139,6 +145,7 @@ def merge_pick(request, pk):
             "matches": selectors.merge_choices(candidate, text),
             "duplicates": selectors.possible_duplicates(candidate),
         },
+        status=400 if not valid and over_bounds(form) else 200,
     )
 
 

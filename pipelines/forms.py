@@ -1,9 +1,10 @@
 from django import forms
 
-from candidates.models import SilverMedal
+from candidates.bounds import BoundedText
+from candidates.models import SeekingStatus, SilverMedal
 from candidates.normalize import normalize_linkedin_url
 from candidates.resumes import ACCEPT, check_resume
-from candidates.search import SkillsField
+from candidates.search import MAX_ID, SkillsField
 
 from . import selectors
 from .models import CareersSettings, ForecastSettings, Requisition, ShortlistReview, Stage, TalentReview
@@ -22,7 +23,19 @@ class MoveCardForm(forms.Form):
 
 
 class ColumnPageForm(forms.Form):
-    offset = forms.IntegerField(min_value=0, required=False)
+    offset = forms.IntegerField(min_value=0, max_value=10**9, required=False)
+
+
+class BoardFilterForm(forms.Form):
+    """The board's filters (query string, or a move's POST body): words in name or title, owner, active/passive."""
+
+    q = BoundedText()
+    owner = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    seeking = forms.ChoiceField(choices=[("", "Any"), *SeekingStatus.choices], required=False)
+
+    def filters(self) -> selectors.BoardFilters:
+        data = self.cleaned_data
+        return selectors.BoardFilters(text=data["q"], owner=data["owner"], seeking_status=data["seeking"])
 
 
 class ReviewForm(forms.Form):

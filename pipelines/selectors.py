@@ -61,17 +61,6 @@ class BoardFilters:
     owner: int | None = None
     seeking_status: str = ""
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, str]) -> "BoardFilters":
-        owner = params.get("owner", "")
-        return cls(
-            text=params.get("q", "").strip(),
-            owner=int(owner) if owner.isdigit() else None,
-            seeking_status=params.get("seeking", "")
-            if params.get("seeking") in ("active", "passive")
-            else "",
-        )
-
     def cards(self, prefix: str = "") -> Q:
         """The condition on active cards; `prefix` (e.g. "cards__") when seen from a stage."""
 

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +15,7 @@ from candidates.models import SilverMedal
 from . import selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
+    BoardFilterForm,
     ColumnPageForm,
     ForecastSettingsForm,
     MoveCardForm,
@@ -61,8 +62,17 @@ def requisition_detail(request, pk):
     return render(request, "pipelines/requisition.html", context)
 
 
+def board_filters(request) -> selectors.BoardFilters:
+    """The board's filters from the query string (or a move's POST body); filters that do not validate, such as
+    text over its bounds, answer 400 with the reason before any query."""
+    form = BoardFilterForm(request.GET if request.method == "GET" else request.POST)
+    if not form.is_valid():
+        raise BadRequest(" ".join(message for messages in form.errors.values() for message in messages))
+    return form.filters()
+
+
 def board_context(request, pipeline: Pipeline, requisition: Requisition | None = None, **extra) -> dict:
-    filters = selectors.BoardFilters.from_params(request.GET if request.method == "GET" else request.POST)
+    filters = board_filters(request)
     return {
         "pipeline": pipeline,
         "requisition": requisition,
@@ -100,6 +110,7 @@ def card_move(request, card_id):
     card, so that the page puts the focus back on it. When the card moved since the page was drawn: 409 and
     every column as it is now (the page may still show the card in the column it has left)."""
     card = selectors.get_card_for_user(request.user, card_id)
+    board_filters(request)  # refused before the move, not after it
     form = MoveCardForm(request.POST, pipeline=card.pipeline)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
@@ -161,6 +172,7 @@ def card_menu(request):
 @permission_required("pipelines.move_card", raise_exception=True)
 def card_reject(request, card_id):
     card = selectors.get_card_for_user(request.user, card_id)
+    board_filters(request)  # refused before the change, not after it
     form = RejectForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
@@ -211,9 +223,11 @@ def column_more(request, stage_id):
     requisition = stage.pipeline.requisition
     if requisition is not None:
         selectors.get_requisition_for_user(request.user, requisition.pk)
-    filters = selectors.BoardFilters.from_params(request.GET)
+    filters = board_filters(request)
     page = ColumnPageForm(request.GET)
-    offset = (page.cleaned_data["offset"] or 0) if page.is_valid() else 0
+    if not page.is_valid():
+        raise BadRequest(f"offset: {' '.join(page.errors['offset'])}")
+    offset = page.cleaned_data["offset"] or 0
     cards = selectors.column_cards(stage, filters, offset)
     return render(
         request,

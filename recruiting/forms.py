@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from candidates.bounds import DateFilter
 from outreach.models import Sequence
 from pipelines.models import Requisition
 from pipelines.selectors import recruiting_users
@@ -22,8 +23,8 @@ class FormRenderer(TemplatesSetting):
 class ReportFilterForm(forms.Form):
     """The filters of the reports page and API. Empty dates mean the last REPORT_DAYS days up to today."""
 
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateFilter(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateFilter(label="To", widget=forms.DateInput(attrs={"type": "date"}))
     requisition = forms.ModelChoiceField(
         Requisition.objects.order_by("title"),
         required=False,

@@ -54,3 +54,5 @@ urlpatterns = [
         ),
     ),
 ]
+
+handler400 = views.bad_request

@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -122,3 +123,10 @@ def insight_settings(request):
     services.update_insight_settings(**form.cleaned_data)
     messages.success(request, "Insight settings saved.")
     return redirect("reports")
+
+
+def bad_request(request, exception):
+    """The 400 page (handler400): a BadRequest's own message, such as a filter over its bounds, is shown; other
+    400s (a suspicious host or header) stay generic."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)
