@@ -302,6 +302,7 @@ class Resume(models.Model):
         EMPTY = "empty", "No text found"
         ENCRYPTED = "encrypted", "Encrypted: no text"
         BROKEN = "broken", "Damaged: no text"
+        COMPLEX = "complex", "Too complex: no text"
 
     EXTENSIONS: dict[str, str] = {Kind.PDF: ".pdf", Kind.DOCX: ".docx"}
 

@@ -3,26 +3,25 @@
 A file is a PDF when it starts with ``%PDF-`` and a Word document when it is a zip (``PK\\x03\\x04``) holding
 ``[Content_Types].xml`` and ``word/document.xml``; what the file is called and what the browser says it is are
 ignored. A DOCX is refused before anything is unpacked when its central directory announces too many members,
-too much unpacked data or a suspicious compression ratio (a zip bomb); ``zipfile`` never inflates a member past
-the size the directory announces, so those numbers bound what extraction reads too.
+too much unpacked data or a suspicious compression ratio (a zip bomb; resume_parsing.check_docx); ``zipfile``
+never inflates a member past the size the directory announces, so those numbers bound what extraction reads too.
 
 Files go to the default storage (``MEDIA_ROOT``, or S3-compatible storage when configured) under a random
 name (``Resume.file``'s ``upload_to``); no URL serves them: staff download them through a view that checks the
-candidate. Text is extracted by a Celery task after the upload commits; a damaged or encrypted file is
-recorded as such on the résumé and on the timeline, and nothing else depends on it. Storing an upload and
+candidate. Text is extracted by a Celery task (on a queue of its own, "resumes") after the upload commits, in
+a child process with CPU, memory and wall-clock bounds (resume_parsing); a damaged, encrypted or too complex
+file is recorded as such on the résumé and on the timeline, and nothing else depends on it. Storing an upload and
 queueing that task is resume_uploads.attach_resume.
 """
 
 import hashlib
-import io
 import logging
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -30,29 +29,18 @@ from django.db import transaction
 from .filling import fill_empty_fields
 from .models import Activity, Candidate, Resume
 from .normalize import normalize_email, normalize_linkedin_url
+from .resume_parsing import NOT_A_RESUME, check_docx, extract
 from .search_documents import refresh_search_documents
 from .services import record_activity
 
 logger = logging.getLogger(__name__)
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
-DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-DOCX_MAX_MEMBERS = 1_000
-# A member that unpacks to more than this many times its packed size (and past 1 MB) is a zip bomb, not a
-# document: Word's XML compresses about 5-20 times.
-DOCX_MAX_RATIO = 100
-DOCX_RATIO_FLOOR_BYTES = 1024 * 1024
-PDF_MAX_PAGES = 50
-# What is kept of a résumé's text (the search document takes the start of the latest one: search_documents.py).
-MAX_TEXT_CHARS = 200_000
 CONTENT_TYPES = {
     Resume.Kind.PDF: "application/pdf",
     Resume.Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 ACCEPT = ".pdf,.docx," + ",".join(CONTENT_TYPES.values())
-NOT_A_RESUME = (
-    "This file is not a PDF or a Word (.docx) document. Save your résumé as PDF or DOCX and try again."
-)
 
 
 @dataclass(frozen=True)
@@ -66,35 +54,6 @@ class CheckedResume:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _check_docx(stream: IO[bytes] | UploadedFile) -> None:
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise ValidationError("This Word document is damaged and cannot be opened.") from error
-    if len(members) > DOCX_MAX_MEMBERS:
-        raise ValidationError(
-            f"This file holds {len(members)} files inside; a Word document has far fewer. It was not accepted."
-        )
-    names = {member.filename for member in members}
-    if not {"[Content_Types].xml", "word/document.xml"} <= names:
-        raise ValidationError(NOT_A_RESUME)
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > DOCX_MAX_UNPACKED_BYTES:
-        raise ValidationError(
-            f"This file unpacks to {_megabytes(unpacked)}, more than a Word document would "
-            f"({_megabytes(DOCX_MAX_UNPACKED_BYTES)} at most). It was not accepted."
-        )
-    for member in members:
-        if member.file_size > DOCX_RATIO_FLOOR_BYTES and member.file_size > DOCX_MAX_RATIO * max(
-            member.compress_size, 1
-        ):
-            raise ValidationError(
-                "This file is compressed far more than a Word document can be (it looks like a zip bomb). "
-                "It was not accepted."
-            )
 
 
 def check_resume(upload: UploadedFile) -> CheckedResume:
@@ -112,7 +71,7 @@ def check_resume(upload: UploadedFile) -> CheckedResume:
     if head.startswith(b"%PDF-"):
         kind = Resume.Kind.PDF
     elif head.startswith(b"PK\x03\x04"):
-        _check_docx(upload)
+        check_docx(upload)
         kind = Resume.Kind.DOCX
     else:
         raise ValidationError(NOT_A_RESUME)
@@ -141,52 +100,15 @@ def download_name(resume: Resume) -> str:
 # --- Text extraction ---------------------------------------------------------------------------------------
 
 
-class EncryptedFile(Exception):
-    """The PDF needs a password to be read."""
-
-
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError
-
-    reader = PdfReader(io.BytesIO(data), strict=False)
-    if reader.is_encrypted:
-        try:
-            opened = reader.decrypt("")  # only restricted (owner password), readable by anyone
-        except (DependencyError, NotImplementedError) as error:
-            raise EncryptedFile(str(error)) from error
-        if not opened:
-            raise EncryptedFile("The PDF needs a password.")
-    return "\n".join(page.extract_text() or "" for page in reader.pages[:PDF_MAX_PAGES])
-
-
-def _docx_text(data: bytes) -> str:
-    from docx import Document
-
-    stream = io.BytesIO(data)
-    _check_docx(stream)
-    document = Document(stream)
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
-
-
 def read_text(resume: Resume) -> tuple[str, str, str]:
-    """(text, text_status, error) for a stored résumé. Never raises for a bad file."""
-    try:
-        with resume.file.open("rb") as stream:
-            data = stream.read(MAX_RESUME_BYTES + 1)
-        text = _pdf_text(data) if resume.kind == Resume.Kind.PDF else _docx_text(data)
-    except EncryptedFile as error:
-        return "", Resume.TextStatus.ENCRYPTED, str(error)[:255]
-    except Exception as error:  # any parser error: the file is damaged, the application still stands
-        logger.info("Résumé %s could not be read: %r", resume.pk, error)
-        return "", Resume.TextStatus.BROKEN, f"{type(error).__name__}: {error}"[:255]
-    text = re.sub(r"[ \t\f\v]+", " ", text.replace("\x00", ""))
-    text = re.sub(r"\n\s*\n+", "\n", text).strip()[:MAX_TEXT_CHARS]
-    return text, (Resume.TextStatus.EXTRACTED if text else Resume.TextStatus.EMPTY), ""
+    """(text, text_status, error) for a stored résumé, read within RESUME_PARSE_SECONDS of CPU time (and
+    resume_parsing's memory and wall-clock bounds). Never raises for a bad file."""
+    with resume.file.open("rb") as stream:
+        data = stream.read(MAX_RESUME_BYTES + 1)
+    parsed = extract(resume.kind, data, cpu_seconds=settings.RESUME_PARSE_SECONDS)
+    if parsed.status in (Resume.TextStatus.BROKEN, Resume.TextStatus.COMPLEX):
+        logger.info("Résumé %s could not be read (%s): %s", resume.pk, parsed.status, parsed.error)
+    return parsed.text, parsed.status, parsed.error
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -243,7 +165,7 @@ def extract_text(resume_id: int, *, fill_contact_details: bool = True) -> Resume
         if filled:
             candidate.save(update_fields=[*filled, "updated_at"])
         refresh_search_documents([candidate.pk])
-        if status in (Resume.TextStatus.ENCRYPTED, Resume.TextStatus.BROKEN, Resume.TextStatus.EMPTY):
+        if status != Resume.TextStatus.EXTRACTED:
             record_activity(
                 candidate=candidate,
                 kind=Activity.Kind.RESUME,

@@ -214,6 +214,29 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-touches": {"task": "outreach.tasks.dispatch_due_touches", "schedule": 60.0},
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
 }
+# Résumés are read on a queue of their own, so the dispatcher and the other tasks never wait behind them; its
+# workers (the `resumes` process of the Procfile, the `resume-worker` service of docker-compose) take only it.
+CELERY_TASK_ROUTES = {"candidates.tasks.extract_resume_text": {"queue": "resumes"}}
+# CPU seconds a résumé's text may take to read (in a child process that is killed after twice this plus 5 s of
+# wall-clock time, or past 512 MB: candidates/resume_parsing.py); a file that hits a bound is "too complex".
+RESUME_PARSE_SECONDS = env.int("RESUME_PARSE_SECONDS", default=20)
+# Soft and hard time limits per task (seconds; enforced by the prefork pool): the soft limit raises inside the
+# task, the hard one kills the process running it; either way the task fails and is logged.
+CELERY_TASK_ANNOTATIONS = {
+    "candidates.tasks.extract_resume_text": {
+        "soft_time_limit": 2 * RESUME_PARSE_SECONDS + 65,  # the child's budget, the file, the database
+        "time_limit": 2 * RESUME_PARSE_SECONDS + 95,
+    },
+    "candidates.imports.tasks.run_import_job": {"soft_time_limit": 3600, "time_limit": 3660},
+    # A pass sends until nothing is due; a pass cut short leaves its claims to their lease.
+    "outreach.tasks.dispatch_due_touches": {"soft_time_limit": 1800, "time_limit": 1860},
+    "outreach.tasks.run_enrollment_batch": {"soft_time_limit": 900, "time_limit": 960},
+    "outreach.tasks.refresh_engagement_scores": {"soft_time_limit": 1800, "time_limit": 1860},
+    "pipelines.tasks.email_application_confirmation": {"soft_time_limit": 120, "time_limit": 150},
+    "pipelines.tasks.email_new_application": {"soft_time_limit": 120, "time_limit": 150},
+    "pipelines.tasks.email_decision": {"soft_time_limit": 120, "time_limit": 150},
+    "recruiting.tasks.ping": {"soft_time_limit": 10, "time_limit": 20},
+}
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

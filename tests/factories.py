@@ -225,6 +225,20 @@ def make_due_emails(count: int, *, chunk: int = 5000) -> None:
 # --- Résumé files, built in memory -----------------------------------------------------------------------------
 
 
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of these numbered objects (the first the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def make_pdf(*lines: str) -> bytes:
     """A minimal one-page PDF whose text is these lines (Helvetica), with a correct cross-reference table."""
     text = " ".join(f"({line.replace('(', '').replace(')', '')}) Tj 0 -16 Td" for line in lines)
@@ -237,16 +251,7 @@ def make_pdf(*lines: str) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def make_encrypted_pdf(*lines: str, password: str = "secret") -> bytes:
@@ -287,6 +292,26 @@ def make_zip_bomb(unpacked_bytes: int = 60 * 1024 * 1024) -> bytes:
             for _ in range(unpacked_bytes // len(chunk)):
                 member.write(chunk)
     return buffer.getvalue()
+
+
+def make_xobject_bomb(operators: int = 100_000, draws: int = 1_000) -> bytes:
+    """A 1.9 KB PDF whose page draws one Form XObject of ``operators`` text operators ``draws`` times; pypdf
+    parses the form again at each draw, so reading its text takes about half an hour of CPU."""
+    import zlib
+
+    form = zlib.compress(b"BT /F1 1 Tf " + b"(a) Tj " * operators + b"ET", 9)
+    page = zlib.compress(b"/X Do " * draws, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /XObject << /X 5 0 R >> /Font << /F1 6 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(page) + page + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >> "
+        b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(form) + form + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return pdf_file(objects)
 
 
 class ReplyFactory(factory.django.DjangoModelFactory):

@@ -1,5 +1,6 @@
 """Résumés: checks by content, storage, text extraction into search, and who may upload and download them."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -8,15 +9,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from candidates import merge, privacy, resume_uploads, resumes, search_documents
+from candidates import merge, privacy, resume_parsing, resume_uploads, resumes, search_documents
 from candidates.models import Activity, Candidate, Resume
 from candidates.search import search_candidates
+from candidates.tasks import extract_resume_text
 from recruiting.celery import app as celery_app
 from tests.factories import (
     CandidateFactory,
     make_docx,
     make_encrypted_pdf,
     make_pdf,
+    make_xobject_bomb,
     make_zip_bomb,
 )
 
@@ -84,7 +87,7 @@ def test_a_zip_that_is_not_a_word_document_or_holds_too_many_files_is_refused():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w/>")
-        for i in range(resumes.DOCX_MAX_MEMBERS):
+        for i in range(resume_parsing.DOCX_MAX_MEMBERS):
             archive.writestr(f"word/media/{i}.txt", "x")
     with pytest.raises(ValidationError, match="files inside"):
         resumes.check_resume(upload(buffer.getvalue(), name="cv.docx"))
@@ -169,6 +172,37 @@ def test_text_status_records_what_could_be_read(db, content, kind, status):
     else:
         assert resume.text == ""
         assert candidate.activities.filter(kind=Activity.Kind.RESUME, summary__contains="cv:").exists()
+
+
+def test_the_bounded_reader_stops_a_pdf_that_draws_one_form_a_thousand_times_within_seconds():
+    bomb = make_xobject_bomb()
+    assert len(bomb) < 2_000
+    started = time.monotonic()
+    parsed = resume_parsing.extract("pdf", bomb, cpu_seconds=2)
+    assert time.monotonic() - started < 10
+    assert (parsed.status, parsed.text) == (Resume.TextStatus.COMPLEX, "")
+
+
+def test_a_resume_too_complex_to_read_is_recorded_so_on_the_profile_and_the_timeline(
+    client, recruiter, settings
+):
+    settings.RESUME_PARSE_SECONDS = 1
+    candidate = CandidateFactory()
+    resume = resumes.extract_text(_stored(candidate, make_xobject_bomb(), "pdf").pk)
+    assert resume.text_status == Resume.TextStatus.COMPLEX and resume.text == ""
+    assert "1 s CPU limit" in resume.text_error
+    client.force_login(recruiter)
+    page = client.get(candidate.get_absolute_url()).content.decode()
+    assert "Too complex: no text" in page
+    assert candidate.activities.get(summary="Résumé cv: too complex: no text").body == (
+        "The file is kept; its text is not searchable."
+    )
+
+
+def test_resume_text_is_read_on_its_own_queue_within_time_limits(settings):
+    assert celery_app.amqp.router.route({}, extract_resume_text.name)["queue"].name == "resumes"
+    budget = resume_parsing.wall_clock_budget(settings.RESUME_PARSE_SECONDS)
+    assert budget < extract_resume_text.soft_time_limit < extract_resume_text.time_limit
 
 
 def test_search_document_takes_the_latest_resume_with_text(db):

@@ -18,6 +18,7 @@ from tests.factories import (
     make_docx,
     make_encrypted_pdf,
     make_pdf,
+    make_xobject_bomb,
     make_zip_bomb,
     stage_named,
 )
@@ -280,6 +281,20 @@ def test_an_encrypted_pdf_still_goes_through_and_is_recorded_as_encrypted(
     assert resume.text_status == Resume.TextStatus.ENCRYPTED and resume.text == ""
     assert Application.objects.get().resume == resume
     assert Activity.objects.filter(summary="Résumé cv.pdf: encrypted: no text").exists()
+
+
+def test_a_resume_too_complex_to_read_still_goes_through_and_is_recorded_as_too_complex(
+    client, role, settings, django_capture_on_commit_callbacks
+):
+    settings.RESUME_PARSE_SECONDS = 1
+    bomb = SimpleUploadedFile("cv.pdf", make_xobject_bomb(), content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(client, role, resume=bomb)
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.resume.text_status == Resume.TextStatus.COMPLEX
+    assert application.candidate.activities.filter(summary="Résumé cv.pdf: too complex: no text").exists()
+    assert len(mail.outbox) == 2
 
 
 def test_a_docx_resume_is_accepted(client, role, django_capture_on_commit_callbacks):
