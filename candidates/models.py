@@ -227,6 +227,14 @@ class Referral(models.Model):
 
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="referrals")
+    # The person as the referrer gave them: all the referrer ever sees of them, so that referring someone never
+    # tells what the database holds about them.
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    linkedin_url = models.URLField(max_length=200, blank=True)
+    # The referral was linked to someone already in the database (shown to recruiters only).
+    matched_existing = models.BooleanField(default=False)
     relationship = models.CharField(max_length=120)
     reason = models.TextField("Why they would be great")
     role_title = models.CharField("Role in mind", max_length=150, blank=True)
@@ -243,6 +251,11 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.candidate} referred by {self.referrer}"
+
+    @property
+    def referred_name(self) -> str:
+        """The referred person's name as the referrer gave it."""
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 class Activity(models.Model):

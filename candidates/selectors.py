@@ -266,7 +266,8 @@ def pool_members(pool: TalentPool, *, pools: Mapping[int, TalentPool] | None = N
 
 
 def referrals_by(user: User) -> QuerySet[Referral]:
-    return Referral.objects.filter(referrer=user).select_related("candidate")
+    """A referrer's referrals: they see the person as they gave them (Referral.referred_name), never the record."""
+    return Referral.objects.filter(referrer=user)
 
 
 def referral_inbox() -> QuerySet[Referral]:

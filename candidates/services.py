@@ -48,7 +48,7 @@ class AlreadyReferred(Exception):
     """The referrer already referred this person: there is one referral per referrer and person."""
 
     def __init__(self, referral: Referral):
-        super().__init__(f"{referral.candidate} was already referred by this person.")
+        super().__init__(f"{referral.referred_name} was already referred by this person.")
         self.referral = referral
 
 
@@ -328,6 +328,10 @@ def submit_referral(
 ) -> Referral:
     """Create or link the referred person and credit the referrer.
 
+    The referrer's answer never depends on what the database holds: the referral keeps the person as the
+    referrer gave them, and that is all the referrer sees. Someone already in the database is linked without a
+    change to their record or their timeline; recruiters see the match in the referral inbox.
+
     Raises AlreadyReferred when this referrer already referred the person, ValidationError for values the
     candidate cannot hold (e.g. a LinkedIn address that is not a profile).
     """
@@ -336,6 +340,7 @@ def submit_referral(
     except ValueError as error:
         raise ValidationError({"linkedin_url": str(error)}) from error
     candidate = find_existing_candidate(email=email, linkedin_url=linkedin_url)
+    matched_existing = candidate is not None
     if candidate is not None:
         existing = Referral.objects.filter(referrer=referrer, candidate=candidate).first()
         if existing is not None:
@@ -352,19 +357,25 @@ def submit_referral(
     referral = Referral.objects.create(
         referrer=referrer,
         candidate=candidate,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        linkedin_url=linkedin_url,
+        matched_existing=matched_existing,
         relationship=relationship,
         reason=reason,
         role_title=role_title,
     )
-    name = referrer.get_full_name() or referrer.get_username()
-    record_activity(
-        candidate=candidate,
-        kind=Activity.Kind.REFERRAL,
-        actor=referrer,
-        summary=f"Referred by {name}" + (f" for {role_title}" if role_title else ""),
-        body=reason,
-        data={"referral_id": referral.pk, "relationship": relationship},
-    )
+    if not matched_existing:
+        name = referrer.get_full_name() or referrer.get_username()
+        record_activity(
+            candidate=candidate,
+            kind=Activity.Kind.REFERRAL,
+            actor=referrer,
+            summary=f"Referred by {name}" + (f" for {role_title}" if role_title else ""),
+            body=reason,
+            data={"referral_id": referral.pk, "relationship": relationship},
+        )
     return referral
 
 

@@ -343,14 +343,14 @@ def referral_create(request):
             referral = already.referral
             messages.info(
                 request,
-                f"You already referred {referral.candidate}: their status is “{referral.get_status_display()}”.",
+                f"You already referred {referral.referred_name}: their status is “{referral.get_status_display()}”.",
             )
             return redirect("candidates:my_referrals")
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
             messages.success(
-                request, f"Thank you! We will let you know how it goes with {referral.candidate}."
+                request, f"Thank you! We will let you know how it goes with {referral.referred_name}."
             )
             return redirect("candidates:my_referrals")
     return render(

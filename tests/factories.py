@@ -105,6 +105,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     referrer = factory.SubFactory(EmployeeFactory)
     candidate = factory.SubFactory(CandidateFactory, source="referral")
+    first_name = factory.SelfAttribute("candidate.first_name")
+    last_name = factory.SelfAttribute("candidate.last_name")
     relationship = "Former colleague"
     reason = "Great engineer"
 

@@ -12,10 +12,10 @@ from .errors import as_drf_errors
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    """A referral as its referrer sees it (the person's name and the status, nothing else about them), and
-    what anyone sends to refer someone."""
+    """A referral as its referrer sees it (the person's name as they gave it and the status, nothing the database
+    holds about them), and what anyone sends to refer someone."""
 
-    candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
+    candidate_name = serializers.CharField(source="referred_name", read_only=True)
     first_name = serializers.CharField(max_length=100, write_only=True)
     last_name = serializers.CharField(max_length=100, write_only=True, required=False, allow_blank=True)
     email = serializers.EmailField(max_length=254, write_only=True, required=False, allow_blank=True)
@@ -61,14 +61,16 @@ class ReferralSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {
                     "detail": [
-                        f"You already referred {already.referral.candidate}: their status is {status_name}."
+                        f"You already referred {already.referral.referred_name}: their status is {status_name}."
                     ]
                 }
             ) from already
 
 
 class ReferralInboxSerializer(serializers.ModelSerializer):
-    """A referral as recruiters see it in the inbox; its status changes through `{id}/status/`."""
+    """A referral as recruiters see it in the inbox: the candidate it is linked to (`matched_existing` when they
+    were already in the database) and the person as the referrer gave them; its status changes through
+    `{id}/status/`."""
 
     candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
     referrer = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -79,6 +81,11 @@ class ReferralInboxSerializer(serializers.ModelSerializer):
             "id",
             "candidate",
             "candidate_name",
+            "matched_existing",
+            "first_name",
+            "last_name",
+            "email",
+            "linkedin_url",
             "referrer",
             "relationship",
             "reason",

@@ -1,5 +1,7 @@
 """Referrals: one per referrer and person, bad input never 500s, and the referrals API."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -173,3 +175,70 @@ def test_recruiter_lists_all_and_sets_status(api, recruiter):
 
 def test_anonymous_gets_nothing(api, db):
     assert api.get("/api/referrals/").status_code in (401, 403)
+
+
+# --- No oracle: the referrer's answer never depends on what the database holds -------------------------
+
+REFERRAL = {
+    "first_name": "Sam",
+    "last_name": "Smith",
+    "relationship": "Neighbour",
+    "reason": "Kind and sharp",
+}
+
+
+def normalised(html: str) -> str:
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.sub(r"referral-\d+", "referral-N", html)
+
+
+def test_referring_a_known_or_an_unknown_email_answers_the_same(client, employee, api):
+    known = CandidateFactory(
+        first_name="Margaret", last_name="Hamilton", email="known@example.com", title="Flight software lead"
+    )
+    client.force_login(employee)
+    api.force_authenticate(employee)
+    answers = []
+    for email in ("known@example.com", "unknown@example.com"):
+        page = client.post(reverse("candidates:referral_create"), {**REFERRAL, "email": email}, follow=True)
+        Referral.objects.all().delete()
+        created = api.post("/api/referrals/", {**REFERRAL, "email": email}, format="json")
+        listed = api.get("/api/referrals/")
+        Referral.objects.all().delete()
+        json = [
+            {k: v for k, v in body.items() if k not in ("id", "created_at", "updated_at")}
+            for body in (created.json(), *listed.json()["results"])
+        ]
+        answers.append(
+            (
+                page.redirect_chain,
+                page.status_code,
+                normalised(page.content.decode()),
+                created.status_code,
+                json,
+            )
+        )
+    assert answers[0] == answers[1]
+    assert "Sam Smith" in answers[0][2] and "Margaret" not in answers[0][2]
+    assert answers[0][4][0]["candidate_name"] == "Sam Smith"
+    known.refresh_from_db()
+    assert (known.first_name, known.last_name) == ("Margaret", "Hamilton")
+    assert not known.activities.filter(kind=Activity.Kind.REFERRAL).exists()
+
+
+def test_the_inbox_shows_recruiters_the_existing_candidate_a_referral_matches(client, employee, recruiter):
+    known = CandidateFactory(first_name="Margaret", last_name="Hamilton", email="known@example.com")
+    referral = services.submit_referral(referrer=employee, email="KNOWN@example.com", **REFERRAL)
+    assert referral.candidate == known and referral.matched_existing
+    fresh = services.submit_referral(referrer=employee, email="new@example.com", **REFERRAL)
+    assert fresh.candidate != known and not fresh.matched_existing
+    client.force_login(recruiter)
+    html = client.get(reverse("candidates:referrals")).content.decode()
+    assert "Matches existing candidate Margaret Hamilton" in html and "referred as Sam Smith" in html
+    assert html.count("Matches existing candidate") == 1
+    api = APIClient()
+    api.force_authenticate(recruiter)
+    rows = {row["id"]: row for row in api.get("/api/referrals/").json()["results"]}
+    assert rows[referral.pk]["matched_existing"] and rows[referral.pk]["candidate"] == known.pk
+    assert rows[referral.pk]["first_name"] == "Sam" and not rows[fresh.pk]["matched_existing"]
