@@ -1,3 +1,6 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 
 from tests.factories import AdminFactory, EmployeeFactory, HiringManagerFactory, RecruiterFactory
@@ -11,6 +14,21 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": _redis_cache_of_this_worker()}
+        }
+
+
+def _redis_cache_of_this_worker() -> str:
+    """A Redis database of its own for each xdist worker's cache (10, 11, …), away from the broker's.
+
+    Redis' cache.clear() empties its whole database: shared, one worker's clear would reset another's
+    rate-limit counts mid-test, and the Celery broker's queues with them.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    url = urlsplit(os.environ["REDIS_URL"])
+    return urlunsplit(url._replace(path=f"/{10 + int(worker or 0)}"))
 
 
 @pytest.fixture
