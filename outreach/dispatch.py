@@ -155,9 +155,9 @@ def dispatch_due_touches(
         steps = _steps_of({t.enrollment.sequence_id for t in touches})
         renewed = time.monotonic()
         with Session() as session:
-            for done, touch in enumerate(touches):
+            for touch in touches:
                 if time.monotonic() - renewed > lease_length().total_seconds() / 3:
-                    _renew_leases(ids[done:], token, clock.now())
+                    _renew_leases(ids, token, clock.now())
                     renewed = time.monotonic()
                 result.add(
                     send_touch(
@@ -176,7 +176,8 @@ def _steps_of(sequence_ids: set[int]) -> dict[int, list[Step]]:
 
 
 def _renew_leases(ids: list[int], token: uuid.UUID, now: datetime) -> None:
-    """Extend the lease on the batch's touches not sent yet, so that a slow batch keeps what it claimed."""
+    """Extend the lease on the batch's touches not dealt with yet (still `sending` under this claim), so that a
+    slow batch keeps what it claimed."""
     Touch.objects.filter(pk__in=ids, claim_token=token, status=Touch.Status.SENDING).update(
         lease_expires_at=lease_until(now, lease_length())
     )
@@ -186,22 +187,21 @@ def _hold_for_sending(touch: Touch, token: uuid.UUID, now: datetime) -> bool:
     """Right before a send: confirm the touch is still ours and lease it for longer than the send can take,
     in one conditional UPDATE. False when its lease ran out and another dispatcher took it.
 
-    It commits without waiting for the disk: if PostgreSQL crashes and loses it, the send under way fails to
-    record its outcome on the restarted database, which is the in-flight case the crash bound already counts.
+    On PostgreSQL it is one round trip that commits without waiting for the disk (a query of two statements
+    is one transaction, so SET LOCAL holds for the UPDATE): if a crash loses it, the send under way cannot
+    record its outcome on the restarted database either, the in-flight case the crash bound already counts.
     """
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        return bool(
-            Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING).update(
-                lease_expires_at=lease_until(now, send_lease())
-            )
+    until = lease_until(now, send_lease())
+    if connection.vendor != "postgresql" or connection.in_atomic_block:  # SET LOCAL would outlast the UPDATE
+        held = Touch.objects.filter(pk=touch.pk, claim_token=token, status=Touch.Status.SENDING)
+        return bool(held.update(lease_expires_at=until))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SET LOCAL synchronous_commit = off; UPDATE {Touch._meta.db_table} SET lease_expires_at = %s "
+            "WHERE id = %s AND claim_token = %s AND status = %s",
+            [until, touch.pk, str(token), Touch.Status.SENDING],
         )
-
-
-def _commit_without_waiting_for_disk() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
+        return cursor.rowcount == 1
 
 
 class Session:
