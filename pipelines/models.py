@@ -142,6 +142,9 @@ class Stage(models.Model):
             raise ValidationError({"is_hired": "The talent board is not a role: nobody is hired on it."})
 
 
+POSITION_GAP = 1024
+
+
 class CardQuerySet(models.QuerySet):
     def hired(self):
         """Cards of people hired: still in process (not turned down or withdrawn) in a stage marked hired."""
@@ -159,7 +162,9 @@ class Card(models.Model):
     pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="cards")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="cards")
     stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="cards")
-    position = models.PositiveIntegerField(default=0)
+    # The card's place in its column: a key with gaps (POSITION_GAP apart when a column is numbered), so a move
+    # writes the moved card's row only; the column is renumbered when two neighbours have no key left between.
+    position = models.BigIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     rejection_category = models.CharField(max_length=20, choices=SilverMedal.Reason.choices, blank=True)
     rejection_reason = models.CharField(max_length=255, blank=True)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -15,6 +15,7 @@ from candidates.services import add_silver_medalist, record_activity
 from . import tasks
 from .models import (
     DEFAULT_STAGES,
+    POSITION_GAP,
     TALENT_STAGES,
     Card,
     ForecastSettings,
@@ -70,15 +71,18 @@ def add_card(
     by: User | None = None,
     pitch: str = "",
 ) -> Card:
-    """Put a candidate at the bottom of a stage (the first stage by default); one card per board."""
+    """Put a candidate at the bottom of a stage (the first stage by default); one card per board.
+
+    The stage is locked first, as a move locks it, so cards added at once get distinct places."""
     if stage is None:
         stage = pipeline.stages.order_by("position")[0]
+    list(Stage.objects.select_for_update().filter(pk=stage.pk))
     last = Card.objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
     card = Card.objects.create(
         pipeline=pipeline,
         candidate=candidate,
         stage=stage,
-        position=0 if last is None else last + 1,
+        position=0 if last is None else last + POSITION_GAP,
         added_by=by,
         pitch=pitch,
     )
@@ -101,9 +105,47 @@ class StaleCard(Exception):
     """The card moved since the user last saw it; the caller shows the fresh columns."""
 
 
-def _column(stage_id: int, *, exclude: int | None = None) -> list[Card]:
-    cards = Card.objects.filter(stage_id=stage_id, status=Card.Status.ACTIVE).order_by("position", "pk")
-    return list(cards.exclude(pk=exclude) if exclude else cards)
+def _active_column(stage_id: int, exclude: int):
+    return (
+        Card.objects.filter(stage_id=stage_id, status=Card.Status.ACTIVE)
+        .exclude(pk=exclude)
+        .order_by("position", "pk")
+        .values_list("position", flat=True)
+    )
+
+
+def _renumber(stage_id: int, exclude: int) -> None:
+    """Spread a column's active cards (all but `exclude`) POSITION_GAP apart, starting at POSITION_GAP, in one
+    UPDATE. The exception, not the rule: run only when two neighbours have no key left between them."""
+    table = connection.ops.quote_name(Card._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET position = ranked.rank * %s FROM (SELECT id, ROW_NUMBER() OVER "
+            f"(ORDER BY position, id) AS rank FROM {table} WHERE stage_id = %s AND status = %s AND id <> %s) "
+            f"AS ranked WHERE {table}.id = ranked.id",
+            [POSITION_GAP, stage_id, Card.Status.ACTIVE, exclude],
+        )
+
+
+def _position_at(stage_id: int, index: int, exclude: int) -> int:
+    """The position key for a card going to `index` (0-based) among a column's other active cards: before the
+    first, after the last, or halfway between its two neighbours, renumbering the column first when there is no
+    key left between them. Called with the stage locked."""
+    column = _active_column(stage_id, exclude)
+    if index == 0:
+        first = column.first()
+        return 0 if first is None else first - POSITION_GAP
+    neighbours = list(column[index - 1 : index + 1])
+    if not neighbours:  # past the end
+        last = column.last()
+        return 0 if last is None else last + POSITION_GAP
+    if len(neighbours) == 1:
+        return neighbours[0] + POSITION_GAP
+    before, after = neighbours
+    if after - before >= 2:
+        return before + (after - before) // 2
+    _renumber(stage_id, exclude)
+    return index * POSITION_GAP + POSITION_GAP // 2
 
 
 @transaction.atomic
@@ -115,11 +157,12 @@ def move_card(
     expected_version: int,
     by: User | None = None,
 ) -> set[int]:
-    """Move a card to `position` (0-based) in `to_stage` and renumber the affected columns in one go.
+    """Move a card to `position` (0-based) in `to_stage`, writing the moved card's row only.
 
     The ordering rule: every move locks the (at most two) stages it touches, in id order, so moves into the
-    same columns happen one after the other and positions stay 0..n-1 without gaps or duplicates. A move
-    made from a stale view of the card (its version changed since) is refused with StaleCard.
+    same columns happen one after the other and no two cards of a column share a place. The card takes a key
+    between its new neighbours' (see _position_at); a column is renumbered only when that gap is used up.
+    A move made from a stale view of the card (its version changed since) is refused with StaleCard.
     A move into a stage marked hired is on the timeline as "Hired for <role>"; the card stays in process there
     (Card.objects.hired()), so moving it back undoes the hire. The requisition's status is left alone.
     Returns the ids of the stages whose columns changed.
@@ -132,23 +175,10 @@ def move_card(
     if current.version != expected_version or current.status != Card.Status.ACTIVE:
         raise StaleCard
     from_stage_id = current.stage_id
-    target = _column(to_stage.pk, exclude=current.pk)
-    position = max(0, min(position, len(target)))
-    target.insert(position, current)
-    changed = []
-    for index, item in enumerate(target):
-        if item.position != index or item.pk == current.pk:
-            item.position = index
-            changed.append(item)
-    if from_stage_id != to_stage.pk:
-        for index, item in enumerate(_column(from_stage_id, exclude=current.pk)):
-            if item.position != index:
-                item.position = index
-                changed.append(item)
-    Card.objects.bulk_update(changed, ["position"])
     moved_stage = from_stage_id != to_stage.pk
     Card.objects.filter(pk=current.pk).update(
         stage=to_stage,
+        position=_position_at(to_stage.pk, max(0, position), exclude=current.pk),
         version=current.version + 1,
         **({"entered_stage_at": timezone.now()} if moved_stage else {}),
     )
@@ -343,7 +373,7 @@ def update_forecast_settings(*, warm_threshold: int, target_ratio: int) -> Forec
 @transaction.atomic
 def reject_card(*, card: Card, category: str, reason: str = "", by: User | None = None) -> Card:
     """Turn a candidate down on a board. From a late stage of a requisition they become a silver medalist, so
-    they are rediscovered when a similar role opens. The column closes the gap the card leaves."""
+    they are rediscovered when a similar role opens. The other cards keep their places (one row is written)."""
     if category not in SilverMedal.Reason.values:
         raise ValueError(f"Unknown reason {category!r}.")
     list(Stage.objects.select_for_update().filter(pk=card.stage_id))
@@ -355,10 +385,6 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
     )
     if not updated:
         raise StaleCard
-    remaining = _column(card.stage_id)
-    for index, item in enumerate(remaining):
-        item.position = index
-    Card.objects.bulk_update(remaining, ["position"])
     card.refresh_from_db()
     stage, requisition = card.stage, card.pipeline.requisition
     record_activity(

@@ -106,7 +106,7 @@ class CardViewSet(
     @extend_schema(
         request=RejectSerializer,
         responses={200: CardSerializer, 409: dict},
-        description="Turn the candidate down: the card's status becomes rejected and its column closes the gap. "
+        description="Turn the candidate down: the card's status becomes rejected; the others keep their places. "
         "From a late stage of a requisition they are kept as a silver medalist for similar roles. When the card "
         "is no longer in process (someone else moved or rejected it), the answer is 409 with its current state.",
     )

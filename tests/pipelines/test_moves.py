@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from pipelines import services
 from pipelines.models import Card, StageChange
@@ -9,9 +10,43 @@ from tests.factories import CandidateFactory, RequisitionFactory, stage_named
 
 
 def column(stage):
-    return list(
-        Card.objects.filter(stage=stage).order_by("position").values_list("candidate__first_name", "position")
+    """The names in a column, top to bottom; their positions must be strictly increasing (no two share one)."""
+    rows = list(
+        Card.objects.filter(stage=stage, status=Card.Status.ACTIVE)
+        .order_by("position", "pk")
+        .values_list("candidate__first_name", "position")
     )
+    positions = [position for _, position in rows]
+    assert positions == sorted(set(positions)), positions
+    return [name for name, _ in rows]
+
+
+def card_updates(queries):
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and '"pipelines_card"' in q["sql"]]
+
+
+def run_at_once(moves):
+    """Run each function in a thread of its own, started together; the errors they raised."""
+    from django.db import connections
+
+    barrier = threading.Barrier(len(moves))
+    errors = []
+
+    def run(move):
+        try:
+            barrier.wait()
+            move()
+        except Exception as error:  # collected and asserted by the caller
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 @pytest.fixture
@@ -34,8 +69,8 @@ def test_move_to_another_column_renumbers_both_and_records_history(board, recrui
     grace = cards["Grace"]
     changed = services.move_card(card=grace, to_stage=screen, position=0, expected_version=1, by=recruiter)
     assert changed == {sourced.pk, screen.pk}
-    assert column(sourced) == [("Ada", 0), ("Linus", 1)]
-    assert column(screen) == [("Grace", 0), ("Hedy", 1)]
+    assert column(sourced) == ["Ada", "Linus"]
+    assert column(screen) == ["Grace", "Hedy"]
     grace.refresh_from_db()
     assert grace.version == 2
     assert StageChange.objects.filter(card=grace, from_stage=sourced, to_stage=screen).exists()
@@ -45,14 +80,14 @@ def test_move_to_another_column_renumbers_both_and_records_history(board, recrui
 def test_reorder_within_a_column(board):
     _, sourced, _, cards = board
     services.move_card(card=cards["Linus"], to_stage=sourced, position=0, expected_version=1)
-    assert column(sourced) == [("Linus", 0), ("Ada", 1), ("Grace", 2)]
+    assert column(sourced) == ["Linus", "Ada", "Grace"]
     assert not StageChange.objects.filter(card=cards["Linus"], from_stage__isnull=False).exists()
 
 
 def test_position_past_the_end_goes_last(board):
     _, _sourced, screen, cards = board
     services.move_card(card=cards["Ada"], to_stage=screen, position=99, expected_version=1)
-    assert column(screen) == [("Hedy", 0), ("Ada", 1)]
+    assert column(screen) == ["Hedy", "Ada"]
 
 
 def test_a_stale_move_is_refused(board):
@@ -61,7 +96,7 @@ def test_a_stale_move_is_refused(board):
     services.move_card(card=ada, to_stage=screen, position=0, expected_version=1)
     with pytest.raises(services.StaleCard):
         services.move_card(card=ada, to_stage=sourced, position=0, expected_version=1)
-    assert column(screen) == [("Ada", 0), ("Hedy", 1)]
+    assert column(screen) == ["Ada", "Hedy"]
 
 
 def test_a_card_cannot_move_to_another_board(board):
@@ -73,38 +108,92 @@ def test_a_card_cannot_move_to_another_board(board):
         )
 
 
+def test_a_move_writes_the_moved_card_row_only(board):
+    requisition, sourced, screen, cards = board
+    for i in range(30):
+        services.add_card(
+            pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=f"S{i}"), stage=screen
+        )
+    with CaptureQueriesContext(connection) as queries:
+        services.move_card(card=cards["Grace"], to_stage=screen, position=15, expected_version=1)
+    assert len(card_updates(queries.captured_queries)) == 1
+    assert column(screen)[15] == "Grace"
+    assert column(sourced) == ["Ada", "Linus"]
+
+
+def test_a_used_up_gap_renumbers_that_column_once_in_the_same_move(board):
+    _, sourced, screen, cards = board
+    Card.objects.filter(stage=sourced).update(position=7)  # no key left between any two neighbours
+    with CaptureQueriesContext(connection) as queries:
+        services.move_card(card=cards["Hedy"], to_stage=sourced, position=1, expected_version=1)
+    assert len(card_updates(queries.captured_queries)) == 2  # the column, then the moved card
+    assert column(sourced) == ["Ada", "Hedy", "Grace", "Linus"]
+    assert column(screen) == []
+    with CaptureQueriesContext(connection) as queries:
+        services.move_card(card=cards["Linus"], to_stage=sourced, position=1, expected_version=1)
+    assert len(card_updates(queries.captured_queries)) == 1  # room again
+    assert column(sourced) == ["Ada", "Linus", "Hedy", "Grace"]
+
+
+def test_turning_down_writes_one_card_row_and_the_others_keep_their_order(board):
+    _, sourced, _, cards = board
+    with CaptureQueriesContext(connection) as queries:
+        services.reject_card(card=cards["Grace"], category="other")
+    assert len(card_updates(queries.captured_queries)) == 1
+    assert column(sourced) == ["Ada", "Linus"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_moves_into_one_column_keep_a_clean_order():
     if connection.vendor != "postgresql":
         pytest.skip("Row locks between concurrent transactions are a PostgreSQL matter.")
-    from django.db import connections
-
     requisition = RequisitionFactory()
     sourced, screen = stage_named(requisition, "Sourced"), stage_named(requisition, "Screen")
     cards = [
         services.add_card(pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=f"P{i}"))
         for i in range(12)
     ]
-    barrier = threading.Barrier(4)
-    errors = []
 
     def mover(chunk):
-        try:
-            barrier.wait()
+        def move():
             for card in chunk:
                 services.move_card(card=card, to_stage=screen, position=0, expected_version=card.version)
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=mover, args=(cards[i::4],)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert [p for _, p in column(screen)] == list(range(12))
+        return move
+
+    assert run_at_once([mover(cards[i::4]) for i in range(4)]) == []
+    assert sorted(column(screen)) == sorted(f"P{i}" for i in range(12))
+    assert column(sourced) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_moves_that_use_up_a_gap_still_end_in_a_strict_order():
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks between concurrent transactions are a PostgreSQL matter.")
+    requisition = RequisitionFactory()
+    sourced, screen = stage_named(requisition, "Sourced"), stage_named(requisition, "Screen")
+    for i in range(6):
+        services.add_card(
+            pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=f"S{i}"), stage=screen
+        )
+    Card.objects.filter(stage=screen).update(position=0)  # every gap in the column is used up
+    movers = [
+        services.add_card(pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=f"M{i}"))
+        for i in range(8)
+    ]
+
+    def mover(chunk):
+        def move():
+            for card in chunk:
+                services.move_card(card=card, to_stage=screen, position=3, expected_version=card.version)
+
+        return move
+
+    assert run_at_once([mover(movers[i::4]) for i in range(4)]) == []
+    names = column(screen)  # asserts strictly increasing positions
+    assert sorted(names) == sorted([f"S{i}" for i in range(6)] + [f"M{i}" for i in range(8)])
+    assert [name for name in names if name.startswith("S")] == [f"S{i}" for i in range(6)]
+    assert names[:3] == ["S0", "S1", "S2"]
     assert column(sourced) == []
 
 
