@@ -144,14 +144,15 @@ STORAGES = {
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # --- Security -------------------------------------------------------------------------------------
-# HTTPS=1 when the site is served over TLS (directly or behind a proxy that sets X-Forwarded-Proto).
-HTTPS = env.bool("HTTPS", default=False)
-SECURE_SSL_REDIRECT = HTTPS
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# FORCE_HTTPS=1 when the site is served over TLS (directly or behind a proxy that sets X-Forwarded-Proto). Not
+# named HTTPS: runserver's WSGI handler reads an environment variable HTTPS as the CGI one (every request secure).
+FORCE_HTTPS = env.bool("FORCE_HTTPS", default=False)
+SECURE_SSL_REDIRECT = FORCE_HTTPS
+SESSION_COOKIE_SECURE = FORCE_HTTPS
+CSRF_COOKIE_SECURE = FORCE_HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if FORCE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = FORCE_HTTPS
+SECURE_HSTS_PRELOAD = FORCE_HTTPS
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

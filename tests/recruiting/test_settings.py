@@ -122,3 +122,23 @@ def test_a_refusal_is_printed_once_in_development_however_often_logging_was_conf
     assert printed.count("Forbidden") == 1, printed
     assert "Forbidden (Permission denied): /reports/ (GET, user employee-user)\n" in printed
     assert "Traceback" not in printed
+
+
+def secure_settings(**env: str) -> str:
+    result = start_django(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        DEBUG="0",
+        SECRET_KEY=REAL_KEY,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_force_https_turns_on_tls_settings_and_a_cgi_https_variable_does_not():
+    """runserver's WSGI handler reads an environment variable HTTPS as the CGI one: the setting has its own name."""
+    assert secure_settings(FORCE_HTTPS="1") == "True True True 31536000"
+    assert secure_settings(HTTPS="on") == "False False False 0"
