@@ -18,8 +18,9 @@ from .models import CareersSettings
 logger = logging.getLogger(__name__)
 
 
-def _client_ip(request) -> str:
-    """The visitor's address: the one our own reverse proxy appended to X-Forwarded-For when BEHIND_PROXY=1."""
+def client_ip(request) -> str:
+    """The visitor's address: the one our own reverse proxy appended to X-Forwarded-For when BEHIND_PROXY=1
+    (also what login throttling counts by: AXES_CLIENT_IP_CALLABLE)."""
     if django_settings.BEHIND_PROXY and request.META.get("HTTP_X_FORWARDED_FOR"):
         return request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
@@ -27,7 +28,7 @@ def _client_ip(request) -> str:
 
 def _over_rate_limit(request) -> bool:
     """Counts this attempt; True past CAREERS_APPLY_RATE_LIMIT sent forms from one address in the clock hour."""
-    key = f"careers-apply:{_client_ip(request)}:{int(time.time() // 3600)}"
+    key = f"careers-apply:{client_ip(request)}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:
         attempts = cache.incr(key)
