@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -27,10 +28,27 @@ from .models import (
     TalentReview,
 )
 
-BOARD_COLUMN_LIMIT = 50
 REVIEWS = Prefetch(
     "reviews", queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at")
 )
+# What a card on the board shows, and nothing more.
+BOARD_CARD_FIELDS = (
+    "stage_id",
+    "version",
+    "entered_stage_at",
+    "candidate",
+    "candidate__first_name",
+    "candidate__last_name",
+    "candidate__title",
+    "candidate__seeking_status",
+    "candidate__engagement_score",
+    "candidate__last_contacted_at",
+)
+
+
+def column_page_size() -> int:
+    """Cards per column on a board's first paint and per "show more" (setting BOARD_COLUMN_PAGE_SIZE)."""
+    return settings.BOARD_COLUMN_PAGE_SIZE
 
 
 def requisitions_for(user: User) -> QuerySet[Requisition]:
@@ -39,6 +57,12 @@ def requisitions_for(user: User) -> QuerySet[Requisition]:
         .select_related("hiring_manager", "recruiter")
         .annotate(card_count=Count("pipeline__cards", filter=Q(pipeline__cards__status=Card.Status.ACTIVE)))
     )
+
+
+def get_board_requisition(user: User, pk: int) -> Requisition:
+    """The requisition of a board, or 404 when the user may not see it; without the counts the board does not
+    show (the list's card count, skills, pools)."""
+    return get_object_or_404(Requisition.objects.visible_to(user), pk=pk)
 
 
 def get_requisition_for_user(user: User, pk: int) -> Requisition:
@@ -94,22 +118,36 @@ class BoardFilters:
         )
 
 
+def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
+    return (
+        Card.objects.filter(filters.cards())
+        .select_related("candidate")
+        .only(*BOARD_CARD_FIELDS)
+        .prefetch_related(REVIEWS)
+    )
+
+
+def stage_counts(
+    pipeline: Pipeline, filters: BoardFilters = BoardFilters(), only: set[int] | None = None
+) -> QuerySet[Stage]:
+    """A board's stages, each with how many active cards match the filters (`card_count`); `only` limits them
+    to these stage ids."""
+    stages = pipeline.stages.annotate(card_count=Count("cards", filter=filters.cards("cards__")))
+    return stages if only is None else stages.filter(pk__in=only)
+
+
 def board_columns(
     pipeline: Pipeline, filters: BoardFilters = BoardFilters(), only: set[int] | None = None
 ) -> list[Stage]:
-    """Stages with their first BOARD_COLUMN_LIMIT matching cards, in a constant number of queries.
+    """Stages with their first column_page_size() matching cards, in a constant number of queries.
 
-    `only` limits the result to these stage ids (the columns a move changed)."""
-    stages = pipeline.stages.annotate(card_count=Count("cards", filter=filters.cards("cards__")))
-    if only is not None:
-        stages = stages.filter(pk__in=only)
-    columns: list[Stage] = list(stages)
+    `only` limits the result to these stage ids."""
+    columns: list[Stage] = list(stage_counts(pipeline, filters, only))
     cards = (
-        Card.objects.filter(filters.cards(), stage__in=columns)
+        _board_cards(filters)
+        .filter(stage__in=columns)
         .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
-        .filter(rank__lte=BOARD_COLUMN_LIMIT)
-        .select_related("candidate")
-        .prefetch_related(REVIEWS)
+        .filter(rank__lte=column_page_size())
         .order_by("stage_id", "position", "pk")
     )
     by_stage: dict[int, list[Card]] = {s.pk: [] for s in columns}
@@ -121,12 +159,24 @@ def board_columns(
 
 
 def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
-    """The next BOARD_COLUMN_LIMIT cards of a column, for "show more"."""
-    return list(
-        Card.objects.filter(filters.cards(), stage=stage)
-        .select_related("candidate")
-        .prefetch_related(REVIEWS)
-        .order_by("position", "pk")[offset : offset + BOARD_COLUMN_LIMIT]
+    """The next column_page_size() cards of a column, for "show more"."""
+    size = column_page_size()
+    return list(_board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size])
+
+
+def board_card(card_id: int) -> Card:
+    """One card as the board shows it (a moved card, drawn again in its new place)."""
+    return _board_cards(BoardFilters()).get(pk=card_id)
+
+
+def card_before(card: Card, filters: BoardFilters) -> int | None:
+    """The id of the card just above `card` in its column among those the filters show; None when it is first."""
+    above = Q(position__lt=card.position) | Q(position=card.position, pk__lt=card.pk)
+    return (
+        Card.objects.filter(filters.cards(), above, stage_id=card.stage_id)
+        .order_by("-position", "-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
 
 
@@ -185,13 +235,10 @@ def suggestions_for(requisition: Requisition, limit: int = 10) -> list[Suggestio
 
 
 def board_owners(pipeline: Pipeline) -> QuerySet:
-    """The owners of the candidates on a board, for the owner filter."""
-    return (
-        get_user_model()
-        .objects.filter(owned_candidates__cards__pipeline=pipeline)
-        .distinct()
-        .order_by("first_name")
-    )
+    """The owners of the candidates on a board, for the owner filter: each user (a short table) is looked for
+    on the board, rather than every card's owner collected and made distinct."""
+    on_board = Card.objects.filter(pipeline=pipeline, candidate__owner=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(on_board)).order_by("first_name")
 
 
 def decisions_waiting(user: User) -> QuerySet[ShortlistReview]:

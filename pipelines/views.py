@@ -71,6 +71,14 @@ def board_filters(request) -> selectors.BoardFilters:
     return form.filters()
 
 
+def card_links() -> dict:
+    """The addresses a card links to, built once per response: a card appends its ids (no reverse() per card)."""
+    return {
+        "menu_url": reverse("pipelines:card_menu"),
+        "candidate_prefix": reverse("candidates:detail", args=[0]).removesuffix("0/"),
+    }
+
+
 def board_context(request, pipeline: Pipeline, requisition: Requisition | None = None, **extra) -> dict:
     filters = board_filters(request)
     return {
@@ -78,20 +86,20 @@ def board_context(request, pipeline: Pipeline, requisition: Requisition | None =
         "requisition": requisition,
         "filters": filters,
         "columns": selectors.board_columns(pipeline, filters, only=extra.pop("only", None)),
-        "stages": pipeline.stages.all(),
-        "owners": selectors.board_owners(pipeline),
-        "menu_url": reverse("pipelines:card_menu"),
+        **card_links(),
         **extra,
     }
 
 
 def board_page(request, pipeline: Pipeline, requisition: Requisition | None = None):
-    template = "pipelines/board.html#board" if request.htmx else "pipelines/board.html"
-    return render(request, template, board_context(request, pipeline, requisition))
+    if request.htmx:
+        return render(request, "pipelines/board.html#board", board_context(request, pipeline, requisition))
+    context = board_context(request, pipeline, requisition, owners=selectors.board_owners(pipeline))
+    return render(request, "pipelines/board.html", context)
 
 
 def board(request, pk):
-    requisition = selectors.get_requisition_for_user(request.user, pk)
+    requisition = selectors.get_board_requisition(request.user, pk)
     if not request.user.has_perm("pipelines.view_board", requisition):
         raise PermissionDenied
     return board_page(request, requisition.pipeline, requisition)
@@ -105,20 +113,19 @@ def talent_board(request):
 @require_POST
 @permission_required("pipelines.move_card", raise_exception=True)
 def card_move(request, card_id):
-    """A drag or a "move to" choice, both carrying the card's version as the page showed it: renders the changed
-    columns out of band, and announces the move to screen readers; the HX-Trigger-After-Settle event names the
-    card, so that the page puts the focus back on it. When the card moved since the page was drawn: 409 and
-    every column as it is now (the page may still show the card in the column it has left)."""
+    """A drag or a "move to" choice, both carrying the card's version as the page showed it. Answers with what
+    changed, out of band: the moved card (taken from where the page shows it and put under the card above it
+    now, or first in its column), the two columns' counts, and the move announced to screen readers; the
+    HX-Trigger-After-Settle event names the card, so that the page puts the focus back on it. When the card
+    moved since the page was drawn: 409 and every column as it is now (the page may still show the card in the
+    column it has left)."""
     card = selectors.get_card_for_user(request.user, card_id)
-    board_filters(request)  # refused before the move, not after it
+    filters = board_filters(request)  # refused before the move, not after it
     form = MoveCardForm(request.POST, pipeline=card.pipeline)
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
     target = form.cleaned_data["stage"]
-    affected: set[int] | None = {card.stage_id, target.pk}
-    hiring = target.is_hired and not card.stage.is_hired
-    status, message = 200, ""
-    announcement = f"Moved {card.candidate.full_name} to {target.name}."
+    from_stage_id, hiring = card.stage_id, target.is_hired and not card.stage.is_hired
     try:
         services.move_card(
             card=card,
@@ -128,22 +135,27 @@ def card_move(request, card_id):
             by=request.user,
         )
     except services.StaleCard:
-        status, affected = 409, None
-        message = announcement = (
+        status = 409
+        message = (
             f"{card.candidate.full_name} was moved by someone else meanwhile; here is the board as it is now."
         )
-    if status == 200 and hiring:
-        message = selectors.hired_message(card)
-    context = board_context(
-        request,
-        card.pipeline,
-        card.pipeline.requisition,
-        only=affected,
-        message=message,
-        announcement=announcement,
-    )
-    if status == 200 and target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
-        context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())
+        context = board_context(
+            request, card.pipeline, card.pipeline.requisition, message=message, announcement=message
+        )
+    else:
+        status = 200
+        moved = selectors.board_card(card.pk)
+        context = {
+            "pipeline": card.pipeline,
+            "moved_card": moved,
+            "after_card": selectors.card_before(moved, filters),
+            "counts": selectors.stage_counts(card.pipeline, filters, only={from_stage_id, target.pk}),
+            "message": selectors.hired_message(card) if hiring else "",
+            "announcement": f"Moved {card.candidate.full_name} to {target.name}.",
+            **card_links(),
+        }
+        if target.pk == selectors.ready_to_talk_stage_id(card.pipeline):
+            context.update(offer_card=card, open_requisitions=selectors.requisitions_for(request.user).live())
     response = render(request, "pipelines/board.html#moved", context, status=status)
     response["HX-Trigger-After-Settle"] = json.dumps({"cardMoved": {"card": card.pk}})
     return response
@@ -237,10 +249,9 @@ def column_more(request, stage_id):
             "cards": cards,
             "filters": filters,
             "next_offset": offset + len(cards),
-            "has_more": len(cards) == selectors.BOARD_COLUMN_LIMIT,
+            "has_more": len(cards) == selectors.column_page_size(),
             "pipeline": stage.pipeline,
-            "stages": stage.pipeline.stages.all(),
-            "menu_url": reverse("pipelines:card_menu"),
+            **card_links(),
         },
     )
 

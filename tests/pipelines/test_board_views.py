@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from pipelines import services
 from pipelines.models import Card
-from pipelines.selectors import BOARD_COLUMN_LIMIT
 from tests.factories import CandidateFactory, RequisitionFactory, stage_named
 
 
@@ -29,18 +28,47 @@ def move(client, card, stage, position=0, version=None):
     )
 
 
-def test_move_returns_the_changed_columns_out_of_band(client, recruiter, requisition):
+def test_move_returns_only_the_moved_card_and_the_two_counts(client, recruiter, requisition):
     card = Card.objects.get(candidate__first_name="Grace")
-    screen = stage_named(requisition, "Screen")
+    sourced, screen = stage_named(requisition, "Sourced"), stage_named(requisition, "Screen")
+    services.add_card(
+        pipeline=requisition.pipeline, candidate=CandidateFactory(first_name="Hedy"), stage=screen
+    )
+    hedy = Card.objects.get(candidate__first_name="Hedy")
     client.force_login(recruiter)
-    response = move(client, card, screen)
+    response = move(client, card, screen, position=1)
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="stage-{screen.pk}" aria-label="Screen" hx-swap-oob="true"' in html
-    assert f'id="stage-{card.stage_id}"' in html
-    assert html.count('class="column"') == 2  # only the two affected columns
+    assert 'class="column"' not in html  # no column drawn again
+    assert html.count('class="board-card"') == 1
+    assert f'<div id="card-{card.pk}" hx-swap-oob="delete">' in html  # taken from where the page shows it
+    assert re.search(
+        rf'hx-swap-oob="afterend:#card-{hedy.pk}">\s*<article class="board-card" id="card-{card.pk}"', html
+    )
+    assert 'data-version="2"' in html
+    assert f'id="stage-count-{screen.pk}" hx-swap-oob="true">2<' in html
+    assert f'id="stage-count-{sourced.pk}" hx-swap-oob="true">2<' in html
     card.refresh_from_db()
     assert card.stage == screen and card.version == 2
+
+    top = move(client, Card.objects.get(candidate__first_name="Ada"), screen, position=0).content.decode()
+    assert f'hx-swap-oob="afterbegin:#stage-{screen.pk} .column-cards"' in top
+
+
+def test_a_moved_card_goes_under_the_card_above_it_among_those_the_filters_show(
+    client, recruiter, requisition
+):
+    sourced = stage_named(requisition, "Sourced")
+    ada, linus = (Card.objects.get(candidate__first_name=n) for n in ("Ada", "Linus"))
+    client.force_login(recruiter)
+    response = client.post(
+        reverse("pipelines:card_move", args=[linus.pk]),
+        {"stage": sourced.pk, "position": 2, "version": 1, "seeking": "passive"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert f"afterend:#card-{ada.pk}" in html  # not under Grace, who is active: not on this page
+    assert f'id="stage-count-{sourced.pk}" hx-swap-oob="true">2<' in html  # Ada and Linus
 
 
 def test_stale_move_gets_409_and_the_board_as_it_is(client, recruiter, requisition):
@@ -116,9 +144,10 @@ def test_board_filters_by_text_and_seeking_status(client, recruiter, requisition
     assert "Linus" not in client.get(url, {"q": "ada"}).content.decode()
 
 
-def test_columns_show_50_cards_and_load_the_rest_on_demand(client, recruiter, django_assert_max_num_queries):
+def test_columns_show_a_page_of_cards_and_load_the_rest_on_demand(client, recruiter, settings):
+    settings.BOARD_COLUMN_PAGE_SIZE = 20
     requisition = RequisitionFactory()
-    people = CandidateFactory.create_batch(BOARD_COLUMN_LIMIT + 5)
+    people = CandidateFactory.create_batch(20 + 5)
     sourced = stage_named(requisition, "Sourced")
     Card.objects.bulk_create(
         Card(pipeline=requisition.pipeline, candidate=c, stage=sourced, position=i)
@@ -126,8 +155,9 @@ def test_columns_show_50_cards_and_load_the_rest_on_demand(client, recruiter, dj
     )
     client.force_login(recruiter)
     page = client.get(reverse("pipelines:board", args=[requisition.pk]))
-    assert len(page.context["columns"][0].board_cards) == BOARD_COLUMN_LIMIT
-    more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {"offset": BOARD_COLUMN_LIMIT})
+    assert len(page.context["columns"][0].board_cards) == 20
+    assert "Show more (25 in all)" in page.content.decode()
+    more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {"offset": 20})
     assert more.content.decode().count('class="board-card"') == 5
     assert more.content.decode().count(f'hx-get="{reverse("pipelines:card_menu")}?card=') == 5  # their menus
 
