@@ -5,9 +5,8 @@ from dataclasses import asdict
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -80,16 +79,3 @@ def report(request, name: str) -> Response:
             **asdict(reports.REPORTS[name](filters)),
         }
     )
-
-
-class ObtainToken(ObtainAuthToken):
-    """POST username and password for the token to send as `Authorization: Token <key>`. Failures count towards
-    the login lockout (django-axes): a locked-out username and address answers 429."""
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
-            if getattr(request, "axes_locked_out", False):  # set by axes on the request it was given
-                raise Throttled(detail="Too many failed sign-ins: try again later.") from None
-            raise

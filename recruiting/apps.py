@@ -6,4 +6,4 @@ class RecruitingConfig(AppConfig):
     verbose_name = "Longlist"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks, receivers  # noqa: F401  (register the deploy checks, connect the receivers)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
 
 from candidates import urls as candidate_urls
 from outreach.api.conversation import InboundEmailView
@@ -44,7 +45,7 @@ urlpatterns = [
                 [
                     *api.router.urls,
                     path("reports/<slug:name>/", api.report, name="api-report"),
-                    path("token/", api.ObtainToken.as_view(), name="api-token"),
+                    path("token/", obtain_auth_token, name="api-token"),
                     path("inbound-email/", InboundEmailView.as_view(), name="api-inbound-email"),
                     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
                     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
