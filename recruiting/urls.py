@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from candidates import urls as candidate_urls
@@ -48,7 +48,9 @@ urlpatterns = [
                     path("token/", obtain_auth_token, name="api-token"),
                     path("inbound-email/", InboundEmailView.as_view(), name="api-inbound-email"),
                     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-                    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+                    path(
+                        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"
+                    ),
                 ]
             )
         ),

@@ -107,3 +107,26 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   for (const open of document.querySelectorAll("details.popover[open]")) open.open = false;
 });
+
+// The Content-Security-Policy allows no inline script or style attribute, so what they did is here:
+// a meter's or bar's fill takes its width from data-percent;
+htmx.onLoad((content) => {
+  const fills = content.matches && content.matches("[data-percent]") ? [content] : [];
+  fills.push(...content.querySelectorAll("[data-percent]"));
+  for (const fill of fills) fill.style.width = `${Math.max(0, Math.min(100, Number(fill.dataset.percent) || 0))}%`;
+});
+
+// an element with data-remove-after-request (a "Show more" button) goes once its request is done;
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.elt.matches("[data-remove-after-request]")) event.detail.elt.remove();
+});
+
+// a button with data-copy-from="ID" copies that field's text and says so.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-copy-from]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copyFrom);
+  if (!field) return;
+  navigator.clipboard.writeText(field.value);
+  button.textContent = "Copied";
+});

@@ -86,15 +86,44 @@ def browser():
             browser.close()
 
 
+# Every page reports what the Content-Security-Policy blocked (inline scripts or styles, eval, other origins).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`
+    + ` on ${location.pathname} (${event.sample})`
+  );
+});
+"""
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh browser page; the test fails on any Content-Security-Policy violation on any page it opened."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(15_000)
+    violations: list[str] = []
+
+    def report(violation: str) -> None:
+        violations.append(violation)
+
+    context.expose_function("reportCspViolation", report)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield page
     finally:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(violations)))
 
 
 def wait_for_htmx(page):
