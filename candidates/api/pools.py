@@ -6,8 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import selectors, services
+from ..bounds import over_bounds
 from ..models import Candidate, TalentPool
 from ..roles import RulesObjectPermissions
+from ..search import CandidateSearchForm
 from .candidates import CandidateSerializer
 from .errors import as_drf_errors
 
@@ -31,6 +33,9 @@ class TalentPoolSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"query": ["An object of search filters."]})
         if attrs.get("query") and kind != TalentPool.Kind.SMART:
             raise serializers.ValidationError({"query": ["Only a smart pool has a search."]})
+        search = CandidateSearchForm(attrs.get("query") or {})
+        if not search.is_valid() and over_bounds(search):
+            raise serializers.ValidationError({"query": search.errors.get_json_data()})
         return attrs
 
     def create(self, validated_data):

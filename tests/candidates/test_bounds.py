@@ -110,3 +110,20 @@ def test_an_offset_past_any_board_answers_400_with_the_reason(client, board):
     response = client.get(url, {"offset": "99999999999999999999"})
     assert response.status_code == 400
     assert "offset: Ensure this value is less than or equal to 1000000000." in response.content.decode()
+
+
+def test_a_smart_pool_cannot_save_a_search_over_its_bounds(client, recruiter):
+    client.force_login(recruiter)
+    response = client.post(
+        "/api/pools/",
+        {"name": "Huge", "kind": "smart", "query": {"q": HUGE}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["query"]["q"][0]["message"] == MESSAGE
+    ok = client.post(
+        "/api/pools/",
+        {"name": "Fine", "kind": "smart", "query": {"q": "python"}},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
