@@ -2,9 +2,11 @@
 manager's decision showing up on the recruiter's card."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from pipelines import services
+from pipelines.models import POSITION_GAP, Card
 from tests.e2e.conftest import login, screenshot, wait_for_htmx
 from tests.factories import (
     CandidateFactory,
@@ -96,3 +98,22 @@ def test_recruiter_moves_cards_and_sees_the_managers_decision(page, live_server)
     expect(page.locator(f"#card-{grace.pk}")).to_contain_text("Decline")
     expect(page.locator(f"#card-{grace.pk}")).to_contain_text("Needs more Kubernetes depth")
     screenshot(page, "board-3-decision-on-card")
+
+
+def test_a_full_board_paints_20_cards_a_column_in_under_1500_elements(page, live_server):
+    """Seven columns of 60 cards: the first paint has 20 a column and stays light; "show more" loads the next."""
+    RecruiterFactory(username="e2e-recruiter")
+    requisition = RequisitionFactory(title="Busy role")
+    stages = list(requisition.pipeline.stages.order_by("position"))
+    people = CandidateFactory.create_batch(7 * 60, last_contacted_at=timezone.now())
+    Card.objects.bulk_create(
+        Card(pipeline=requisition.pipeline, candidate=person, stage=stages[i % 7], position=i * POSITION_GAP)
+        for i, person in enumerate(people)
+    )
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{requisition.pk}/board/")
+    first = column(page, stages[0])
+    expect(first.locator(".board-card")).to_have_count(20)
+    assert page.evaluate("document.querySelectorAll('*').length") < 1500
+    first.get_by_role("button", name="Show more (60 in all)").click()
+    expect(first.locator(".board-card")).to_have_count(40)

@@ -4,6 +4,7 @@ removing a pool member without a reload; a hiring manager is refused the page.""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import TalentPool
@@ -11,6 +12,15 @@ from tests.e2e.conftest import login, screenshot
 from tests.factories import CandidateFactory, HiringManagerFactory, RecruiterFactory
 
 pytestmark = pytest.mark.e2e
+
+
+def test_a_full_first_page_of_results_paints_in_under_1000_elements(page, live_server):
+    RecruiterFactory(username="e2e-recruiter")
+    CandidateFactory.create_batch(60, last_contacted_at=timezone.now(), interests=["hiring", "remote"])
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/candidates/")
+    expect(page.locator("#result-count")).to_contain_text("60 candidates")
+    assert page.evaluate("document.querySelectorAll('*').length") < 1000
 
 
 def test_recruiter_filters_saves_a_smart_pool_and_builds_a_static_one(page, live_server):
