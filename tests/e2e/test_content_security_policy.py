@@ -61,7 +61,7 @@ def test_meters_take_their_width_and_htmx_swaps_under_the_policy(live_server, pa
     CandidateFactory(first_name="Grace", engagement_score=10)
     login(page, live_server, "e2e-admin")
     page.goto(f"{live_server.url}/candidates/")
-    fill = page.locator("#results .meter > span").first
+    fill = page.locator("#results tbody tr", has_text="Ada").locator(".meter > span")
     expect(fill).to_have_attribute("style", "width: 64%;")
     page.fill("#f-q", "grace")
     wait_for_htmx(page)
