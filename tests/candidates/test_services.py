@@ -88,9 +88,8 @@ def test_referral_links_an_existing_candidate_instead_of_duplicating(employee):
     )
     assert referral.candidate == ada and referral.matched_existing
     assert Candidate.objects.count() == 1
-    assert not ada.activities.filter(
-        kind=Activity.Kind.REFERRAL
-    ).exists()  # the referrer writes nothing on them
+    # the referrer writes nothing on the existing person's timeline
+    assert not ada.activities.filter(kind=Activity.Kind.REFERRAL).exists()
 
 
 def test_referral_creates_a_referral_sourced_candidate(employee):
