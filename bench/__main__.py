@@ -18,7 +18,8 @@ BENCHES = [
     ("bench.board", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
     ("bench.dispatch", None),
     ("bench.dispatch", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
-    ("bench.load", "postgres://postgres@127.0.0.1:5432/longlist_bench"),  # gunicorn under locust, about 7 minutes
+    # gunicorn under locust at 10 and 50 users: about 7 minutes
+    ("bench.load", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
 ]
 
 
