@@ -28,8 +28,11 @@ from .models import (
     TalentReview,
 )
 
+# A board card's hiring-manager decisions, newest first, as a list (card.latest_reviews): no queryset per card.
 REVIEWS = Prefetch(
-    "reviews", queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at")
+    "reviews",
+    queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at"),
+    to_attr="latest_reviews",
 )
 # What a card on the board shows, and nothing more.
 BOARD_CARD_FIELDS = (

@@ -170,8 +170,10 @@ def move_card(
     if to_stage.pipeline_id != card.pipeline_id:
         raise ValueError("A card can only move within its own board.")
     stage_ids = sorted({card.stage_id, to_stage.pk})
-    list(Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk"))
-    current = Card.objects.select_for_update().get(pk=card.pk)
+    locked = {s.pk: s for s in Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk")}
+    current = (
+        Card.objects.select_for_update(of=("self",)).select_related("pipeline", "candidate").get(pk=card.pk)
+    )
     if current.version != expected_version or current.status != Card.Status.ACTIVE:
         raise StaleCard
     from_stage_id = current.stage_id
@@ -183,7 +185,7 @@ def move_card(
         **({"entered_stage_at": timezone.now()} if moved_stage else {}),
     )
     if moved_stage:
-        from_stage = Stage.objects.get(pk=from_stage_id)
+        from_stage = locked[from_stage_id]
         StageChange.objects.create(card=current, from_stage=from_stage, to_stage=to_stage, moved_by=by)
         path = f"{from_stage.name} → {to_stage.name}"
         hired = to_stage.is_hired and not from_stage.is_hired
