@@ -169,12 +169,14 @@ def move_card(
     """
     if to_stage.pipeline_id != card.pipeline_id:
         raise ValueError("A card can only move within its own board.")
-    stage_ids = sorted({card.stage_id, to_stage.pk})
+    # The card's stage as stored now (the caller's copy may be older), so that the stage it leaves is locked.
+    stage_ids = sorted({Card.objects.values_list("stage_id", flat=True).get(pk=card.pk), to_stage.pk})
     locked = {s.pk: s for s in Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk")}
     current = (
         Card.objects.select_for_update(of=("self",)).select_related("pipeline", "candidate").get(pk=card.pk)
     )
-    if current.version != expected_version or current.status != Card.Status.ACTIVE:
+    stale = current.version != expected_version or current.status != Card.Status.ACTIVE
+    if stale or current.stage_id not in locked:  # or it moved between the two reads
         raise StaleCard
     from_stage_id = current.stage_id
     moved_stage = from_stage_id != to_stage.pk

@@ -214,3 +214,13 @@ def test_moving_into_hired_is_one_clear_timeline_entry_and_the_card_stays_in_pro
     services.move_card(card=hedy, to_stage=screen, position=0, expected_version=2, by=recruiter)
     assert not Card.objects.hired().exists()
     assert moves.first().summary == f"{requisition.title}: Hired → Screen"
+
+
+def test_a_move_from_an_older_copy_of_the_card_starts_from_where_it_is(board, recruiter):
+    _, sourced, screen, cards = board
+    old_copy = Card.objects.get(pk=cards["Ada"].pk)
+    services.move_card(card=cards["Ada"], to_stage=screen, position=0, expected_version=1)
+    final = stage_named(board[0], "Final")
+    services.move_card(card=old_copy, to_stage=final, position=0, expected_version=2, by=recruiter)
+    assert column(final) == ["Ada"] and "Ada" not in column(screen) + column(sourced)
+    assert StageChange.objects.filter(card=old_copy, from_stage=screen, to_stage=final).exists()
