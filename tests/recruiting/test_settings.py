@@ -16,8 +16,11 @@ REAL_KEY = "k8Jx2-longlist-settings-test-3QmZt9wR7vLp0sYbNc4Ue6Fh1GaDo5Ti"
 
 
 def start_django(*args: str, **env: str) -> subprocess.CompletedProcess:
-    """Run manage.py in a fresh process outside the test run (no PYTEST_VERSION), DEBUG and SECRET_KEY as given."""
-    inherited = {"DEBUG", "SECRET_KEY", "PYTEST_VERSION"}
+    """Run manage.py in a fresh process outside the test run, DEBUG and SECRET_KEY as given.
+
+    The test run's own switches (PYTEST_VERSION, and DJANGO_ALLOW_ASYNC_UNSAFE which the browser tests set and
+    check --deploy refuses) are not passed on."""
+    inherited = {"DEBUG", "SECRET_KEY", "PYTEST_VERSION", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {key: value for key, value in os.environ.items() if key not in inherited}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
