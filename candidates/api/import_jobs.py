@@ -39,10 +39,14 @@ class ImportUploadSerializer(serializers.Serializer):
         max_length=120,
         required=False,
         allow_blank=True,
-        validators=[jobs.validate_pool_name],
         help_text="Name of a static pool to add everyone to; created when there is none of that name",
     )
     source = serializers.ChoiceField(choices=Source.choices, default=Source.SOURCED)
+
+    def validate_pool(self, name: str) -> str:
+        """After the field's own checks (length, no NUL character), so the name is safe to look up."""
+        jobs.validate_pool_name(name)
+        return name
 
     def validate_file(self, upload):
         if error := jobs.file_size_error(upload.size):

@@ -148,6 +148,9 @@ def test_api_refuses_a_file_that_cannot_be_imported_and_smart_pools(recruiter):
     response = api.post("/api/imports/", {"file": csv_file(), "pool": "smart ONE"}, format="multipart")
     assert response.status_code == 400
     assert "is a smart pool" in response.json()["pool"][0]
+    response = api.post("/api/imports/", {"file": csv_file(), "pool": "Nul\x00name"}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["pool"] == ["Null characters are not allowed."]
 
 
 def test_command_imports_synchronously_and_reports_row_errors(db, tmp_path, capsys):
