@@ -7,7 +7,9 @@ Path ids point at real objects made for each test, so detail routes and their ac
 import pytest
 import schemathesis
 from django.core.files.base import ContentFile
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -80,6 +82,17 @@ def objects(db, settings, tmp_path):
         ).pk,
         "careers": requisition.pk,
     }
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_across_requests():
+    """The WSGI app closes the database connection at the end of each request when it is inside a transaction, as
+    a test's is; Django's test client keeps it open the same way, so the test's data and transaction survive."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
