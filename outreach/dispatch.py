@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import mail
@@ -294,6 +295,10 @@ def send_touch(
         return DispatchResult()
     try:
         session.send(message)
+    except SoftTimeLimitExceeded:
+        # The task's time is up in the middle of a send: whether the server has the message is unknown, so the
+        # touch stays in flight under its lease, like a worker that died, instead of becoming a plain retry.
+        raise
     except outreach_email.PossiblyDelivered as error:
         return _record_possibly_delivered(touch, token, now, error, str(message.subject))
     except Exception as error:  # refused, or no connection: retry with backoff, then give up

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import call_command
@@ -245,6 +246,25 @@ def test_a_touch_left_sending_by_a_dead_worker_is_sent_once_the_lease_expires(se
     assert dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 0  # still leased
     assert dispatch_due_touches(now=now + lease_length() + timedelta(seconds=1)).sent == 1
     assert len(mail.outbox) == 1
+
+
+def test_a_task_out_of_time_in_a_send_leaves_the_touch_in_flight_not_retried(
+    sequence, candidate, monkeypatch
+):
+    def out_of_time(self, *args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", out_of_time)
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    now = timezone.now()
+    with pytest.raises(SoftTimeLimitExceeded):
+        dispatch_due_touches(now=now)
+    touch = Touch.objects.get(step_position=0)
+    assert (touch.status, touch.attempts, touch.last_error) == (Touch.Status.SENDING, 0, "")
+    assert touch.lease_expires_at > now
+    monkeypatch.undo()
+    assert dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 0  # still in flight
+    assert dispatch_due_touches(now=touch.lease_expires_at + timedelta(seconds=1)).sent == 1
 
 
 def test_manual_step_becomes_a_task_and_completing_it_schedules_the_next(candidate):
