@@ -95,9 +95,10 @@ def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     """Anonymise a person on request (admins only), keeping the row so counts in reports stay right.
 
     Leaves a Suppression for the old email and LinkedIn (and for their aliases, which it deletes) so a re-import
-    does not bring them back into outreach, deletes their timeline and pool memberships, blanks what referrers and silver medals say about them, lets
-    the apps above scrub their own rows (``candidate_erasing``), and audits it: one timeline entry on the
-    anonymised row and a log line.
+    does not bring them back into outreach, deletes their timeline and pool memberships, blanks what referrers and
+    silver medals say about them, unlinks them from any record flagged as their possible duplicate, lets the apps
+    above scrub their own rows (``candidate_erasing``), and audits it: one timeline entry on the anonymised row
+    and a log line.
     """
     if not by.has_perm("candidates.erase_candidate", candidate):
         raise PermissionDenied("Only admins erase candidates.")
@@ -119,6 +120,8 @@ def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     candidate.referrals.update(reason="", relationship="")
     candidate.silver_medals.update(reason_detail="")
     candidate.skills.clear()
+    Candidate.objects.filter(possible_duplicate_of=candidate).update(possible_duplicate_of=None)
+    candidate.possible_duplicate_of = None
     for name, value in ERASED_VALUES.items():
         setattr(candidate, name, value)
     candidate.do_not_contact = True

@@ -256,6 +256,15 @@ def test_erased_people_disappear_from_search_profile_and_api(client, admin_user,
     assert client.get(f"/api/candidates/{ada.pk}/").status_code == 404
 
 
+def test_erasure_unlinks_possible_duplicates_both_ways(admin_user, ada):
+    flagged = CandidateFactory(possible_duplicate_of=ada)
+    Candidate.objects.filter(pk=ada.pk).update(possible_duplicate_of=CandidateFactory())
+    privacy.erase_candidate(candidate=ada, by=admin_user)
+    flagged.refresh_from_db()
+    assert flagged.possible_duplicate_of is None
+    assert Candidate.objects.get(pk=ada.pk).possible_duplicate_of is None
+
+
 def test_the_same_person_added_again_is_still_suppressed(admin_user, recruiter, ada):
     privacy.erase_candidate(candidate=ada, by=admin_user)
     again = services.create_candidate(by=recruiter, first_name="Ada", email="ada@example.com")
