@@ -3,12 +3,14 @@ so an admin edit cannot skip an invariant, an audit entry or a suppression. Eras
 here, an action that calls the erase service. Settings rows (privacy policy) stay editable."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 
 from . import privacy
+from .bounds import TextBounds
 from .models import (
     Activity,
     Candidate,
+    CandidateAlias,
     PoolMembership,
     PrivacyPolicy,
     Referral,
@@ -34,7 +36,14 @@ class ReadOnly:
 
 
 class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
-    pass
+    """The admin's search box is held to the same bounds as the app's searches (each word is a LIKE per field)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            TextBounds()(search_term)
+        except ValidationError as error:
+            raise BadRequest(" ".join(error.messages)) from error
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Candidate)
@@ -102,6 +111,13 @@ class ActivityAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(Skill, ReadOnlyAdmin, search_fields=["name"])
+admin.site.register(
+    CandidateAlias,
+    ReadOnlyAdmin,
+    list_display=["email", "linkedin_url", "candidate", "created_at"],
+    search_fields=["email", "linkedin_url"],
+    raw_id_fields=["candidate"],
+)
 admin.site.register(
     Suppression, ReadOnlyAdmin, list_display=["email", "linkedin_url", "reason", "created_at"]
 )

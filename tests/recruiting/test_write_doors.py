@@ -219,3 +219,13 @@ def test_the_admin_erases_a_candidate_through_the_service(superuser):
     request.user = superuser
     actions = admin.site._registry[Candidate].get_actions(request)
     assert services_called(actions["erase"][0]) == {"candidates.privacy.erase_candidate"}
+
+
+@pytest.mark.parametrize("path", ["/admin/candidates/candidate/", "/admin/candidates/candidatealias/"])
+def test_the_admin_search_is_held_to_the_search_bounds(client, superuser, path):
+    client.force_login(superuser)
+    assert client.get(path, {"q": "ada lovelace"}).status_code == 200
+    too_many_words = client.get(path, {"q": " ".join(["word"] * 13)})
+    assert too_many_words.status_code == 400
+    assert "at most 12 words" in too_many_words.content.decode()
+    assert client.get(path, {"q": "x" * 201}).status_code == 400
