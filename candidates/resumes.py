@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse
 
 from .filling import fill_empty_fields
 from .models import Activity, Candidate, Resume
@@ -95,6 +96,27 @@ def download_name(resume: Resume) -> str:
     stem = PurePath(resume.original_name).stem
     stem = re.sub(r"[^\w .-]+", "_", stem).strip(" ._")[:100] or "resume"
     return stem + Resume.EXTENSIONS[resume.kind]
+
+
+class ResumeFileMissing(Exception):
+    """The résumé's row is there but its file is gone from storage (a restore without the media, say)."""
+
+    message = "This résumé's file is missing from storage; upload it again."
+
+
+def download_response(resume: Resume) -> FileResponse:
+    """The file as an attachment under its safe name, never cached. A file gone from storage is logged and
+    raises ResumeFileMissing, which the page and the API turn into a message, not a server error."""
+    try:
+        file = resume.file.open("rb")
+    except FileNotFoundError as error:
+        logger.error("Résumé %s: its file %s is missing from storage", resume.pk, resume.file.name)
+        raise ResumeFileMissing(ResumeFileMissing.message) from error
+    response = FileResponse(
+        file, as_attachment=True, filename=download_name(resume), content_type=CONTENT_TYPES[resume.kind]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Text extraction ---------------------------------------------------------------------------------------

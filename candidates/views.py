@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -454,11 +454,8 @@ def resume_download(request, pk, resume_id):
     """The résumé file, always as a download (never shown inline), under a name made safe."""
     candidate = selectors.get_candidate(pk)
     resume = get_object_or_404(Resume, pk=resume_id, candidate=candidate)
-    response = FileResponse(
-        resume.file.open("rb"),
-        as_attachment=True,
-        filename=resumes.download_name(resume),
-        content_type=resumes.CONTENT_TYPES[resume.kind],
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        return resumes.download_response(resume)
+    except resumes.ResumeFileMissing as missing:
+        messages.error(request, str(missing))
+        return redirect(candidate)

@@ -1,12 +1,12 @@
 """Résumés: list, attach (the careers page's checks) and download."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 
 from .. import resume_uploads, resumes
 from ..models import Candidate, Resume
@@ -89,10 +89,7 @@ class ResumeViewSet(
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        resume = self.get_object()
-        return FileResponse(
-            resume.file.open("rb"),
-            as_attachment=True,
-            filename=resumes.download_name(resume),
-            content_type=resumes.CONTENT_TYPES[resume.kind],
-        )
+        try:
+            return resumes.download_response(self.get_object())
+        except resumes.ResumeFileMissing as missing:
+            raise NotFound(str(missing)) from missing

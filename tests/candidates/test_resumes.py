@@ -301,6 +301,20 @@ def test_a_resume_is_only_downloaded_through_its_own_candidate(client, recruiter
     assert client.get(reverse("candidates:resume_download", args=[other.pk, resume.pk])).status_code == 404
 
 
+def test_a_resume_whose_file_is_gone_from_storage_says_so_instead_of_failing(client, recruiter, caplog):
+    resume = resume_uploads.attach_resume(candidate=CandidateFactory(), upload=upload(make_pdf("x")))
+    resume.file.storage.delete(resume.file.name)
+    client.force_login(recruiter)
+    page = client.get(
+        reverse("candidates:resume_download", args=[resume.candidate_id, resume.pk]), follow=True
+    )
+    assert page.redirect_chain[-1][0] == resume.candidate.get_absolute_url()
+    assert "missing from storage; upload it again" in page.content.decode()
+    api = client.get(f"/api/resumes/{resume.pk}/download/")
+    assert api.status_code == 404 and "missing from storage" in api.json()["detail"]
+    assert f"Résumé {resume.pk}: its file" in caplog.text
+
+
 # --- API --------------------------------------------------------------------------------------------------------
 
 
