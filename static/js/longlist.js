@@ -130,3 +130,9 @@ document.addEventListener("click", (event) => {
   navigator.clipboard.writeText(field.value);
   button.textContent = "Copied";
 });
+
+// A plain form with data-confirm asks before it is sent (htmx's hx-confirm covers htmx requests only).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});

@@ -8,12 +8,19 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from candidates.models import TalentPool
 from outreach.models import Enrollment, Touch
 from tests.e2e.conftest import login, screenshot, wait_for_htmx
-from tests.factories import AdminFactory, CandidateFactory, RecruiterFactory
+from tests.factories import (
+    AdminFactory,
+    CandidateFactory,
+    EnrollmentFactory,
+    RecruiterFactory,
+    SequenceFactory,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -122,3 +129,20 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     assert Enrollment.objects.get(candidate=ada).status == "stopped"
     dispatch_at(email.due_at + timedelta(days=400))
     assert len(mail.outbox) == 1
+
+
+def test_an_admin_archives_a_sequence_after_confirming_and_its_people_are_stopped(page, live_server):
+    AdminFactory(username="e2e-archiver")
+    sequence = SequenceFactory(name="Old nurture")
+    enrollment = EnrollmentFactory(sequence=sequence)
+    login(page, live_server, "e2e-archiver")
+    page.goto(live_server.url + reverse("outreach:sequence", args=[sequence.pk]))
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Archive").click()
+    expect(page.locator("h1 .badge")).to_have_text("Active")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Archive").click()
+    expect(page.locator("h1 .badge")).to_have_text("Archived")
+    expect(page.get_by_role("button", name="Restore sequence")).to_be_visible()
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.STOPPED
