@@ -113,7 +113,10 @@ def download_response(resume: Resume) -> FileResponse:
         logger.error("Résumé %s: its file %s is missing from storage", resume.pk, resume.file.name)
         raise ResumeFileMissing(ResumeFileMissing.message) from error
     response = FileResponse(
-        file, as_attachment=True, filename=download_name(resume), content_type=CONTENT_TYPES[resume.kind]
+        file,
+        as_attachment=True,
+        filename=download_name(resume),
+        content_type=CONTENT_TYPES[Resume.Kind(resume.kind)],
     )
     response["Cache-Control"] = "private, no-store"
     return response
