@@ -29,6 +29,7 @@ from .models import (
 )
 from .normalize import normalize_email, normalize_linkedin_url
 from .search import search_candidates
+from .signals import merge_previewing
 
 
 def find_existing_candidate(*, email: str = "", linkedin_url: str = "") -> Candidate | None:
@@ -216,15 +217,16 @@ def merge_preview(primary: Candidate, duplicate: Candidate) -> list[MergeRow]:
 
 
 def merge_moves(duplicate: Candidate) -> dict[str, int]:
-    """How many of the duplicate's rows a merge moves over, by kind."""
-    return {
+    """How many of the duplicate's rows a merge moves over, by kind; the apps above count their own rows."""
+    moves = {
         "timeline entries": duplicate.activities.count(),
         "pools": duplicate.pool_memberships.count(),
         "referrals": duplicate.referrals.count(),
         "silver medals": duplicate.silver_medals.count(),
-        "boards": duplicate.cards.count(),
-        "sequences": duplicate.enrollments.count(),
     }
+    for _, counted in merge_previewing.send(sender=Candidate, duplicate=duplicate):
+        moves.update(cast(dict[str, int], counted))
+    return moves
 
 
 def timeline(candidate: Candidate, limit: int = 100) -> QuerySet[Activity]:

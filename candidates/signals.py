@@ -10,3 +10,7 @@ candidates_merging = Signal()
 # Sent by privacy.erase_candidate inside its transaction with candidate=Candidate (not yet anonymised) and
 # by=user. Receivers blank the free text they hold about the person and stop anything still planned for them.
 candidate_erasing = Signal()
+
+# Sent by selectors.merge_moves for the merge page's preview with duplicate=Candidate. Each receiver returns
+# {what: count} for the rows of its own that a merge would move (pipelines: boards; outreach: sequences).
+merge_previewing = Signal()

@@ -1,11 +1,16 @@
-"""Outreach's part of candidate merges and erasures (signals sent by candidates/merge.py and privacy.py)."""
+"""Outreach's part of candidate merges (and their preview) and erasures (signals sent by candidates/merge.py and privacy.py)."""
 
 from django.dispatch import receiver
 
-from candidates.signals import candidate_erasing, candidates_merging
+from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
 
 from .enrollment import stop_enrollment
 from .models import EngagementEvent, Enrollment, Reply, Touch
+
+
+@receiver(merge_previewing, dispatch_uid="outreach.count_enrollments")
+def count_enrollments(sender, *, duplicate, **kwargs) -> dict[str, int]:
+    return {"sequences": Enrollment.objects.filter(candidate=duplicate).count()}
 
 
 @receiver(candidates_merging, dispatch_uid="outreach.move_enrollments")
@@ -21,9 +26,8 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
     clashing = Enrollment.objects.filter(
         candidate=duplicate, status__in=Enrollment.LIVE_STATUSES, sequence_id__in=list(live_for_primary)
     ).select_related("candidate", "sequence")
-    for (
-        enrollment
-    ) in clashing:  # the timeline entry is the duplicate's, so it moves to the primary with the rest
+    # The timeline entry is the duplicate's, so it moves to the primary with the rest.
+    for enrollment in clashing:
         stop_enrollment(enrollment=enrollment, reason="merged", by=by)
     Enrollment.objects.filter(candidate=duplicate).update(candidate=primary)
     Touch.objects.filter(candidate=duplicate).update(candidate=primary)

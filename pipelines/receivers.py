@@ -1,10 +1,10 @@
-"""Pipelines' part of candidate merges and erasures (signals sent by candidates.services)."""
+"""Pipelines' part of candidate merges (and their preview) and erasures (signals sent by candidates.services)."""
 
 from django.dispatch import receiver
 
 from candidates.models import Activity
 from candidates.services import record_activity
-from candidates.signals import candidate_erasing, candidates_merging
+from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
 
 from .models import Application, Card, ShortlistReview
 
@@ -15,6 +15,11 @@ def _further_along(card: Card, other: Card) -> bool:
         other.stage.position,
         other.status == Card.Status.ACTIVE,
     )
+
+
+@receiver(merge_previewing, dispatch_uid="pipelines.count_cards")
+def count_cards(sender, *, duplicate, **kwargs) -> dict[str, int]:
+    return {"boards": Card.objects.filter(candidate=duplicate).count()}
 
 
 @receiver(candidates_merging, dispatch_uid="pipelines.move_cards")

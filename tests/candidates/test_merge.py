@@ -19,6 +19,7 @@ from pipelines import services as pipeline_services
 from pipelines.models import Card, ShortlistReview, StageChange
 from tests.factories import (
     CandidateFactory,
+    CardFactory,
     EmployeeFactory,
     EnrollmentFactory,
     ReferralFactory,
@@ -460,3 +461,13 @@ def test_erasing_the_kept_person_suppresses_their_aliases_too(merged_away, admin
     privacy.erase_candidate(candidate=merged_away, by=admin_user)
     assert Suppression.objects.filter(email="ada.old@example.org").exists()
     assert not merged_away.aliases.exists()
+
+
+def test_the_merge_preview_counts_what_every_app_would_move(db):
+    duplicate = CandidateFactory()
+    CardFactory(candidate=duplicate)
+    CardFactory(candidate=duplicate)
+    EnrollmentFactory(candidate=duplicate)
+    ReferralFactory(candidate=duplicate)
+    moves = selectors.merge_moves(duplicate)
+    assert (moves["boards"], moves["sequences"], moves["referrals"], moves["pools"]) == (2, 1, 1, 0)
