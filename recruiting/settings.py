@@ -34,6 +34,10 @@ if not (DEBUG or TESTING or is_real_secret_key(SECRET_KEY)):
         "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
         "For development, set DEBUG=1 (make run does)."
     )
+# 1 allows the demo data (`seed_demo`) and its users, whose password is public, with DEBUG off (a demo server).
+# Without it `seed_demo` refuses to run with DEBUG off, and `check --deploy` and gunicorn (gunicorn.conf.py)
+# refuse to start while a demo user still signs in with the demo password.
+DEMO = env.bool("DEMO", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
