@@ -7,9 +7,31 @@ import os
 import django
 from django.db import connections
 
+from recruiting.log_filters import JSON_FORMATTER
 from recruiting.startup import refuse_unsafe_start
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recruiting.settings")
+
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own lines (start, workers, the access log) as JSON too, like the app's (settings.LOGGING).
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": JSON_FORMATTER},
+        # gunicorn's defaults name these two handlers (root uses "console"): the same streams, as JSON.
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }
 
 
 def on_starting(server) -> None:
