@@ -75,6 +75,28 @@ FROM_ENVIRONMENT = {
 }
 
 
+def compose_variables(*, database_url: str, redis_url: str, site_url: str, email_url: str) -> dict[str, str]:
+    """The variables docker-compose.yml gives every service (x-app), with this machine's values; the compose
+    file must name exactly these (tests/recruiting/test_compose.py)."""
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "DEMO": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": site_url,
+        "EMAIL_URL": email_url,
+        "DEFAULT_FROM_EMAIL": "Longlist <recruiting@longlist.localhost>",
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "json",
+        "SENTRY_DSN": "",
+        "METRICS_TOKEN": secrets.token_urlsafe(24),
+        "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(24),
+    }
+
+
 def fill(command: list[str], **values: str) -> list[str]:
     return [part.format(**values) for part in command]
 
@@ -329,27 +351,18 @@ def main() -> int:
     mailbox = Mailbox()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     port = free_port()
-    secret = secrets.token_urlsafe(50)
     env = {key: value for key, value in os.environ.items() if key not in FROM_ENVIRONMENT}
     env.update(
+        compose_variables(
+            database_url=f"{server}/{database}",
+            redis_url=os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            site_url=f"http://127.0.0.1:{port}",
+            email_url=f"smtp://127.0.0.1:{smtp.port}",
+        )
+    )
+    env.update(
         {
-            # The variables docker-compose.yml gives every service (x-app), with this machine's values.
-            "DATABASE_URL": f"{server}/{database}",
-            "REDIS_URL": os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "SECRET_KEY": secret,
-            "DEBUG": "0",
-            "DEMO": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
-            "DEFAULT_FROM_EMAIL": "Longlist <recruiting@longlist.localhost>",
-            "CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "INFO",
-            "LOG_FORMAT": "json",
-            "SENTRY_DSN": "",
-            "METRICS_TOKEN": secrets.token_urlsafe(24),
-            "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(24),
-            # What the image has (Dockerfile) and this machine needs instead.
+            # What the image has (Dockerfile) or this machine needs instead.
             "FORCE_HTTPS": "0",
             "DJANGO_SETTINGS_MODULE": "recruiting.settings",
             "LONGLIST_VAR_DIR": str(folder / "var"),
@@ -542,6 +555,8 @@ def main() -> int:
                 answer.status_code == 201, f"the webhook answered {answer.status_code}: {answer.text[:300]}"
             )
             expect(answer.json()["candidate"] == people["grace"]["id"], f"matched to {answer.json()}")
+            reply = site.api("GET", f"/api/replies/{answer.json()['id']}/")
+            expect(reply["touch"] is not None, f"the reply was not matched to the email it answers: {reply}")
             stopped = site.api("GET", f"/api/enrollments/{enrollments['grace']['id']}/")
             expect(
                 stopped["status"] == "stopped" and stopped["stop_reason"] == "replied",
