@@ -53,10 +53,14 @@ def test_the_health_checks_are_the_ones_the_smoke_test_ran():
         kind, command = SERVICES[worker]["healthcheck"]["test"]
         assert kind == "CMD-SHELL"
         assert shlex.split(command) == fill(WORKER_HEALTHCHECK, hostname="$$HOSTNAME")
-    assert "healthcheck" not in SERVICES["beat"]  # beat answers no ping; the dispatcher metrics show it stopped
+    assert (
+        "healthcheck" not in SERVICES["beat"]
+    )  # beat answers no ping; the dispatcher metrics show it stopped
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose (Debian package) not installed")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="docker-compose (Debian package) not installed"
+)
 def test_docker_compose_accepts_the_file(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("SECRET_KEY=" + "k" * 20 + "x" * 40 + "\n")
