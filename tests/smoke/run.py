@@ -230,8 +230,13 @@ def run_ok(command: list[str], env: dict[str, str], timeout: float = 300) -> sub
 
 
 def wait_until(
-    what: str, predicate: Callable[[], object], timeout: float, processes: Processes | None = None
+    what: str,
+    predicate: Callable[[], object],
+    timeout: float,
+    processes: Processes | None = None,
+    state: Callable[[], str] | None = None,
 ):
+    """Poll until `predicate` returns something true; on timeout, fail saying `state()` (the last state seen)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if processes is not None:
@@ -240,7 +245,7 @@ def wait_until(
         if value:
             return value
         time.sleep(0.5)
-    raise SmokeFailure(f"{what}: not within {timeout:.0f}s")
+    raise SmokeFailure(f"{what}: not within {timeout:.0f}s" + (f"; last: {state()}" if state else ""))
 
 
 # --- The SMTP server --------------------------------------------------------------------------------
@@ -322,6 +327,14 @@ class Site:
             response.status_code == 302 and response.headers["Location"] == "/",
             f"signing in answered {response.status_code} {response.headers.get('Location')}",
         )
+
+
+def health_state(site: Site) -> str:
+    try:
+        response = site.get("/healthz/")
+    except requests.ConnectionError as error:
+        return f"no answer ({error.__class__.__name__})"
+    return f"{response.status_code} {response.text[:300]}"
 
 
 def healthy(site: Site) -> dict | None:
@@ -414,7 +427,13 @@ def main() -> int:
             processes.start("web", web, env)
             processes.start("worker", WORKER, env)
             processes.start("beat", fill(BEAT, schedule=str(folder / "celerybeat-schedule")), env)
-            health = wait_until("/healthz/ answering 200", lambda: healthy(site), 90, processes)
+            health = wait_until(
+                "/healthz/ answering 200",
+                lambda: healthy(site),
+                90,
+                processes,
+                state=lambda: health_state(site),
+            )
             expect(
                 {name: check["status"] for name, check in health["checks"].items()}
                 == {"database": "ok", "cache": "ok", "broker": "ok"},
@@ -613,7 +632,9 @@ def main() -> int:
 
         with log.step("gunicorn on the restored database serves the same candidate") as note:
             processes.start("web-restored", web, restore_env)
-            wait_until("/healthz/ on the restore", lambda: healthy(site), 60, processes)
+            wait_until(
+                "/healthz/ on the restore", lambda: healthy(site), 60, processes, lambda: health_state(site)
+            )
             same = site.api("GET", f"/api/candidates/{people['ada']['id']}/")  # the session was restored too
             expect(same == ada, f"the restore serves {same}, not {ada}")
             note(
