@@ -212,6 +212,11 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     # The same backend, telling a lost answer to a whole message apart from a refusal (the dispatcher needs it).
     EMAIL_BACKEND = "outreach.email.SMTPBackend"
+# The provider's settings for django-anymail, from ANYMAIL_* variables without the prefix: ANYMAIL_MAILGUN_API_KEY
+# becomes ANYMAIL["MAILGUN_API_KEY"] (docs/operations.md, "Email").
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")
+}
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting@longlist.localhost>")
