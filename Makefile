@@ -1,4 +1,4 @@
-# Longlist — make run | make test | make bench | make lint | make migrations-check
+# Longlist — make run | make test | make bench | make lint | make migrations-check | make smoke
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,7 @@ PORT ?= 8000
 # Tools that load the settings outside a test run, and `make run`, are development: the development key.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check bench ci clean
+.PHONY: install run test lint format migrations-check bench smoke ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: lint migrations-check
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+# The compose services' commands, natively on PostgreSQL and Redis, through one journey (tests/smoke/run.py).
+smoke: $(DEV_STAMP)
+	$(BIN)/python -m tests.smoke
 
 ci:
 	bash .ci/run

@@ -33,8 +33,14 @@ def main() -> int:
             continue
         if not (root / (module.replace(".", "/") + ".py")).exists():
             continue
-        # The benchmarks run with DEBUG off (Django would keep every query), so they need a real key.
-        env = {"SECRET_KEY": secret_key, **os.environ, "DJANGO_SETTINGS_MODULE": "recruiting.settings"}
+        # The benchmarks run with DEBUG off (Django would keep every query), so they need a real key; they load
+        # the demo data (and its public-password accounts) on purpose, so DEMO=1.
+        env = {
+            "SECRET_KEY": secret_key,
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "recruiting.settings",
+            "DEMO": "1",
+        }
         env["DATABASE_URL"] = database_url or f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
         print(f"\n=== {module} ===", flush=True)
         failed += subprocess.run([sys.executable, "-m", module], cwd=root, env=env).returncode != 0

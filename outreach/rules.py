@@ -18,3 +18,4 @@ add_model_perms(
 rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)
+rules.add_perm("outreach.view_dispatcher", is_admin)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("touches/<int:pk>/resend/", views.touch_resend, name="touch_resend"),
     path("sequences/<int:pk>/campaigns/", views.campaign_add, name="campaign_add"),
     path("replies/", views.reply_list, name="replies"),
+    path("dispatcher/", views.dispatcher_status, name="dispatcher"),
     path("replies/<int:pk>/tag/", views.reply_tag, name="reply_tag"),
     path("replies/<int:pk>/match/", views.reply_match, name="reply_match"),
     path("replies/<int:pk>/ready-to-talk/", views.reply_ready_to_talk, name="reply_ready_to_talk"),

@@ -312,6 +312,12 @@ def campaign_add(request, pk):
     return render(request, "outreach/sequence.html#campaigns", context, status=422 if form.errors else 200)
 
 
+@permission_required("outreach.view_dispatcher", raise_exception=True)
+def dispatcher_status(request):
+    """The dispatcher's backlog, oldest due email and failures, for admins (the same numbers as /metrics)."""
+    return render(request, "outreach/dispatcher.html", {"stats": selectors.dispatcher_stats()})
+
+
 # --- Replies ------------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
     ("Privacy", "candidates:privacy", "candidates.view_candidate"),
     ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
+    ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
     ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
     ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
 ]

@@ -1,6 +1,14 @@
-"""Logging filters named in settings.LOGGING."""
+"""Logging filters and formatters named in settings.LOGGING (and gunicorn.conf.py)."""
 
 import logging
+
+# LOG_FORMAT=json: one JSON object per line, with an ISO 8601 time (python-json-logger); extra= fields follow.
+JSON_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(levelname)s %(name)s %(process)d %(message)s",
+    "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"},
+    "timestamp": "time",
+}
 
 
 class ForbiddenOneLine(logging.Filter):

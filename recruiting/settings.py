@@ -5,8 +5,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
+
+from recruiting.log_filters import JSON_FORMATTER
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("LONGLIST_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -34,6 +39,10 @@ if not (DEBUG or TESTING or is_real_secret_key(SECRET_KEY)):
         "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'). "
         "For development, set DEBUG=1 (make run does)."
     )
+# 1 allows the demo data (`seed_demo`) and its users, whose password is public, with DEBUG off (a demo server).
+# Without it `seed_demo` refuses to run with DEBUG off, and `check --deploy` and gunicorn (gunicorn.conf.py)
+# refuse to start while a demo user still signs in with the demo password.
+DEMO = env.bool("DEMO", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -166,6 +175,8 @@ SECURE_HSTS_PRELOAD = FORCE_HTTPS
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks and the metrics scraper call the app over plain http from inside its network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -201,6 +212,11 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     # The same backend, telling a lost answer to a whole message apart from a refusal (the dispatcher needs it).
     EMAIL_BACKEND = "outreach.email.SMTPBackend"
+# The provider's settings for django-anymail, from ANYMAIL_* variables without the prefix: ANYMAIL_MAILGUN_API_KEY
+# becomes ANYMAIL["MAILGUN_API_KEY"] (docs/operations.md, "Email").
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value for name, value in os.environ.items() if name.startswith("ANYMAIL_")
+}
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting@longlist.localhost>")
@@ -209,6 +225,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
 
 # --- Dispatcher (outreach/dispatch.py; README "The nurture engine") ------------------------------------------
+# Seconds between two runs of the dispatcher by Celery beat.
+DISPATCH_INTERVAL_SECONDS = env.float("DISPATCH_INTERVAL_SECONDS", default=60.0)
 # How long a claim holds a touch; renewed while the batch is worked through, and before each send.
 DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
 # 1: a message whose answer never came after the server had all of it is sent again (at-least-once) instead
@@ -244,7 +262,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-due-touches": {"task": "outreach.tasks.dispatch_due_touches", "schedule": 60.0},
+    "dispatch-due-touches": {
+        "task": "outreach.tasks.dispatch_due_touches",
+        "schedule": DISPATCH_INTERVAL_SECONDS,
+    },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
 }
 # Résumés are read on a queue of their own, so the dispatcher and the other tasks never wait behind them; its
@@ -310,11 +331,38 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Logs, errors and metrics --------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (python-json-logger), for a log collector; `text` for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+if LOG_FORMAT == "json":
+    # Celery's worker would otherwise put its own text handler on the root logger.
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The bearer token Prometheus sends to /metrics; empty: /metrics answers 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Errors of the web app and the Celery tasks go to Sentry (or a compatible service) when set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,  # candidates' and users' details stay out of error reports
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"forbidden_one_line": {"()": "recruiting.log_filters.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": JSON_FORMATTER},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "loggers": {
         # Django's own console handler (DEBUG only) would print every django.* record a second time: the root
         # handler prints them all.

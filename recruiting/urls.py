@@ -8,7 +8,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from candidates import urls as candidate_urls
 from outreach.api.conversation import InboundEmailView
 
-from . import api, views
+from . import api, health, views
 
 
 def api_urls(patterns):
@@ -30,6 +30,8 @@ candidate_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("metrics", health.metrics, name="metrics"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/settings/", views.insight_settings, name="insight_settings"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -12,22 +12,11 @@ from faker import Faker
 
 from candidates import services as candidate_services
 from candidates.models import Candidate, LawfulBasis, SeekingStatus, Source
-from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 
+from .accounts import PASSWORD, USERS
 from .state import SEED, CandidateSpec, Demo
 
-PASSWORD = "longlist"
 CANDIDATE_COUNT = 300
-
-USERS = [
-    # username, first name, last name, role, is_superuser
-    ("admin", "Ada", "Lindqvist", ADMIN, True),
-    ("recruiter", "Rosa", "Martinez", RECRUITER, False),
-    ("recruiter2", "Tom", "Becker", RECRUITER, False),
-    ("manager", "Maya", "Patel", HIRING_MANAGER, False),
-    ("manager2", "Jonas", "Weber", HIRING_MANAGER, False),
-    ("employee", "Sam", "Okafor", EMPLOYEE, False),
-]
 
 
 def _split(text: str) -> list[str]:

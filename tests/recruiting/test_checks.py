@@ -37,6 +37,7 @@ def test_check_deploy_passes_a_fresh_random_key():
     ],
     ids=["development-key", "compose-key", "49-characters", "four-characters-repeated"],
 )
+@pytest.mark.django_db  # the deploy checks also look for demo accounts
 def test_check_deploy_fails_on_a_public_or_weak_key(key, error):
     with override_settings(SECRET_KEY=key), pytest.raises(SystemCheckError, match=error):
         call_command("check", deploy=True, tags=["security"])

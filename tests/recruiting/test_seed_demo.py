@@ -73,8 +73,9 @@ def _span_days(sequence: Sequence) -> int:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _demo_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEMO = True  # the test settings run with DEBUG off, where seed_demo needs DEMO=1
 
 
 # A Wednesday morning: the tasks enrolled "earlier today" fall due today only on a business day.

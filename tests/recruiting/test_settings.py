@@ -145,3 +145,26 @@ def test_force_https_turns_on_tls_settings_and_a_cgi_https_variable_does_not():
     """runserver's WSGI handler reads an environment variable HTTPS as the CGI one: the setting has its own name."""
     assert secure_settings(FORCE_HTTPS="1") == "True True True 31536000"
     assert secure_settings(HTTPS="on") == "False False False 0"
+
+
+def test_a_provider_through_anymail_is_configured_by_environment_variables():
+    """ANYMAIL_* variables reach django-anymail: its Mailgun backend finds its key and domain."""
+    script = (
+        "from django.core.mail import get_connection; backend = get_connection(); "
+        "print(type(backend).__module__, backend.api_key, backend.sender_domain)"
+    )
+    result = start_django(
+        "shell",
+        "-c",
+        script,
+        DEBUG="1",
+        EMAIL_BACKEND="anymail.backends.mailgun.EmailBackend",
+        ANYMAIL_MAILGUN_API_KEY="key-from-the-environment",
+        ANYMAIL_MAILGUN_SENDER_DOMAIN="mg.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == [
+        "anymail.backends.mailgun",
+        "key-from-the-environment",
+        "mg.example.org",
+    ]

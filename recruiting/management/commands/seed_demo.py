@@ -2,19 +2,21 @@
 
     python manage.py seed_demo
 
-Deterministic and idempotent (a second run creates and changes nothing); see recruiting/demo/.
+Deterministic and idempotent (a second run creates and changes nothing); see recruiting/demo/. With DEBUG off it
+runs only when DEMO=1: its accounts' password is public.
 """
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from candidates.models import Candidate, Referral, TalentPool
 from outreach.models import Enrollment, Sequence
 from pipelines.models import Card, Requisition
+from recruiting.demo.accounts import PASSWORD, USERS
 from recruiting.demo.load import load_demo
-from recruiting.demo.people import PASSWORD, USERS
 
 
 class Command(BaseCommand):
@@ -23,6 +25,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if not (settings.DEBUG or settings.DEMO):
+            raise CommandError(
+                f"seed_demo makes accounts whose password ({PASSWORD!r}) is public: with DEBUG off it runs only "
+                "on a demo server, with DEMO=1. For production, make your admin with `manage.py createsuperuser`."
+            )
         started = time.monotonic()
         demo = load_demo(now=timezone.now())
         elapsed = time.monotonic() - started

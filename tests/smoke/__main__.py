@@ -1,0 +1,5 @@
+import sys
+
+from tests.smoke.run import main
+
+sys.exit(main())
