@@ -178,6 +178,8 @@ class Card(models.Model):
     )
     entered_stage_at = models.DateTimeField(auto_now_add=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not a field: the hiring manager's decisions newest first, set by the board's selectors.
+    latest_reviews: list["ShortlistReview"]
 
     objects = CardQuerySet.as_manager()
 

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -28,12 +27,6 @@ from .models import (
     TalentReview,
 )
 
-# A board card's hiring-manager decisions, newest first, as a list (card.latest_reviews): no queryset per card.
-REVIEWS = Prefetch(
-    "reviews",
-    queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at"),
-    to_attr="latest_reviews",
-)
 # What a card on the board shows, and nothing more.
 BOARD_CARD_FIELDS = (
     "stage_id",
@@ -46,6 +39,16 @@ BOARD_CARD_FIELDS = (
     "candidate__seeking_status",
     "candidate__engagement_score",
     "candidate__last_contacted_at",
+)
+# What a card shows of a hiring manager's decision.
+REVIEW_FIELDS = (
+    "card",
+    "decision",
+    "comment",
+    "reviewer",
+    "reviewer__first_name",
+    "reviewer__last_name",
+    "reviewer__username",
 )
 
 
@@ -122,12 +125,24 @@ class BoardFilters:
 
 
 def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
-    return (
-        Card.objects.filter(filters.cards())
-        .select_related("candidate")
-        .only(*BOARD_CARD_FIELDS)
-        .prefetch_related(REVIEWS)
+    return Card.objects.filter(filters.cards()).select_related("candidate").only(*BOARD_CARD_FIELDS)
+
+
+def _with_reviews(cards: list[Card]) -> list[Card]:
+    """The cards, each with its hiring-manager decisions newest first as a list (`latest_reviews`): one query
+    for all of them by id, without a prefetch's lookup on every card instance."""
+    by_card: dict[int, list[ShortlistReview]] = {card.pk: [] for card in cards}
+    reviews = (
+        ShortlistReview.objects.filter(card_id__in=by_card)
+        .select_related("reviewer")
+        .only(*REVIEW_FIELDS)
+        .order_by("-created_at")
     )
+    for review in reviews:
+        by_card[review.card_id].append(review)
+    for card in cards:
+        card.latest_reviews = by_card[card.pk]
+    return cards
 
 
 def stage_counts(
@@ -144,32 +159,41 @@ def board_columns(
 ) -> list[Stage]:
     """Stages with their first column_page_size() matching cards, in a constant number of queries.
 
-    `only` limits the result to these stage ids."""
-    columns: list[Stage] = list(stage_counts(pipeline, filters, only))
-    cards = (
-        _board_cards(filters)
-        .filter(stage__in=columns)
-        .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
-        .filter(rank__lte=column_page_size())
-        .order_by("stage_id", "position", "pk")
+    Each stage comes with the position of its last card on the first page (`page_end`, read through the
+    (stage, position) index), so the cards query reads about a page a column, however long the columns are,
+    rather than ranking every card of the board. `only` limits the result to these stage ids."""
+    size = column_page_size()
+    page_end = (
+        Card.objects.filter(filters.cards(), stage=OuterRef("pk"))
+        .order_by("position", "pk")
+        .values("position")[size - 1 : size]
     )
+    columns: list[Stage] = []
+    on_first_page = Q(pk__in=[])
+    for column in stage_counts(pipeline, filters, only).annotate(page_end=Subquery(page_end)):
+        columns.append(column)
+        in_stage = Q(stage=column.pk)
+        on_first_page |= in_stage if column.page_end is None else in_stage & Q(position__lte=column.page_end)
     by_stage: dict[int, list[Card]] = {s.pk: [] for s in columns}
-    for card in cards:
+    for card in _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk"):
         by_stage[card.stage_id].append(card)
     for stage in columns:
-        stage.board_cards = by_stage[stage.pk]
+        stage.board_cards = by_stage[stage.pk][:size]  # cards sharing the last position may come along
+    _with_reviews([card for stage in columns for card in stage.board_cards])
     return columns
 
 
 def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
     """The next column_page_size() cards of a column, for "show more"."""
     size = column_page_size()
-    return list(_board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size])
+    return _with_reviews(
+        list(_board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size])
+    )
 
 
 def board_card(card_id: int) -> Card:
     """One card as the board shows it (a moved card, drawn again in its new place)."""
-    return _board_cards(BoardFilters()).get(pk=card_id)
+    return _with_reviews([_board_cards(BoardFilters()).get(pk=card_id)])[0]
 
 
 def card_before(card: Card, filters: BoardFilters) -> int | None:
