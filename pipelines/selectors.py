@@ -1,8 +1,8 @@
 """Read queries for requisitions and boards."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,12 +27,47 @@ from .models import (
     TalentReview,
 )
 
-# What a card on the board shows, and nothing more.
-BOARD_CARD_FIELDS = (
+
+@dataclass(slots=True)
+class BoardCandidate:
+    """What a board card shows of its candidate."""
+
+    first_name: str
+    last_name: str
+    title: str
+    seeking_status: str
+    engagement_score: float
+    last_contacted_at: datetime | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()  # as Candidate.full_name
+
+
+@dataclass(slots=True)
+class BoardCard:
+    """A card as a board draws it: a row rather than a Card and a Candidate instance (a board draws a page of
+    cards a column on every load, and building model instances cost more than reading the rows)."""
+
+    pk: int
+    stage_id: int
+    position: int
+    version: int
+    entered_stage_at: datetime
+    candidate_id: int
+    candidate: BoardCandidate
+    # The hiring manager's decisions, newest first (the card shows the latest).
+    latest_reviews: list[ShortlistReview] = field(default_factory=list)
+
+
+# The columns of a BoardCard and its BoardCandidate, in that order.
+BOARD_CARD_COLUMNS = (
+    "pk",
     "stage_id",
+    "position",
     "version",
     "entered_stage_at",
-    "candidate",
+    "candidate_id",
     "candidate__first_name",
     "candidate__last_name",
     "candidate__title",
@@ -125,13 +160,18 @@ class BoardFilters:
 
 
 def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
-    return Card.objects.filter(filters.cards()).select_related("candidate").only(*BOARD_CARD_FIELDS)
+    return Card.objects.filter(filters.cards())
 
 
-def _with_reviews(cards: list[Card]) -> list[Card]:
-    """The cards, each with its hiring-manager decisions newest first as a list (`latest_reviews`): one query
-    for all of them by id, without a prefetch's lookup on every card instance."""
-    by_card: dict[int, list[ShortlistReview]] = {card.pk: [] for card in cards}
+def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
+    """The cards as BoardCards, each with its hiring-manager decisions (one more query for all of them)."""
+    rows = [
+        BoardCard(pk, stage_id, position, version, entered, candidate_id, BoardCandidate(*candidate))
+        for pk, stage_id, position, version, entered, candidate_id, *candidate in cards.values_list(
+            *BOARD_CARD_COLUMNS
+        )
+    ]
+    by_card = {row.pk: row.latest_reviews for row in rows}
     reviews = (
         ShortlistReview.objects.filter(card_id__in=by_card)
         .select_related("reviewer")
@@ -140,9 +180,7 @@ def _with_reviews(cards: list[Card]) -> list[Card]:
     )
     for review in reviews:
         by_card[review.card_id].append(review)
-    for card in cards:
-        card.latest_reviews = by_card[card.pk]
-    return cards
+    return rows
 
 
 def stage_counts(
@@ -174,29 +212,30 @@ def board_columns(
         columns.append(column)
         in_stage = Q(stage=column.pk)
         on_first_page |= in_stage if column.page_end is None else in_stage & Q(position__lte=column.page_end)
-    by_stage: dict[int, list[Card]] = {s.pk: [] for s in columns}
-    for card in _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk"):
+    by_stage: dict[int, list[BoardCard]] = {s.pk: [] for s in columns}
+    for card in _board_rows(
+        _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk")
+    ):
         by_stage[card.stage_id].append(card)
     for stage in columns:
         stage.board_cards = by_stage[stage.pk][:size]  # cards sharing the last position may come along
-    _with_reviews([card for stage in columns for card in stage.board_cards])
     return columns
 
 
-def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
+def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[BoardCard]:
     """The next column_page_size() cards of a column, for "show more"."""
     size = column_page_size()
-    return _with_reviews(
-        list(_board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size])
+    return _board_rows(
+        _board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size]
     )
 
 
-def board_card(card_id: int) -> Card:
+def board_card(card_id: int) -> BoardCard:
     """One card as the board shows it (a moved card, drawn again in its new place)."""
-    return _with_reviews([_board_cards(BoardFilters()).get(pk=card_id)])[0]
+    return _board_rows(Card.objects.filter(pk=card_id))[0]
 
 
-def card_before(card: Card, filters: BoardFilters) -> int | None:
+def card_before(card: BoardCard, filters: BoardFilters) -> int | None:
     """The id of the card just above `card` in its column among those the filters show; None when it is first."""
     above = Q(position__lt=card.position) | Q(position=card.position, pk__lt=card.pk)
     return (
