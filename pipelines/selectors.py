@@ -101,9 +101,9 @@ def requisitions_for(user: User) -> QuerySet[Requisition]:
 
 
 def get_board_requisition(user: User, pk: int) -> Requisition:
-    """The requisition of a board, or 404 when the user may not see it; without the counts the board does not
-    show (the list's card count, skills, pools)."""
-    return get_object_or_404(Requisition.objects.visible_to(user), pk=pk)
+    """The requisition of a board with its board (one query), or 404 when the user may not see it; without the
+    counts the board does not show (the list's card count, skills, pools)."""
+    return get_object_or_404(Requisition.objects.visible_to(user).select_related("pipeline"), pk=pk)
 
 
 def get_requisition_for_user(user: User, pk: int) -> Requisition:
