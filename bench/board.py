@@ -19,7 +19,7 @@ import sys
 import time
 from html import escape
 
-from bench.common import median, p95, setup_fresh_database, timings_ms
+from bench.common import median, p95, paired_timings_ms, setup_fresh_database
 
 SIZES = (500, 5000)
 
@@ -159,10 +159,11 @@ def measure(cards: int, recruiter) -> list[tuple[str, list[float], list[float]]]
     url = f"/requisitions/{requisition.pk}/board/"
     assert client.get(url).status_code == 200
     page_size = selectors.column_page_size()
-    render = timings_ms(lambda: client.get(url), repeat=40)
     session_key = client.session.session_key
-    render_floor = timings_ms(
-        lambda: floor_render(session_key, recruiter.pk, requisition.pk, page_size), repeat=40
+    render, render_floor = paired_timings_ms(
+        lambda: client.get(url),
+        lambda: floor_render(session_key, recruiter.pk, requisition.pk, page_size),
+        repeat=60,
     )
 
     rng = random.Random(11)
@@ -170,23 +171,22 @@ def measure(cards: int, recruiter) -> list[tuple[str, list[float], list[float]]]
         s.pk: Card.objects.filter(stage=s).count() // 2 for s in stages
     }  # about the middle: sizes drift
 
-    def moves(run) -> list[float]:
-        """Time `run(card, target, index)` on 30 random cards, each loaded beforehand (as a view has it)."""
-        ids = list(Card.objects.filter(pipeline=requisition.pipeline).values_list("pk", flat=True))
-        result = []
-        for _ in range(32):
-            card, target = Card.objects.get(pk=rng.choice(ids)), rng.choice(stages)
-            start = time.perf_counter()
-            run(card, target, middle[target.pk])
-            result.append((time.perf_counter() - start) * 1000)
-        return result[2:]  # the first two warm up
+    def service(card, target, index):
+        services.move_card(card=card, to_stage=target, position=index, expected_version=card.version)
 
-    move = moves(
-        lambda card, target, index: services.move_card(
-            card=card, to_stage=target, position=index, expected_version=card.version
-        )
-    )
-    move_floor = moves(lambda card, target, index: floor_move(card.pk, card.stage_id, target.pk, index))
+    def floor(card, target, index):
+        floor_move(card.pk, card.stage_id, target.pk, index)
+
+    ids = list(Card.objects.filter(pipeline=requisition.pipeline).values_list("pk", flat=True))
+    move: list[float] = []
+    move_floor: list[float] = []
+    for turn in range(64):  # in turns, on a random card loaded beforehand (as a view has it) each time
+        run, result = (service, move) if turn % 2 == 0 else (floor, move_floor)
+        card, target = Card.objects.get(pk=rng.choice(ids)), rng.choice(stages)
+        start = time.perf_counter()
+        run(card, target, middle[target.pk])
+        result.append((time.perf_counter() - start) * 1000)
+    move, move_floor = move[2:], move_floor[2:]  # the first two of each warm up
     return [("board render", render, render_floor), ("card move", move, move_floor)]
 
 
