@@ -48,6 +48,22 @@ def timings_ms(fn: Callable[[], object], repeat: int = 15, warmup: int = 2) -> l
     return result
 
 
+def paired_timings_ms(
+    fn: Callable[[], object], floor: Callable[[], object], repeat: int = 15, warmup: int = 2
+) -> tuple[list[float], list[float]]:
+    """Times of `fn` and of its floor, taken in turns, so that a busy machine's ups and downs fall on both."""
+    for _ in range(warmup):
+        fn()
+        floor()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for run, result in ((fn, times[0]), (floor, times[1])):
+            start = time.perf_counter()
+            run()
+            result.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

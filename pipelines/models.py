@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
@@ -125,8 +127,8 @@ class Stage(models.Model):
     is_hired = models.BooleanField(
         default=False, help_text="Reaching this stage means hired: outreach stops and reports count a hire"
     )
-    # Not a field: the first cards of the column, set by selectors.board_columns for the board page.
-    board_cards: list["Card"]
+    # Not a field: the first cards of the column (selectors.BoardCard rows), set by selectors.board_columns.
+    board_cards: list[Any]
 
     class Meta:
         ordering = ["pipeline", "position"]

@@ -1,15 +1,14 @@
 """Read queries for requisitions and boards."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -28,24 +27,63 @@ from .models import (
     TalentReview,
 )
 
-# A board card's hiring-manager decisions, newest first, as a list (card.latest_reviews): no queryset per card.
-REVIEWS = Prefetch(
-    "reviews",
-    queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at"),
-    to_attr="latest_reviews",
-)
-# What a card on the board shows, and nothing more.
-BOARD_CARD_FIELDS = (
+
+@dataclass(slots=True)
+class BoardCandidate:
+    """What a board card shows of its candidate."""
+
+    first_name: str
+    last_name: str
+    title: str
+    seeking_status: str
+    engagement_score: float
+    last_contacted_at: datetime | None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()  # as Candidate.full_name
+
+
+@dataclass(slots=True)
+class BoardCard:
+    """A card as a board draws it: a row rather than a Card and a Candidate instance (a board draws a page of
+    cards a column on every load, and building model instances cost more than reading the rows)."""
+
+    pk: int
+    stage_id: int
+    position: int
+    version: int
+    entered_stage_at: datetime
+    candidate_id: int
+    candidate: BoardCandidate
+    # The hiring manager's decisions, newest first (the card shows the latest).
+    latest_reviews: list[ShortlistReview] = field(default_factory=list)
+
+
+# The columns of a BoardCard and its BoardCandidate, in that order.
+BOARD_CARD_COLUMNS = (
+    "pk",
     "stage_id",
+    "position",
     "version",
     "entered_stage_at",
-    "candidate",
+    "candidate_id",
     "candidate__first_name",
     "candidate__last_name",
     "candidate__title",
     "candidate__seeking_status",
     "candidate__engagement_score",
     "candidate__last_contacted_at",
+)
+# What a card shows of a hiring manager's decision.
+REVIEW_FIELDS = (
+    "card",
+    "decision",
+    "comment",
+    "reviewer",
+    "reviewer__first_name",
+    "reviewer__last_name",
+    "reviewer__username",
 )
 
 
@@ -63,9 +101,9 @@ def requisitions_for(user: User) -> QuerySet[Requisition]:
 
 
 def get_board_requisition(user: User, pk: int) -> Requisition:
-    """The requisition of a board, or 404 when the user may not see it; without the counts the board does not
-    show (the list's card count, skills, pools)."""
-    return get_object_or_404(Requisition.objects.visible_to(user), pk=pk)
+    """The requisition of a board with its board (one query), or 404 when the user may not see it; without the
+    counts the board does not show (the list's card count, skills, pools)."""
+    return get_object_or_404(Requisition.objects.visible_to(user).select_related("pipeline"), pk=pk)
 
 
 def get_requisition_for_user(user: User, pk: int) -> Requisition:
@@ -122,12 +160,27 @@ class BoardFilters:
 
 
 def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
-    return (
-        Card.objects.filter(filters.cards())
-        .select_related("candidate")
-        .only(*BOARD_CARD_FIELDS)
-        .prefetch_related(REVIEWS)
+    return Card.objects.filter(filters.cards())
+
+
+def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
+    """The cards as BoardCards, each with its hiring-manager decisions (one more query for all of them)."""
+    rows = [
+        BoardCard(pk, stage_id, position, version, entered, candidate_id, BoardCandidate(*candidate))
+        for pk, stage_id, position, version, entered, candidate_id, *candidate in cards.values_list(
+            *BOARD_CARD_COLUMNS
+        )
+    ]
+    by_card = {row.pk: row.latest_reviews for row in rows}
+    reviews = (
+        ShortlistReview.objects.filter(card_id__in=by_card)
+        .select_related("reviewer")
+        .only(*REVIEW_FIELDS)
+        .order_by("-created_at")
     )
+    for review in reviews:
+        by_card[review.card_id].append(review)
+    return rows
 
 
 def stage_counts(
@@ -144,35 +197,45 @@ def board_columns(
 ) -> list[Stage]:
     """Stages with their first column_page_size() matching cards, in a constant number of queries.
 
-    `only` limits the result to these stage ids."""
-    columns: list[Stage] = list(stage_counts(pipeline, filters, only))
-    cards = (
-        _board_cards(filters)
-        .filter(stage__in=columns)
-        .annotate(rank=Window(RowNumber(), partition_by=F("stage_id"), order_by=[F("position"), F("pk")]))
-        .filter(rank__lte=column_page_size())
-        .order_by("stage_id", "position", "pk")
+    Each stage comes with the position of its last card on the first page (`page_end`, read through the
+    (stage, position) index), so the cards query reads about a page a column, however long the columns are,
+    rather than ranking every card of the board. `only` limits the result to these stage ids."""
+    size = column_page_size()
+    page_end = (
+        Card.objects.filter(filters.cards(), stage=OuterRef("pk"))
+        .order_by("position", "pk")
+        .values("position")[size - 1 : size]
     )
-    by_stage: dict[int, list[Card]] = {s.pk: [] for s in columns}
-    for card in cards:
+    columns: list[Stage] = []
+    on_first_page = Q(pk__in=[])
+    for column in stage_counts(pipeline, filters, only).annotate(page_end=Subquery(page_end)):
+        columns.append(column)
+        in_stage = Q(stage=column.pk)
+        on_first_page |= in_stage if column.page_end is None else in_stage & Q(position__lte=column.page_end)
+    by_stage: dict[int, list[BoardCard]] = {s.pk: [] for s in columns}
+    for card in _board_rows(
+        _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk")
+    ):
         by_stage[card.stage_id].append(card)
     for stage in columns:
-        stage.board_cards = by_stage[stage.pk]
+        stage.board_cards = by_stage[stage.pk][:size]  # cards sharing the last position may come along
     return columns
 
 
-def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[Card]:
+def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[BoardCard]:
     """The next column_page_size() cards of a column, for "show more"."""
     size = column_page_size()
-    return list(_board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size])
+    return _board_rows(
+        _board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size]
+    )
 
 
-def board_card(card_id: int) -> Card:
+def board_card(card_id: int) -> BoardCard:
     """One card as the board shows it (a moved card, drawn again in its new place)."""
-    return _board_cards(BoardFilters()).get(pk=card_id)
+    return _board_rows(Card.objects.filter(pk=card_id))[0]
 
 
-def card_before(card: Card, filters: BoardFilters) -> int | None:
+def card_before(card: BoardCard, filters: BoardFilters) -> int | None:
     """The id of the card just above `card` in its column among those the filters show; None when it is first."""
     above = Q(position__lt=card.position) | Q(position=card.position, pk__lt=card.pk)
     return (

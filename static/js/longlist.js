@@ -116,6 +116,20 @@ htmx.onLoad((content) => {
   for (const fill of fills) fill.style.width = `${Math.max(0, Math.min(100, Number(fill.dataset.percent) || 0))}%`;
 });
 
+// a board column's "Show more" (data-column-more) asks for the cards after those the column shows now, and its
+// "N in all" (data-column-total="STAGE") follows the column's count after a move: a card moved into or out of a
+// column since it was drawn changed both;
+document.addEventListener("htmx:configRequest", (event) => {
+  const column = event.detail.elt.matches("[data-column-more]") && event.detail.elt.closest(".column");
+  if (column) event.detail.formData.set("offset", column.querySelectorAll(".column-cards .board-card").length);
+});
+document.addEventListener("cardMoved", () => {
+  for (const total of document.querySelectorAll("[data-column-total]")) {
+    const count = document.getElementById(`stage-count-${total.dataset.columnTotal}`);
+    if (count) total.textContent = count.textContent;
+  }
+});
+
 // an element with data-remove-after-request (a "Show more" button) goes once its request is done;
 document.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.elt.matches("[data-remove-after-request]")) event.detail.elt.remove();

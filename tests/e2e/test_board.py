@@ -117,3 +117,33 @@ def test_a_full_board_paints_20_cards_a_column_in_under_1500_elements(page, live
     assert page.evaluate("document.querySelectorAll('*').length") < 1500
     first.get_by_role("button", name="Show more (60 in all)").click()
     expect(first.locator(".board-card")).to_have_count(40)
+
+
+def test_show_more_after_a_move_loads_each_card_once_and_counts_what_the_column_holds(page, live_server):
+    """A card moved out of a column's first page and into another's: "Show more" then loads the cards after
+    those each column shows now (none skipped, none twice), and says how many each column holds now."""
+    RecruiterFactory(username="e2e-recruiter")
+    requisition = RequisitionFactory(title="Busy role")
+    sourced, screen = stage_named(requisition, "Sourced"), stage_named(requisition, "Screen")
+    people = CandidateFactory.create_batch(2 * 25)
+    cards = Card.objects.bulk_create(
+        Card(
+            pipeline=requisition.pipeline,
+            candidate=person,
+            stage=(sourced, screen)[i % 2],
+            position=i * POSITION_GAP,
+        )
+        for i, person in enumerate(people)
+    )
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{requisition.pk}/board/")
+    move_with_keyboard(page, cards[0], "Screen")  # the first card of Sourced goes first in Screen
+    expect(column(page, sourced).locator(".board-card")).to_have_count(19)
+    expect(column(page, screen).locator(".board-card")).to_have_count(21)
+
+    for stage, holds in ((sourced, 24), (screen, 26)):
+        column(page, stage).get_by_role("button", name=f"Show more ({holds} in all)").click()
+        expect(column(page, stage).locator(".board-card")).to_have_count(holds)
+        shown = column(page, stage).locator(".board-card").evaluate_all("cards => cards.map(card => card.id)")
+        expected = Card.objects.filter(stage=stage).order_by("position", "pk").values_list("pk", flat=True)
+        assert shown == [f"card-{pk}" for pk in expected]

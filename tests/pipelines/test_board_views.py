@@ -156,10 +156,46 @@ def test_columns_show_a_page_of_cards_and_load_the_rest_on_demand(client, recrui
     client.force_login(recruiter)
     page = client.get(reverse("pipelines:board", args=[requisition.pk]))
     assert len(page.context["columns"][0].board_cards) == 20
-    assert "Show more (25 in all)" in page.content.decode()
+    assert "Show more (25 in all)" in re.sub("<[^>]+>", "", page.content.decode())
     more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {"offset": 20})
     assert more.content.decode().count('class="board-card"') == 5
     assert more.content.decode().count(f'hx-get="{reverse("pipelines:card_menu")}?card=') == 5  # their menus
+
+
+def test_a_column_first_page_is_its_first_cards_in_order_with_ties_and_filters(client, recruiter, settings):
+    """Cards sharing a position at the end of the first page, turned-down cards and filtered-out people do not
+    change which cards the first page shows: the first page size in (position, id) order among those shown."""
+    settings.BOARD_COLUMN_PAGE_SIZE = 3
+    requisition = RequisitionFactory()
+    sourced, screen = stage_named(requisition, "Sourced"), stage_named(requisition, "Screen")
+    positions = [0, 5, 5, 5, 5, 9]  # four cards share the third place
+    cards = Card.objects.bulk_create(
+        Card(
+            pipeline=requisition.pipeline,
+            candidate=CandidateFactory(first_name=f"P{i}", last_name="Lee", title="Engineer"),
+            stage=sourced,
+            position=p,
+        )
+        for i, p in enumerate(positions)
+    )
+    Card.objects.filter(pk=cards[0].pk).update(status=Card.Status.REJECTED)
+    Card.objects.create(
+        pipeline=requisition.pipeline,
+        candidate=CandidateFactory(first_name="Solo", last_name="Lee", title="Engineer"),
+        stage=screen,
+    )
+    client.force_login(recruiter)
+    url = reverse("pipelines:board", args=[requisition.pk])
+
+    def first_pages(**query):
+        columns = client.get(url, query).context["columns"]
+        shown = {stage.name: [card.candidate.first_name for card in stage.board_cards] for stage in columns}
+        return {name: shown[name] for name in ("Sourced", "Screen")}
+
+    assert first_pages() == {"Sourced": ["P1", "P2", "P3"], "Screen": ["Solo"]}
+    assert first_pages(q="P") == {"Sourced": ["P1", "P2", "P3"], "Screen": []}
+    Card.objects.filter(pk=cards[2].pk).update(position=10)
+    assert first_pages()["Sourced"] == ["P1", "P3", "P4"]
 
 
 def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_assert_max_num_queries):
