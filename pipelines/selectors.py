@@ -411,3 +411,16 @@ def applications_for(requisition: Requisition, limit: int = 50) -> list[Applicat
             "candidate", "resume", "card__stage"
         )[:limit]
     )
+
+
+def people_to_add(*, candidate_ids: list[int], pool: TalentPool | None) -> QuerySet[Candidate]:
+    """The people an "Add to role" is for: a whole pool's members, or the ids given (erased and
+    do-not-contact people included, so that the result says they were skipped), by id."""
+    if pool is not None:
+        return pool_members(pool).order_by("pk")
+    return Candidate.objects.filter(pk__in=candidate_ids).order_by("pk")
+
+
+def live_requisitions_for(user: User) -> QuerySet[Requisition]:
+    """The roles a user may add people to: planned and open ones they may see."""
+    return Requisition.objects.visible_to(user).live().order_by("title", "pk")
