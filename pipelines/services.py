@@ -1,12 +1,10 @@
 """Operations that change requisitions, boards and cards."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -27,6 +25,13 @@ from .models import (
     StageChange,
     TalentReview,
 )
+
+# Putting people on boards lives in placing.py (a worker runs it too); its names are the services' as well.
+from .placing import AddedToRole as AddedToRole
+from .placing import RoleNotLive as RoleNotLive
+from .placing import add_card as add_card
+from .placing import add_to_requisition as add_to_requisition
+from .placing import place_on_requisition as place_on_requisition
 
 
 @transaction.atomic
@@ -61,45 +66,6 @@ def get_or_create_talent_board() -> Pipeline:
             Stage(pipeline=pipeline, name=name, position=i) for i, name in enumerate(TALENT_STAGES)
         )
     return pipeline
-
-
-@transaction.atomic
-def add_card(
-    *,
-    pipeline: Pipeline,
-    candidate: Candidate,
-    stage: Stage | None = None,
-    by: User | None = None,
-    pitch: str = "",
-) -> Card:
-    """Put a candidate at the bottom of a stage (the first stage by default); one card per board.
-
-    The stage is locked first, as a move locks it, so cards added at once get distinct places."""
-    if stage is None:
-        stage = pipeline.stages.order_by("position")[0]
-    list(Stage.objects.select_for_update().filter(pk=stage.pk))
-    last = Card.objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
-    card = Card.objects.create(
-        pipeline=pipeline,
-        candidate=candidate,
-        stage=stage,
-        position=0 if last is None else last + POSITION_GAP,
-        added_by=by,
-        pitch=pitch,
-    )
-    StageChange.objects.create(card=card, from_stage=None, to_stage=stage, moved_by=by)
-    record_activity(
-        candidate=candidate,
-        kind=Activity.Kind.STAGE_MOVE,
-        actor=by,
-        summary=(
-            f"Hired for {pipeline.name} (added in {stage.name})"
-            if stage.is_hired
-            else f"Added to {pipeline.name} in {stage.name}"
-        ),
-        data={"card_id": card.pk, "stage_id": stage.pk, **({"hired": True} if stage.is_hired else {})},
-    )
-    return card
 
 
 class StaleCard(Exception):
@@ -410,81 +376,3 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
             by=by,
         )
     return card
-
-
-class RoleNotLive(ValueError):
-    """People are added to planned and open roles only; the message says what the role is."""
-
-
-@dataclass
-class AddedToRole:
-    """What add_to_requisition did: the new cards, and who was skipped with the reason to show."""
-
-    added: list[Card] = field(default_factory=list)
-    skipped: list[tuple[Candidate, str]] = field(default_factory=list)
-
-
-ALREADY_ON_BOARD = "already on this board"
-
-
-def _skip_reason(candidate: Candidate, on_board: dict[int, Card]) -> str:
-    if candidate.erased_at:
-        return "erased"
-    if candidate.do_not_contact:
-        return "do not contact"
-    card = on_board.get(candidate.pk)
-    if card is not None:
-        closed = "" if card.status == Card.Status.ACTIVE else f", {card.get_status_display().lower()}"
-        return f"{ALREADY_ON_BOARD} (in {card.stage.name}{closed})"
-    return ""
-
-
-@transaction.atomic
-def add_to_requisition(
-    *,
-    requisition: Requisition,
-    candidates: Iterable[Candidate],
-    stage: Stage | None = None,
-    by: User | None,
-) -> AddedToRole:
-    """Put people on a planned or open role's board, in `stage` (the first by default), in the order given.
-
-    Skipped, with the reason: erased people, people marked do not contact, and people already on the board
-    (whatever their card's status: one card per board). Someone listed twice is added once. The board is
-    locked first, so two people adding the same person at once make one card and one skip."""
-    if requisition.status not in (Requisition.Status.PLANNED, Requisition.Status.OPEN):
-        raise RoleNotLive(
-            f"“{requisition.title}” is {requisition.get_status_display().lower()}: "
-            "people are added to planned and open roles only."
-        )
-    pipeline = Pipeline.objects.select_for_update().get(requisition=requisition)
-    if stage is None:
-        stage = pipeline.stages.order_by("position")[0]
-    elif stage.pipeline_id != pipeline.pk:
-        raise ValueError("This stage is on another board.")
-    people = list(candidates)
-    on_board = {
-        card.candidate_id: card
-        for card in Card.objects.filter(
-            pipeline=pipeline, candidate__in=[c.pk for c in people]
-        ).select_related("stage")
-    }
-    result = AddedToRole()
-    for candidate in people:
-        reason = _skip_reason(candidate, on_board)
-        if reason:
-            result.skipped.append((candidate, reason))
-            continue
-        card = add_card(pipeline=pipeline, candidate=candidate, stage=stage, by=by)
-        on_board[candidate.pk] = card
-        result.added.append(card)
-    return result
-
-
-@transaction.atomic
-def place_on_requisition(*, candidate: Candidate, requisition: Requisition, by: User | None) -> Card | None:
-    """Put one person on a role's board (first stage) whatever the role's status, as an application or a
-    reply does; None when they are already on it."""
-    if Card.objects.filter(pipeline=requisition.pipeline, candidate=candidate).exists():
-        return None
-    return add_card(pipeline=requisition.pipeline, candidate=candidate, by=by)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cards/<int:card_id>/reject/", views.card_reject, name="card_reject"),
     path("cards/<int:card_id>/to-requisition/", views.card_to_requisition, name="card_to_requisition"),
     path("add-to-role/", views.add_to_role, name="add_to_role"),
+    path("add-to-role/<int:pk>/", views.add_batch, name="add_batch"),
     path("stages/<int:stage_id>/cards/", views.column_more, name="column_more"),
     path("requisitions/new/", views.requisition_create, name="requisition_create"),
     path("requisitions/<int:pk>/edit/", views.requisition_edit, name="requisition_edit"),

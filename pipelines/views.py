@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import SilverMedal
 
-from . import selectors, services, stages
+from . import batches, selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
     AddToRoleForm,
@@ -27,7 +27,7 @@ from .forms import (
     StageForm,
     TalentReviewForm,
 )
-from .models import ForecastSettings, Pipeline, Requisition, Stage
+from .models import AddToRoleBatch, ForecastSettings, Pipeline, Requisition, Stage
 
 
 @permission_required("pipelines.list_requisitions", raise_exception=True)
@@ -256,7 +256,7 @@ def _selection(params, requisitions) -> dict:
 def add_to_role(request):
     """Add a selection (?candidates=1,2 from search or a profile) or a pool (?pool=7) to a planned or open
     role's board, and show who was added and who was skipped and why. From a requisition's suggestions (htmx)
-    the answer is that suggestion's row."""
+    the answer is that suggestion's row; otherwise the request is a batch (see batches.py) whose page follows."""
     requisitions = selectors.live_requisitions_for(request.user)
     if request.method != "POST":
         form = AddToRoleForm(initial=request.GET.dict(), requisitions=requisitions)
@@ -270,20 +270,33 @@ def add_to_role(request):
         context = {"form": form, **_selection(request.POST, requisitions)}
         return render(request, "pipelines/add_to_role.html", context, status=422)
     data = form.cleaned_data
-    requisition = data["requisition"]
+    if not request.htmx:
+        batch = batches.start_add_batch(
+            requisition=data["requisition"],
+            stage=data["stage"],
+            candidate_ids=data["candidates"],
+            pool=data["pool"],
+            by=request.user,
+        )
+        return redirect("pipelines:add_batch", batch.pk)
     try:
         result = services.add_to_requisition(
-            requisition=requisition,
+            requisition=data["requisition"],
             candidates=selectors.people_to_add(candidate_ids=data["candidates"], pool=data["pool"]),
             stage=data["stage"],
             by=request.user,
         )
     except services.RoleNotLive as error:  # closed since the page was drawn
         return HttpResponseBadRequest(str(error))
-    context = {"result": result, "requisition": requisition}
-    if request.htmx:
-        return render(request, "pipelines/add_to_role.html#suggestion-added", context)
-    return render(request, "pipelines/add_to_role.html", context)
+    return render(request, "pipelines/add_to_role.html#suggestion-added", {"result": result})
+
+
+@permission_required("pipelines.add_to_requisition", raise_exception=True)
+def add_batch(request, pk):
+    """An "Add to role" request's progress (polled while a worker runs it), then who was added and skipped."""
+    batch = get_object_or_404(AddToRoleBatch.objects.select_related("requisition", "stage", "pool"), pk=pk)
+    template = "pipelines/add_to_role.html#batch" if request.htmx else "pipelines/add_to_role.html"
+    return render(request, template, {"batch": batch})
 
 
 @permission_required("pipelines.view_board", raise_exception=True)

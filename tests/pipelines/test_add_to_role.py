@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from candidates import services as candidate_services
 from candidates.models import Activity
-from pipelines import services
-from pipelines.models import Card, Requisition, StageChange
+from pipelines import batches, placing, services
+from pipelines.models import AddToRoleBatch, Card, Requisition, StageChange
 from tests.factories import CandidateFactory, RequisitionFactory, TalentPoolFactory, stage_named
 
 ADD = reverse("pipelines:add_to_role")
@@ -119,10 +119,12 @@ def test_the_page_names_the_selection_and_offers_only_live_roles(client, recruit
 def test_a_selection_is_added_and_the_result_says_who_was_skipped(client, recruiter, role, people):
     client.force_login(recruiter)
     ids = ",".join(str(people[name].pk) for name in ("ada", "dnc", "grace"))
-    response = client.post(ADD, {"candidates": ids, "requisition": role.pk, "stage": ""})
+    response = client.post(ADD, {"candidates": ids, "requisition": role.pk, "stage": ""}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "2 added to" in page and "Quiet" in page and "Do not contact" in page
+    assert "2 added to" in page and "in the first stage" in page
+    assert "Quiet" in page and "Do not contact" in page
+    assert "hx-trigger" not in page  # done: nothing to poll
     assert set(
         Card.objects.filter(pipeline=role.pipeline).values_list("candidate__first_name", flat=True)
     ) == {
@@ -137,7 +139,8 @@ def test_a_pool_is_added_whole(client, recruiter, role, people):
     candidate_services.add_to_pool(pool=pool, candidates=[people["ada"], people["grace"]], by=recruiter)
     client.force_login(recruiter)
     screen = stage_named(role, "Screen")
-    client.post(ADD, {"pool": pool.pk, "requisition": role.pk, "stage": screen.pk})
+    page = client.post(ADD, {"pool": pool.pk, "requisition": role.pk, "stage": screen.pk}, follow=True)
+    assert "2 added to" in page.content.decode() and "in Screen" in page.content.decode()
     assert set(
         Card.objects.filter(pipeline=role.pipeline, stage=screen).values_list("candidate", flat=True)
     ) == {
@@ -177,6 +180,37 @@ def test_bad_input_is_refused_with_the_reason_and_adds_nobody(client, recruiter,
     assert not Card.objects.exists()
 
 
+def test_a_large_selection_runs_on_a_worker_with_progress(
+    client, recruiter, role, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(batches, "BATCH_INLINE_LIMIT", 1)
+    client.force_login(recruiter)
+    ids = f"{people['ada'].pk},{people['grace'].pk}"
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(ADD, {"candidates": ids, "requisition": role.pk})
+    batch = AddToRoleBatch.objects.get()
+    assert response.url == reverse("pipelines:add_batch", args=[batch.pk])
+    waiting = client.get(response.url).content.decode()
+    assert f'hx-get="{response.url}" hx-trigger="every 1s"' in waiting and not Card.objects.exists()
+    for callback in queued:
+        callback()  # the worker (tasks run eagerly here)
+    done = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert "2 added to" in done and "hx-trigger" not in done
+    assert Card.objects.filter(pipeline=role.pipeline).count() == 2
+
+
+def test_a_role_closed_before_the_worker_ran_adds_nobody_and_says_so(recruiter, role, people):
+    batch = AddToRoleBatch.objects.create(
+        requisition=role, candidate_ids=[people["ada"].pk], requested_by=recruiter
+    )
+    services.change_requisition_status(role, Requisition.Status.CLOSED)
+    placing.run_add_batch(batch.pk)
+    placing.run_add_batch(batch.pk)  # a second run does nothing
+    batch.refresh_from_db()
+    assert batch.status == "done" and "planned and open roles only" in batch.error
+    assert not Card.objects.exists()
+
+
 def test_a_suggestion_row_adds_its_person_in_place(client, recruiter, role, people):
     client.force_login(recruiter)
     response = client.post(
@@ -207,6 +241,8 @@ def test_managers_and_employees_may_not_add_to_a_role(client, users_by_role, rol
     client.force_login(users_by_role[role_name])
     assert client.get(ADD, {"candidates": people["ada"].pk}).status_code == 403
     assert client.post(ADD, {"candidates": people["ada"].pk, "requisition": role.pk}).status_code == 403
+    batch = AddToRoleBatch.objects.create(requisition=role, candidate_ids=[people["ada"].pk])
+    assert client.get(reverse("pipelines:add_batch", args=[batch.pk])).status_code == 403
     assert not Card.objects.exists()
 
 
