@@ -13,6 +13,7 @@ from candidates.models import Activity, Candidate
 from candidates.selectors import pool_members
 from candidates.services import record_activity
 
+from . import signals
 from .models import POSITION_GAP, AddToRoleBatch, Card, Pipeline, Requisition, Stage, StageChange
 
 
@@ -52,6 +53,11 @@ def add_card(
         ),
         data={"card_id": card.pk, "stage_id": stage.pk, **({"hired": True} if stage.is_hired else {})},
     )
+    requisition = pipeline.requisition
+    if requisition is not None and requisition.status == Requisition.Status.OPEN:
+        signals.card_added_to_open_role.send(sender=Card, card=card, by=by)
+    if stage.is_hired:
+        signals.candidate_hired.send(sender=Card, card=card, by=by)
     return card
 
 
@@ -101,6 +107,7 @@ def add_to_requisition(
             "people are added to planned and open roles only."
         )
     pipeline = Pipeline.objects.select_for_update().get(requisition=requisition)
+    pipeline.requisition = requisition
     if stage is None:
         stage = pipeline.stages.order_by("position")[0]
     elif stage.pipeline_id != pipeline.pk:

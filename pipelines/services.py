@@ -11,7 +11,7 @@ from django.utils import timezone
 from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
 from candidates.services import add_silver_medalist, record_activity
 
-from . import tasks
+from . import signals, tasks
 from .models import (
     DEFAULT_STAGES,
     POSITION_GAP,
@@ -173,6 +173,9 @@ def move_card(
                 **({"hired": True} if hired else {}),
             },
         )
+        if hired:
+            current.stage = to_stage
+            signals.candidate_hired.send(sender=Card, card=current, by=by)
     card.refresh_from_db()
     return set(stage_ids)
 
@@ -366,6 +369,8 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
         body=reason,
         data={"card_id": card.pk, "stage_id": stage.pk, "category": category},
     )
+    if requisition is not None:
+        signals.card_turned_down.send(sender=Card, card=card, by=by)
     if requisition is not None and stage.is_late:
         add_silver_medalist(
             candidate=card.candidate,
