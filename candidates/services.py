@@ -380,11 +380,34 @@ def submit_referral(
 
 
 @transaction.atomic
+@transaction.atomic
+def follow_referrals(*, candidate: Candidate, status: str, by: User | None) -> list[Referral]:
+    """Set the status of every referral of this person from their cards on role boards (pipelines calls it
+    whenever a card is added, moves or is turned down): in process, hired or not selected. Marked from_board,
+    so the leaderboard counts it. Returns the referrals whose status changed, each noted on the timeline."""
+    if status not in Referral.BOARD_STATUSES:
+        raise ValueError(f"{status!r} is not a status the board sets.")
+    changed = list(Referral.objects.filter(candidate=candidate).exclude(status=status, from_board=True))
+    for referral in changed:
+        referral.status, referral.from_board = status, True
+        referral.save(update_fields=["status", "from_board", "updated_at"])
+        record_activity(
+            candidate=candidate,
+            kind=Activity.Kind.REFERRAL,
+            actor=by,
+            summary=f"Referral status: {referral.get_status_display()} (from the board)",
+            data={"referral_id": referral.pk},
+        )
+    return changed
+
+
 def set_referral_status(*, referral: Referral, status: str, by: User) -> Referral:
+    """A recruiter's status for a referral: no longer from the board, so the leaderboard leaves it out until
+    the person's cards set it again."""
     if referral.status == status:
         return referral
-    referral.status = status
-    referral.save(update_fields=["status", "updated_at"])
+    referral.status, referral.from_board = status, False
+    referral.save(update_fields=["status", "from_board", "updated_at"])
     record_activity(
         candidate=referral.candidate,
         kind=Activity.Kind.REFERRAL,

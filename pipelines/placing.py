@@ -58,6 +58,8 @@ def add_card(
         signals.card_added_to_open_role.send(sender=Card, card=card, by=by)
     if stage.is_hired:
         signals.candidate_hired.send(sender=Card, card=card, by=by)
+    if requisition is not None:
+        signals.card_changed.send(sender=Card, card=card, by=by)
     return card
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Candidate, TalentPool
+from candidates.models import Candidate, Referral, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
@@ -424,3 +424,18 @@ def people_to_add(*, candidate_ids: list[int], pool: TalentPool | None) -> Query
 def live_requisitions_for(user: User) -> QuerySet[Requisition]:
     """The roles a user may add people to: planned and open ones they may see."""
     return Requisition.objects.visible_to(user).live().order_by("title", "pk")
+
+
+def referral_status_from_cards(candidate: Candidate) -> str | None:
+    """What a referral of this person says, from their cards on role boards: hired (in process in a hired
+    stage), else in process (a card still active), else not selected (every card closed); None without one."""
+    cards = Card.objects.filter(candidate=candidate, pipeline__kind=Pipeline.Kind.REQUISITION).aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status=Card.Status.ACTIVE)),
+        hired=Count("pk", filter=Q(status=Card.Status.ACTIVE, stage__is_hired=True)),
+    )
+    if not cards["total"]:
+        return None
+    if cards["hired"]:
+        return Referral.Status.HIRED
+    return Referral.Status.IN_PROCESS if cards["active"] else Referral.Status.NOT_SELECTED

@@ -173,9 +173,11 @@ def move_card(
                 **({"hired": True} if hired else {}),
             },
         )
+        current.stage = to_stage
         if hired:
-            current.stage = to_stage
             signals.candidate_hired.send(sender=Card, card=current, by=by)
+        if current.pipeline.requisition_id is not None:
+            signals.card_changed.send(sender=Card, card=current, by=by)
     card.refresh_from_db()
     return set(stage_ids)
 
@@ -371,6 +373,7 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
     )
     if requisition is not None:
         signals.card_turned_down.send(sender=Card, card=card, by=by)
+        signals.card_changed.send(sender=Card, card=card, by=by)
     if requisition is not None and stage.is_late:
         add_silver_medalist(
             candidate=card.candidate,

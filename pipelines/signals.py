@@ -13,3 +13,7 @@ candidate_hired = Signal()
 
 # A person was turned down on a role's board (reject_card).
 card_turned_down = Signal()
+
+# A card on a role's board was added, changed stage or was turned down: whatever follows the person's cards
+# (their referrals' status: pipelines.receivers) reads them again.
+card_changed = Signal()

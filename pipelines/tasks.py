@@ -8,6 +8,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from candidates.models import Referral
+
 from . import notifications, placing
 from .models import Application, ShortlistReview
 
@@ -52,3 +54,10 @@ def email_decision(review_id: int) -> None:
 @shared_task
 def run_add_batch(batch_id: int) -> None:
     placing.run_add_batch(batch_id)
+
+
+@shared_task(**RETRY)
+def email_referral_update(referral_id: int) -> None:
+    referral = Referral.objects.select_related("referrer").filter(pk=referral_id).first()
+    if referral is not None:
+        notifications.send_referral_update(referral)
