@@ -100,3 +100,37 @@ def test_moving_within_the_hired_stage_or_out_of_it_changes_nothing_more(recruit
     )
     later.refresh_from_db()
     assert later.status == Enrollment.Status.ACTIVE
+
+
+def _resume_button(client, person) -> bool:
+    return "Resume nurture" in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_turned_down_the_recruiter_is_offered_to_resume_nurture_never_automatically(client, recruiter):
+    person = CandidateFactory()
+    enrollment = _enrolled(person)
+    role = RequisitionFactory()
+    (card,) = services.add_to_requisition(requisition=role, candidates=[person], by=recruiter).added
+    client.force_login(recruiter)
+    assert not _resume_button(client, person)  # still in process on an open role
+
+    services.reject_card(card=card, category="timing", by=recruiter)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.PAUSED  # nothing resumed by itself
+    assert _resume_button(client, person)
+
+    response = client.post(f"/enrollments/{enrollment.pk}/resume/")
+    assert response.url == person.get_absolute_url()
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ACTIVE
+    assert not _resume_button(client, person)
+
+
+def test_the_role_closed_offers_resuming_too(client, recruiter):
+    person = CandidateFactory()
+    _enrolled(person)
+    role = RequisitionFactory()
+    services.add_to_requisition(requisition=role, candidates=[person], by=recruiter)
+    services.change_requisition_status(role, Requisition.Status.CLOSED)
+    client.force_login(recruiter)
+    assert _resume_button(client, person)
