@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -460,7 +460,11 @@ def stage_add(request, pk):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, form=form, status=422)
-    stages.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    try:
+        stages.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _stages_response(request, requisition, form=form, status=422)
     return _stages_response(request, requisition)
 
 
@@ -471,7 +475,10 @@ def stage_edit(request, pk, stage_id):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, error=form.errors.as_text(), status=422)
-    stages.update_stage(stage=stage, **form.cleaned_data)
+    try:
+        stages.update_stage(stage=stage, **form.cleaned_data)
+    except ValidationError as error:
+        return _stages_response(request, requisition, error=" ".join(error.messages), status=422)
     return _stages_response(request, requisition)
 
 
