@@ -243,7 +243,8 @@ class StageSerializer(serializers.ModelSerializer):
 
 class StageViewSet(viewsets.ModelViewSet):
     """A board's stages (filter with ?pipeline=ID). The recruiting team reads them; admins change them.
-    A new stage goes at the end; deleting a stage that holds cards answers 409."""
+    A new stage goes just before the hired stage (at the end without one); a name the board already has answers
+    400; deleting a stage that holds cards answers 409."""
 
     serializer_class = StageSerializer
     permission_classes = [RulesObjectPermissions]
