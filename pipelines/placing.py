@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from candidates.models import Activity, Candidate
 from candidates.selectors import pool_members
-from candidates.services import record_activity
+from candidates.services import give_owner_if_none, record_activity
 
 from . import signals
 from .models import POSITION_GAP, AddToRoleBatch, Card, Pipeline, Requisition, Stage, StageChange
@@ -54,6 +54,9 @@ def add_card(
         data={"card_id": card.pk, "stage_id": stage.pk, **({"hired": True} if stage.is_hired else {})},
     )
     requisition = pipeline.requisition
+    recruiter = requisition.recruiter if requisition is not None and candidate.owner_id is None else None
+    if recruiter is not None:  # nobody owned them (an applicant, a referral): the role's recruiter does now
+        give_owner_if_none(candidate=candidate, owner=recruiter, by=by)
     if requisition is not None and requisition.status == Requisition.Status.OPEN:
         signals.card_added_to_open_role.send(sender=Card, card=card, by=by)
     if stage.is_hired:
