@@ -224,6 +224,11 @@ class Referral(models.Model):
         INTERVIEWING = "interviewing", "Interviewing"
         HIRED = "hired", "Hired"
         NOT_A_FIT = "not_a_fit", "Not a fit right now"
+        # Set from the referred person's cards on role boards (pipelines), with HIRED: see from_board.
+        IN_PROCESS = "in_process", "In process"
+        NOT_SELECTED = "not_selected", "Not selected"
+
+    BOARD_STATUSES = (Status.IN_PROCESS, Status.HIRED, Status.NOT_SELECTED)
 
     referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals")
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="referrals")
@@ -239,6 +244,9 @@ class Referral(models.Model):
     reason = models.TextField("Why they would be great")
     role_title = models.CharField("Role in mind", max_length=150, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    from_board = models.BooleanField(
+        default=False, help_text="The status follows the referred person's cards on role boards"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

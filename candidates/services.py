@@ -26,6 +26,7 @@ from .models import (
     TalentPool,
 )
 from .normalize import normalize_email, normalize_linkedin_url
+from .roles import is_recruiting_team
 from .search import CandidateSearchForm
 from .search_documents import refresh_search_documents
 from .selectors import find_existing_candidate
@@ -96,6 +97,10 @@ def _refuse_others_addresses(candidate: Candidate) -> None:
 
 @transaction.atomic
 def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fields: Any) -> Candidate:
+    """A new candidate. Without an owner, the recruiter or admin creating them owns them (a referrer or a
+    visitor does not: an applicant or a referral gets the role's recruiter once on a role's board)."""
+    if fields.get("owner") is None and by is not None and is_recruiting_team(by):
+        fields["owner"] = by
     fields["email"] = normalize_email(fields.get("email", ""))
     fields["linkedin_url"] = normalize_linkedin_url(fields.get("linkedin_url", ""))
     candidate = Candidate(**fields)
@@ -139,6 +144,18 @@ def update_candidate(
     after = _audited_values({attname: getattr(candidate, attname) for attname in _AUDITED_ATTNAMES})
     _record_changes(candidate, before, after, by=by)
     return candidate
+
+
+@transaction.atomic
+def give_owner_if_none(*, candidate: Candidate, owner: User, by: User | None) -> bool:
+    """Give someone nobody owns an owner (their role's recruiter, say), audited as any owner change; a person
+    who has an owner keeps them. Whether it was given."""
+    if not Candidate.objects.filter(pk=candidate.pk, owner__isnull=True).update(owner=owner):
+        return False
+    before = _audited_values(Candidate.objects.filter(pk=candidate.pk).values(*_AUDITED_ATTNAMES).get())
+    candidate.owner = owner
+    _record_changes(candidate, {**before, "owner": None}, {**before, "owner": owner.pk}, by=by)
+    return True
 
 
 def _audited_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -380,11 +397,34 @@ def submit_referral(
 
 
 @transaction.atomic
+@transaction.atomic
+def follow_referrals(*, candidate: Candidate, status: str, by: User | None) -> list[Referral]:
+    """Set the status of every referral of this person from their cards on role boards (pipelines calls it
+    whenever a card is added, moves or is turned down): in process, hired or not selected. Marked from_board,
+    so the leaderboard counts it. Returns the referrals whose status changed, each noted on the timeline."""
+    if status not in Referral.BOARD_STATUSES:
+        raise ValueError(f"{status!r} is not a status the board sets.")
+    changed = list(Referral.objects.filter(candidate=candidate).exclude(status=status, from_board=True))
+    for referral in changed:
+        referral.status, referral.from_board = status, True
+        referral.save(update_fields=["status", "from_board", "updated_at"])
+        record_activity(
+            candidate=candidate,
+            kind=Activity.Kind.REFERRAL,
+            actor=by,
+            summary=f"Referral status: {referral.get_status_display()} (from the board)",
+            data={"referral_id": referral.pk},
+        )
+    return changed
+
+
 def set_referral_status(*, referral: Referral, status: str, by: User) -> Referral:
+    """A recruiter's status for a referral: no longer from the board, so the leaderboard leaves it out until
+    the person's cards set it again."""
     if referral.status == status:
         return referral
-    referral.status = status
-    referral.save(update_fields=["status", "updated_at"])
+    referral.status, referral.from_board = status, False
+    referral.save(update_fields=["status", "from_board", "updated_at"])
     record_activity(
         candidate=referral.candidate,
         kind=Activity.Kind.REFERRAL,

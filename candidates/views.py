@@ -257,7 +257,7 @@ def candidate_erase(request, pk):
 
 @permission_required("candidates.add_candidate", raise_exception=True)
 def candidate_create(request):
-    form = CandidateForm(request.POST or None)
+    form = CandidateForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         skills = data.pop("skills")

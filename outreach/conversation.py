@@ -260,7 +260,7 @@ def move_to_ready_to_talk(*, candidate: Candidate, by: User | None) -> Card:
 
 @transaction.atomic
 def add_to_role(*, candidate: Candidate, requisition: Requisition, by: User | None) -> Card:
-    card = pipeline_services.add_to_requisition(candidate=candidate, requisition=requisition, by=by)
+    card = pipeline_services.place_on_requisition(candidate=candidate, requisition=requisition, by=by)
     if card is None:
         raise ReplyError(f"{candidate.full_name} is already on {requisition.title}.")
     return card

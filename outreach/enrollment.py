@@ -95,11 +95,13 @@ def run_enrollment_batch(batch_id: int) -> None:
 
 
 @transaction.atomic
-def pause_enrollment(*, enrollment: Enrollment, by: User | None = None) -> Enrollment:
+def pause_enrollment(*, enrollment: Enrollment, by: User | None = None, reason: str = "") -> Enrollment:
+    """Hold an active enrollment; `reason`, when given, is on the timeline entry."""
     if enrollment.status == Enrollment.Status.ACTIVE:
         enrollment.status = Enrollment.Status.PAUSED
         enrollment.save(update_fields=["status"])
-        _note(enrollment, by, f"Paused in sequence {enrollment.sequence.name}")
+        why = f": {reason}" if reason else ""
+        _note(enrollment, by, f"Paused in sequence {enrollment.sequence.name}{why}")
     return enrollment
 
 

@@ -70,6 +70,27 @@ def complete_task(
     return schedule_next_step(enrollment, touch, now)
 
 
+@transaction.atomic
+def close_open_tasks(
+    *, candidate: Candidate, outcome: str, by: User | None, now: datetime | None = None
+) -> int:
+    """Close every open manual task of a person at once, with the outcome given (e.g. "hired"): they leave the
+    queues, and one timeline entry says how many were closed and why. Returns how many."""
+    now = now or timezone.now()
+    closed = Touch.objects.filter(candidate=candidate, status=Touch.Status.TASK_OPEN).update(
+        status=Touch.Status.CANCELLED, outcome=outcome, completed_at=now
+    )
+    if closed:
+        record_activity(
+            candidate=candidate,
+            kind=Activity.Kind.TOUCH,
+            actor=by,
+            summary=f"Closed {closed} open task{'s' if closed != 1 else ''}: {outcome}",
+            data={"outcome": outcome, "closed": closed},
+        )
+    return closed
+
+
 def task_message(touch: Touch) -> str:
     """The message of a manual task, rendered for its candidate, ready to copy into LinkedIn."""
     return placeholders.render_text(touch.body, outreach_email.message_values(touch))

@@ -1,10 +1,13 @@
-"""Outreach's part of candidate merges (and their preview) and erasures (signals sent by candidates/merge.py and privacy.py)."""
+"""Outreach's part of candidate merges (and their preview) and erasures (signals sent by candidates/merge.py and
+privacy.py), and of what happens on the boards (signals sent by pipelines: see pipelines/signals.py)."""
 
 from django.dispatch import receiver
 
 from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
+from pipelines.signals import candidate_hired, card_added_to_open_role
 
-from .enrollment import stop_enrollment
+from .enrollment import pause_enrollment, stop_enrollment
+from .manual_tasks import close_open_tasks
 from .models import EngagementEvent, Enrollment, Reply, Touch
 
 
@@ -44,3 +47,21 @@ def stop_and_scrub(sender, *, candidate, by, **kwargs) -> None:
     Touch.objects.filter(candidate=candidate).update(subject="", body="", last_error="")
     EngagementEvent.objects.filter(candidate=candidate).update(url="", data={})
     Reply.objects.filter(candidate=candidate).update(from_address="", subject="", body="")
+
+
+@receiver(card_added_to_open_role, dispatch_uid="outreach.pause_nurture_on_open_role")
+def pause_nurture(sender, *, card, by, **kwargs) -> None:
+    """Someone put on an open role's board is in a hiring conversation: their active enrollments pause (never
+    stop), with the role on the timeline, for a recruiter to resume if the role does not work out."""
+    active = Enrollment.objects.filter(candidate=card.candidate, status=Enrollment.Status.ACTIVE)
+    for enrollment in active.select_related("candidate", "sequence"):
+        pause_enrollment(enrollment=enrollment, by=by, reason=f"on the {card.pipeline.name} board")
+
+
+@receiver(candidate_hired, dispatch_uid="outreach.stop_all_on_hire")
+def stop_on_hire(sender, *, card, by, **kwargs) -> None:
+    """A hired person's open manual tasks are closed as "hired" and every live enrollment stops."""
+    close_open_tasks(candidate=card.candidate, outcome="hired", by=by)
+    live = Enrollment.objects.filter(candidate=card.candidate, status__in=Enrollment.LIVE_STATUSES)
+    for enrollment in live.select_related("candidate", "sequence"):
+        stop_enrollment(enrollment=enrollment, reason="hired", by=by)

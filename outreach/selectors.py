@@ -8,7 +8,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Candidate
-from pipelines.models import Requisition
+from pipelines.models import Card, Requisition
 
 from . import placeholders
 from .models import (
@@ -117,6 +117,18 @@ def candidate_enrollments(candidate: Candidate) -> list[Enrollment]:
     return list(
         Enrollment.objects.filter(candidate=candidate).select_related("sequence").order_by("-enrolled_at")
     )
+
+
+def nurture_to_resume(candidate: Candidate) -> set[int]:
+    """The person's paused enrollments a recruiter is offered to resume: all of them once the person is on no
+    open role's board in process (turned down, or the role closed); none while they still are."""
+    busy = Card.objects.filter(
+        candidate=candidate, status=Card.Status.ACTIVE, pipeline__requisition__status=Requisition.Status.OPEN
+    )
+    if busy.exists():
+        return set()
+    paused = Enrollment.objects.filter(candidate=candidate, status=Enrollment.Status.PAUSED)
+    return set(paused.values_list("pk", flat=True))
 
 
 def engagement_history(candidate: Candidate, limit: int = 8) -> QuerySet[EngagementEvent]:

@@ -200,6 +200,8 @@ def enrollment_action(request, pk, action):
     else:
         raise Http404
     enrollment.refresh_from_db()
+    if not request.htmx:  # the profile's "Resume nurture" button
+        return redirect(enrollment.candidate)
     return render(request, "outreach/enrollments.html#enrollment-row", {"enrollment": enrollment})
 
 

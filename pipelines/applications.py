@@ -16,7 +16,7 @@ from candidates.services import create_candidate, record_activity
 
 from . import tasks
 from .models import Application, Card, CareersSettings, Requisition
-from .services import add_to_requisition
+from .services import place_on_requisition
 
 
 class AlreadyApplied(ValidationError):
@@ -143,7 +143,7 @@ def submit_application(
             stored = attach_resume(
                 candidate=candidate, upload=resume, checked=checked, fill_contact_details=is_new
             )
-            card = add_to_requisition(candidate=candidate, requisition=requisition, by=None)
+            card = place_on_requisition(candidate=candidate, requisition=requisition, by=None)
             card = card or Card.objects.get(pipeline=requisition.pipeline, candidate=candidate)
             application = Application.objects.create(
                 requisition=requisition,

@@ -1,7 +1,7 @@
 from django import forms
 
 from candidates.bounds import BoundedText
-from candidates.models import SeekingStatus, SilverMedal
+from candidates.models import SeekingStatus, SilverMedal, TalentPool
 from candidates.normalize import normalize_linkedin_url
 from candidates.resumes import ACCEPT, check_resume
 from candidates.search import MAX_ID, SkillsField
@@ -62,6 +62,45 @@ class AddToRequisitionForm(forms.Form):
     def __init__(self, *args, requisitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requisition"].queryset = requisitions
+
+
+class AddToRoleForm(forms.Form):
+    """Add people to a role: a selection from search or the profile (`candidates`, ids), or a whole pool;
+    the stage is the board's first when left empty."""
+
+    requisition = forms.ModelChoiceField(label="Role", queryset=Requisition.objects.none())
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.none(), required=False, empty_label="The first stage", help_text="Of that role"
+    )
+    candidates = forms.CharField(required=False, max_length=50_000, widget=forms.HiddenInput)
+    pool = forms.ModelChoiceField(queryset=TalentPool.objects.all(), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, requisitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requisition"].queryset = requisitions
+        stages = Stage.objects.filter(pipeline__requisition__in=requisitions).select_related("pipeline")
+        self.fields["stage"].queryset = stages.order_by("pipeline__name", "pipeline", "position")
+        self.fields["stage"].label_from_instance = lambda stage: f"{stage.pipeline.name}: {stage.name}"
+
+    def clean_candidates(self) -> list[int]:
+        try:
+            ids = [int(pk) for pk in self.cleaned_data["candidates"].split(",") if pk.strip()]
+        except ValueError as error:
+            raise forms.ValidationError("Candidates must be ids.") from error
+        if any(not 0 < pk <= MAX_ID for pk in ids):
+            raise forms.ValidationError("Candidates must be ids.")
+        return list(dict.fromkeys(ids))
+
+    def clean(self):
+        cleaned = super().clean()
+        requisition, stage = cleaned.get("requisition"), cleaned.get("stage")
+        if requisition is not None and stage is not None and stage.pipeline.requisition_id != requisition.pk:
+            self.add_error("stage", f"Choose a stage of {requisition.title}.")
+        if not cleaned.get("candidates") and not cleaned.get("pool") and not self.errors:
+            raise forms.ValidationError(
+                "Choose people to add: a selection from search, a profile, or a pool."
+            )
+        return cleaned
 
 
 class RequisitionForm(forms.ModelForm):

@@ -194,6 +194,37 @@ class Card(models.Model):
         return f"{self.candidate} on {self.pipeline}"
 
 
+class AddToRoleBatch(models.Model):
+    """One request to add many people to a role (a selection or a pool); large ones run on a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Adding"
+        DONE = "done", "Done"
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    pool = models.ForeignKey(TalentPool, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    candidate_ids = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True, help_text="[{id, name, reason}]")
+    error = models.CharField(max_length=255, blank=True, help_text="Why nobody was added (the role closed)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "add-to-role batches"
+
+    def __str__(self):
+        return f"Adding to {self.requisition} ({self.get_status_display()})"
+
+
 class StageChange(models.Model):
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="history")
     from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -1,6 +1,7 @@
 """The emails pipelines sends by itself, run by its Celery tasks (pipelines.tasks) once the change that
 caused them has committed: an application's confirmation to the applicant and its note to the role's recruiter,
-and a hiring manager's shortlist decision to the recruiter. Subjects and texts are templates in
+a hiring manager's shortlist decision to the recruiter, and a referral's outcome (hired, not selected) to
+the referrer. Subjects and texts are templates in
 templates/pipelines/email/ (<name>_subject.txt and <name>.txt); the subject is one cleaned line
 (candidates.mail_headers), whatever a visitor typed as their name."""
 
@@ -11,6 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from candidates.mail_headers import header_text
+from candidates.models import Referral
 
 from .models import Application, CareersSettings, ShortlistReview
 
@@ -57,3 +59,19 @@ def send_decision(review: ShortlistReview) -> None:
         "reviewer_name": review.reviewer.get_full_name() or review.reviewer.get_username(),
     }
     _send("decision_made", context, recruiter.email)
+
+
+def send_referral_update(referral: Referral) -> None:
+    """The referrer hears that the person they referred was hired or not selected: the person as the referrer
+    gave them, nothing the database holds about them. Nothing when the status has moved on meanwhile."""
+    if (
+        referral.status not in (Referral.Status.HIRED, Referral.Status.NOT_SELECTED)
+        or not referral.referrer.email
+    ):
+        return
+    context = {
+        "referral": referral,
+        "hired": referral.status == Referral.Status.HIRED,
+        "company": CareersSettings.current().company_name,
+    }
+    _send("referral_update", context, referral.referrer.email)

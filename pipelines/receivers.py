@@ -1,12 +1,15 @@
-"""Pipelines' part of candidate merges (and their preview) and erasures (signals sent by candidates.services)."""
+"""Pipelines' part of candidate merges (and their preview) and erasures (signals sent by candidates.services), and
+what follows its own cards (pipelines.signals): the status of the person's referrals."""
 
 from django.dispatch import receiver
 
-from candidates.models import Activity
-from candidates.services import record_activity
+from candidates.models import Activity, Referral
+from candidates.services import follow_referrals, record_activity
 from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
 
+from . import selectors, tasks
 from .models import Application, Card, ShortlistReview
+from .signals import card_changed
 
 
 def _further_along(card: Card, other: Card) -> bool:
@@ -93,3 +96,15 @@ def scrub_cards(sender, *, candidate, by, **kwargs) -> None:
     Card.objects.filter(candidate=candidate).update(pitch="", rejection_reason="")
     ShortlistReview.objects.filter(card__candidate=candidate).update(comment="")
     Application.objects.filter(candidate=candidate).update(message="")
+
+
+@receiver(card_changed, dispatch_uid="pipelines.referrals_follow_cards")
+def referrals_follow_cards(sender, *, card, by, **kwargs) -> None:
+    """A referral's status follows the referred person's cards on role boards (in process → hired / not
+    selected); the referrer gets a short email, after commit, when it becomes hired or not selected."""
+    status = selectors.referral_status_from_cards(card.candidate)
+    if status is None:
+        return
+    for referral in follow_referrals(candidate=card.candidate, status=status, by=by):
+        if referral.status in (Referral.Status.HIRED, Referral.Status.NOT_SELECTED):
+            tasks.email_referral_update.delay_on_commit(referral.pk)

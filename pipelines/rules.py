@@ -50,6 +50,9 @@ add_model_perms(
 rules.add_perm("pipelines.view_board", is_recruiting_team)
 rules.add_perm("pipelines.view_suggestions", is_recruiting_team)  # rediscovery: never hiring managers
 rules.add_perm("pipelines.move_card", is_recruiting_team)
+rules.add_perm(
+    "pipelines.add_to_requisition", is_recruiting_team
+)  # "Add to role", from every page and the API
 rules.add_perm("pipelines.edit_stages", is_admin)
 rules.add_perm("pipelines.view_shortlist", is_recruiting_team | is_requisition_manager)
 rules.add_perm("pipelines.review_shortlist", is_requisition_manager)

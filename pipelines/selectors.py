@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Candidate, TalentPool
+from candidates.models import Candidate, Referral, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
@@ -474,3 +474,31 @@ def applications_for(requisition: Requisition, limit: int = 50) -> list[Applicat
             "candidate", "resume", "card__stage"
         )[:limit]
     )
+
+
+def people_to_add(*, candidate_ids: list[int], pool: TalentPool | None) -> QuerySet[Candidate]:
+    """The people an "Add to role" is for: a whole pool's members, or the ids given (erased and
+    do-not-contact people included, so that the result says they were skipped), by id."""
+    if pool is not None:
+        return pool_members(pool).order_by("pk")
+    return Candidate.objects.filter(pk__in=candidate_ids).order_by("pk")
+
+
+def live_requisitions_for(user: User) -> QuerySet[Requisition]:
+    """The roles a user may add people to: planned and open ones they may see."""
+    return Requisition.objects.visible_to(user).live().order_by("title", "pk")
+
+
+def referral_status_from_cards(candidate: Candidate) -> str | None:
+    """What a referral of this person says, from their cards on role boards: hired (in process in a hired
+    stage), else in process (a card still active), else not selected (every card closed); None without one."""
+    cards = Card.objects.filter(candidate=candidate, pipeline__kind=Pipeline.Kind.REQUISITION).aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status=Card.Status.ACTIVE)),
+        hired=Count("pk", filter=Q(status=Card.Status.ACTIVE, stage__is_hired=True)),
+    )
+    if not cards["total"]:
+        return None
+    if cards["hired"]:
+        return Referral.Status.HIRED
+    return Referral.Status.IN_PROCESS if cards["active"] else Referral.Status.NOT_SELECTED

@@ -5,14 +5,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
 from candidates.services import add_silver_medalist, record_activity
 
-from . import tasks
+from . import signals, tasks
 from .models import (
     DEFAULT_STAGES,
     POSITION_GAP,
@@ -26,6 +25,13 @@ from .models import (
     StageChange,
     TalentReview,
 )
+
+# Putting people on boards lives in placing.py (a worker runs it too); its names are the services' as well.
+from .placing import AddedToRole as AddedToRole
+from .placing import RoleNotLive as RoleNotLive
+from .placing import add_card as add_card
+from .placing import add_to_requisition as add_to_requisition
+from .placing import place_on_requisition as place_on_requisition
 
 
 @transaction.atomic
@@ -60,45 +66,6 @@ def get_or_create_talent_board() -> Pipeline:
             Stage(pipeline=pipeline, name=name, position=i) for i, name in enumerate(TALENT_STAGES)
         )
     return pipeline
-
-
-@transaction.atomic
-def add_card(
-    *,
-    pipeline: Pipeline,
-    candidate: Candidate,
-    stage: Stage | None = None,
-    by: User | None = None,
-    pitch: str = "",
-) -> Card:
-    """Put a candidate at the bottom of a stage (the first stage by default); one card per board.
-
-    The stage is locked first, as a move locks it, so cards added at once get distinct places."""
-    if stage is None:
-        stage = pipeline.stages.order_by("position")[0]
-    list(Stage.objects.select_for_update().filter(pk=stage.pk))
-    last = Card.objects.filter(stage=stage).aggregate(last=Max("position"))["last"]
-    card = Card.objects.create(
-        pipeline=pipeline,
-        candidate=candidate,
-        stage=stage,
-        position=0 if last is None else last + POSITION_GAP,
-        added_by=by,
-        pitch=pitch,
-    )
-    StageChange.objects.create(card=card, from_stage=None, to_stage=stage, moved_by=by)
-    record_activity(
-        candidate=candidate,
-        kind=Activity.Kind.STAGE_MOVE,
-        actor=by,
-        summary=(
-            f"Hired for {pipeline.name} (added in {stage.name})"
-            if stage.is_hired
-            else f"Added to {pipeline.name} in {stage.name}"
-        ),
-        data={"card_id": card.pk, "stage_id": stage.pk, **({"hired": True} if stage.is_hired else {})},
-    )
-    return card
 
 
 class StaleCard(Exception):
@@ -206,6 +173,11 @@ def move_card(
                 **({"hired": True} if hired else {}),
             },
         )
+        current.stage = to_stage
+        if hired:
+            signals.candidate_hired.send(sender=Card, card=current, by=by)
+        if current.pipeline.requisition_id is not None:
+            signals.card_changed.send(sender=Card, card=current, by=by)
     card.refresh_from_db()
     return set(stage_ids)
 
@@ -399,6 +371,9 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
         body=reason,
         data={"card_id": card.pk, "stage_id": stage.pk, "category": category},
     )
+    if requisition is not None:
+        signals.card_turned_down.send(sender=Card, card=card, by=by)
+        signals.card_changed.send(sender=Card, card=card, by=by)
     if requisition is not None and stage.is_late:
         add_silver_medalist(
             candidate=card.candidate,
@@ -409,11 +384,3 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
             by=by,
         )
     return card
-
-
-@transaction.atomic
-def add_to_requisition(*, candidate: Candidate, requisition: Requisition, by: User | None) -> Card | None:
-    """Put a candidate on a requisition's board (first stage); None when they are already on it."""
-    if Card.objects.filter(pipeline=requisition.pipeline, candidate=candidate).exists():
-        return None
-    return add_card(pipeline=requisition.pipeline, candidate=candidate, by=by)

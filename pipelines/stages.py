@@ -1,5 +1,6 @@
 """A board's stages, edited by admins: add, rename and flag, reorder, delete when empty."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -25,6 +26,14 @@ def _locked_stages(pipeline: Pipeline) -> list[Stage]:
     return list(Stage.objects.select_for_update().filter(pipeline=pipeline).order_by("position", "pk"))
 
 
+def _refuse_duplicate_name(stage: Stage, others: list[Stage]) -> None:
+    """Two stages of one board never share a name (in any case or spacing): a move "to Interview" must be
+    unambiguous."""
+    key = " ".join(stage.name.split()).casefold()
+    if any(" ".join(other.name.split()).casefold() == key for other in others if other.pk != stage.pk):
+        raise ValidationError({"name": f"This board already has a stage named “{stage.name.strip()}”."})
+
+
 @transaction.atomic
 def add_stage(
     *,
@@ -34,7 +43,8 @@ def add_stage(
     is_shortlist: bool = False,
     is_hired: bool = False,
 ) -> Stage:
-    """A new stage at the end of the board (a hired stage only on a role's board: Stage.clean)."""
+    """A new stage, just before the board's first hired stage (so hired stays last), else at the end; a name
+    the board already has is refused (a hired stage only on a role's board: Stage.clean)."""
     stages = _locked_stages(pipeline)
     stage = Stage(
         pipeline=pipeline,
@@ -45,7 +55,11 @@ def add_stage(
         is_hired=is_hired,
     )
     stage.full_clean()
+    _refuse_duplicate_name(stage, stages)
     stage.save()
+    hired_at = next((i for i, s in enumerate(stages) if s.is_hired), None)
+    if hired_at is not None and not is_hired:
+        _renumber_stages([*stages[:hired_at], stage, *stages[hired_at:]])
     return stage
 
 
@@ -73,6 +87,7 @@ def update_stage(
     Marking a stage hired (or unmarking it) changes at once who counts as hired: the people in it."""
     stage.name, stage.is_late, stage.is_shortlist, stage.is_hired = name, is_late, is_shortlist, is_hired
     stage.full_clean(exclude=["position"])
+    _refuse_duplicate_name(stage, _locked_stages(stage.pipeline))
     stage.save(update_fields=["name", "is_late", "is_shortlist", "is_hired"])
     if position is not None:
         order = [s.pk for s in _locked_stages(stage.pipeline) if s.pk != stage.pk]

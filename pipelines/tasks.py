@@ -1,13 +1,16 @@
-"""Celery tasks of pipelines: the notification emails, sent outside the request that caused them.
+"""Celery tasks of pipelines: the notification emails, sent outside the request that caused them, and large
+"Add to role" batches.
 
-Each takes an id, returns quietly when the row is gone (erased or deleted meanwhile), and retries when the
-mail server cannot be reached; each sends one email, so a retry never repeats another."""
+Each email task takes an id, returns quietly when the row is gone (erased or deleted meanwhile), and retries
+when the mail server cannot be reached; each sends one email, so a retry never repeats another."""
 
 from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import notifications
+from candidates.models import Referral
+
+from . import notifications, placing
 from .models import Application, ShortlistReview
 
 RETRY = {"autoretry_for": (SMTPException, OSError), "retry_backoff": True, "max_retries": 5}
@@ -46,3 +49,15 @@ def email_decision(review_id: int) -> None:
     )
     if review is not None:
         notifications.send_decision(review)
+
+
+@shared_task
+def run_add_batch(batch_id: int) -> None:
+    placing.run_add_batch(batch_id)
+
+
+@shared_task(**RETRY)
+def email_referral_update(referral_id: int) -> None:
+    referral = Referral.objects.select_related("referrer").filter(pk=referral_id).first()
+    if referral is not None:
+        notifications.send_referral_update(referral)

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from candidates.models import SilverMedal
 
-from . import selectors, services, stages
+from . import batches, selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
+    AddToRoleForm,
     BoardFilterForm,
     ColumnPageForm,
     ForecastSettingsForm,
@@ -26,7 +27,7 @@ from .forms import (
     StageForm,
     TalentReviewForm,
 )
-from .models import ForecastSettings, Pipeline, Requisition, Stage
+from .models import AddToRoleBatch, ForecastSettings, Pipeline, Requisition, Stage
 
 
 @permission_required("pipelines.list_requisitions", raise_exception=True)
@@ -44,7 +45,12 @@ def requisition_detail(request, pk):
     suggestions = None
     if request.user.has_perm("pipelines.view_suggestions", requisition):
         suggestions = selectors.suggestions_for(requisition)
-    context = {"requisition": requisition, "suggestions": suggestions}
+    context = {
+        "requisition": requisition,
+        "suggestions": suggestions,
+        "can_add": requisition.status in (Requisition.Status.PLANNED, Requisition.Status.OPEN)
+        and request.user.has_perm("pipelines.add_to_requisition"),
+    }
     if request.user.has_perm("pipelines.view_application"):
         context["applications"] = selectors.applications_for(requisition)
     if request.user.has_perm("pipelines.change_requisition", requisition):
@@ -216,17 +222,81 @@ def card_to_requisition(request, card_id):
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
     requisition = form.cleaned_data["requisition"]
-    placed = services.add_to_requisition(candidate=card.candidate, requisition=requisition, by=request.user)
-    verb = "Added to" if placed else "Already on"
+    result = services.add_to_requisition(
+        requisition=requisition, candidates=[card.candidate], by=request.user
+    )
+    if result.added:
+        message = f"Added to the {requisition.title} board."
+    else:
+        message = f"Not added to the {requisition.title} board: {result.skipped[0][1]}."
     return render(
         request,
         "pipelines/board.html#board-message",
         {
             "message_html": True,
-            "message": f"{verb} the {requisition.title} board.",
+            "message": message,
             "requisition_link": requisition,
         },
     )
+
+
+def _selection(params, requisitions) -> dict:
+    """Who an "Add to role" page is about, from its query string: a pool, or up to 12 names of a selection."""
+    form = AddToRoleForm(params, requisitions=requisitions)
+    form.is_valid()
+    ids = form.cleaned_data.get("candidates") or []
+    return {
+        "pool": form.cleaned_data.get("pool"),
+        "selected": selectors.people_to_add(candidate_ids=ids, pool=None)[:12],
+        "selected_count": len(ids),
+    }
+
+
+@permission_required("pipelines.add_to_requisition", raise_exception=True)
+def add_to_role(request):
+    """Add a selection (?candidates=1,2 from search or a profile) or a pool (?pool=7) to a planned or open
+    role's board, and show who was added and who was skipped and why. From a requisition's suggestions (htmx)
+    the answer is that suggestion's row; otherwise the request is a batch (see batches.py) whose page follows."""
+    requisitions = selectors.live_requisitions_for(request.user)
+    if request.method != "POST":
+        form = AddToRoleForm(initial=request.GET.dict(), requisitions=requisitions)
+        return render(
+            request, "pipelines/add_to_role.html", {"form": form, **_selection(request.GET, requisitions)}
+        )
+    form = AddToRoleForm(request.POST, requisitions=requisitions)
+    if not form.is_valid():
+        if request.htmx:
+            return HttpResponseBadRequest(form.errors.as_text())
+        context = {"form": form, **_selection(request.POST, requisitions)}
+        return render(request, "pipelines/add_to_role.html", context, status=422)
+    data = form.cleaned_data
+    if not request.htmx:
+        batch = batches.start_add_batch(
+            requisition=data["requisition"],
+            stage=data["stage"],
+            candidate_ids=data["candidates"],
+            pool=data["pool"],
+            by=request.user,
+        )
+        return redirect("pipelines:add_batch", batch.pk)
+    try:
+        result = services.add_to_requisition(
+            requisition=data["requisition"],
+            candidates=selectors.people_to_add(candidate_ids=data["candidates"], pool=data["pool"]),
+            stage=data["stage"],
+            by=request.user,
+        )
+    except services.RoleNotLive as error:  # closed since the page was drawn
+        return HttpResponseBadRequest(str(error))
+    return render(request, "pipelines/add_to_role.html#suggestion-added", {"result": result})
+
+
+@permission_required("pipelines.add_to_requisition", raise_exception=True)
+def add_batch(request, pk):
+    """An "Add to role" request's progress (polled while a worker runs it), then who was added and skipped."""
+    batch = get_object_or_404(AddToRoleBatch.objects.select_related("requisition", "stage", "pool"), pk=pk)
+    template = "pipelines/add_to_role.html#batch" if request.htmx else "pipelines/add_to_role.html"
+    return render(request, template, {"batch": batch})
 
 
 @permission_required("pipelines.view_board", raise_exception=True)
@@ -390,7 +460,11 @@ def stage_add(request, pk):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, form=form, status=422)
-    stages.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    try:
+        stages.add_stage(pipeline=requisition.pipeline, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _stages_response(request, requisition, form=form, status=422)
     return _stages_response(request, requisition)
 
 
@@ -401,7 +475,10 @@ def stage_edit(request, pk, stage_id):
     form = StageForm(request.POST)
     if not form.is_valid():
         return _stages_response(request, requisition, error=form.errors.as_text(), status=422)
-    stages.update_stage(stage=stage, **form.cleaned_data)
+    try:
+        stages.update_stage(stage=stage, **form.cleaned_data)
+    except ValidationError as error:
+        return _stages_response(request, requisition, error=" ".join(error.messages), status=422)
     return _stages_response(request, requisition)
 
 

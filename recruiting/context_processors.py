@@ -28,6 +28,7 @@ NAVIGATION = [
 # (label, short label, url name, permission that shows it)
 CANDIDATE_ACTIONS = [
     ("Enroll in a sequence", "Enroll", "outreach:enroll", "outreach.add_enrollment"),
+    ("Add to a role", "Add to role", "pipelines:add_to_role", "pipelines.add_to_requisition"),
 ]
 
 

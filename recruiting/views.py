@@ -71,6 +71,7 @@ def candidate_profile(request, pk):
         "notice_due_at": candidate_selectors.notice_due_at(candidate),
         "cards": pipeline_selectors.candidate_cards(candidate),
         "enrollments": outreach_selectors.candidate_enrollments(candidate),
+        "to_resume": outreach_selectors.nurture_to_resume(candidate),
     }
     return render(request, "recruiting/profile.html", context)
 

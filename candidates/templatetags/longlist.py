@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
+from django.utils.formats import date_format
 
 register = template.Library()
 
@@ -21,3 +24,12 @@ def days_since(moment, suffix=""):
     if days <= 0:
         return "New"
     return f"{days} day{'s' if days != 1 else ''} {suffix}".strip()
+
+
+@register.filter
+def short_date(moment):
+    """A short date, "4 Dec", with the year when it is not this year's: "4 Dec 2025" (in the local time)."""
+    if not moment:
+        return ""
+    day = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+    return date_format(day, "j M" if day.year == timezone.localdate().year else "j M Y")

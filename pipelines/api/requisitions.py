@@ -8,11 +8,14 @@ from rest_framework.response import Response
 
 from candidates.api.errors import as_drf_errors
 from candidates.api.fields import SkillNamesField
-from candidates.models import TalentPool
+from candidates.models import Candidate, TalentPool
 from candidates.roles import RulesObjectPermissions
+from candidates.search import MAX_ID
 
 from .. import selectors, services, stages
 from ..models import Requisition, Stage
+
+ADD_CARDS_LIMIT = 500  # people per request: each is a card, a stage change and a timeline entry
 
 # --- Requisitions ----------------------------------------------------------------------------------------
 
@@ -73,6 +76,50 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Requisition.Status.choices)
 
 
+class AddCardsSerializer(serializers.Serializer):
+    candidates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=ADD_CARDS_LIMIT,
+        help_text=f"Candidate ids, at most {ADD_CARDS_LIMIT}",
+    )
+    stage = serializers.PrimaryKeyRelatedField(
+        queryset=Stage.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The first stage when left out",
+    )
+
+    def validate_stage(self, stage):
+        if stage is not None and stage.pipeline.requisition_id != self.context["requisition"].pk:
+            raise serializers.ValidationError("This stage is on another board.")
+        return stage
+
+    def validate_candidates(self, ids):
+        ids = list(dict.fromkeys(ids))
+        people = {c.pk: c for c in Candidate.objects.filter(pk__in=ids)}
+        unknown = [pk for pk in ids if pk not in people]
+        if unknown:
+            raise serializers.ValidationError(f"No such candidate: {', '.join(map(str, unknown))}.")
+        return [people[pk] for pk in ids]
+
+
+class AddedCardSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(source="candidate_id")
+    card = serializers.IntegerField(source="pk")
+    stage = serializers.IntegerField(source="stage_id")
+
+
+class SkippedSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class AddCardsResultSerializer(serializers.Serializer):
+    added = AddedCardSerializer(many=True)
+    skipped = SkippedSerializer(many=True)
+
+
 class RequisitionPermissions(RulesObjectPermissions):
     """Reading: whoever may list requisitions (the queryset holds only what they may see); writing: the
     recruiting team."""
@@ -126,6 +173,38 @@ class RequisitionViewSet(
             raise serializers.ValidationError({"status": [str(error)]}) from error
         return Response(RequisitionSerializer(requisition, context=self.get_serializer_context()).data)
 
+    @extend_schema(
+        request=AddCardsSerializer,
+        responses={201: AddCardsResultSerializer, 200: AddCardsResultSerializer},
+        description="Put people on the role's board (planned and open roles only), in `stage` or the first "
+        "one. The answer lists who was added (201 when anyone was, else 200) and who was skipped and why: "
+        "erased, do not contact, or already on this board.",
+    )
+    @action(detail=True, methods=["post"])
+    def cards(self, request, pk=None):
+        requisition = self.get_object()
+        if not request.user.has_perm("pipelines.add_to_requisition", requisition):
+            raise PermissionDenied
+        serializer = AddCardsSerializer(data=request.data, context={"requisition": requisition})
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = services.add_to_requisition(
+                requisition=requisition,
+                candidates=serializer.validated_data["candidates"],
+                stage=serializer.validated_data.get("stage"),
+                by=request.user,
+            )
+        except services.RoleNotLive as error:
+            raise serializers.ValidationError({"requisition": [str(error)]}) from error
+        answer = {
+            "added": result.added,
+            "skipped": [{"candidate": person.pk, "reason": reason} for person, reason in result.skipped],
+        }
+        return Response(
+            AddCardsResultSerializer(answer).data,
+            status=status.HTTP_201_CREATED if result.added else status.HTTP_200_OK,
+        )
+
 
 # --- Stages --------------------------------------------------------------------------------------------------
 
@@ -164,7 +243,8 @@ class StageSerializer(serializers.ModelSerializer):
 
 class StageViewSet(viewsets.ModelViewSet):
     """A board's stages (filter with ?pipeline=ID). The recruiting team reads them; admins change them.
-    A new stage goes at the end; deleting a stage that holds cards answers 409."""
+    A new stage goes just before the hired stage (at the end without one); a name the board already has answers
+    400; deleting a stage that holds cards answers 409."""
 
     serializer_class = StageSerializer
     permission_classes = [RulesObjectPermissions]

@@ -10,12 +10,11 @@ A column's cards (the board page, "show more") are one `board_cards` call; one c
 from html import escape
 
 from django import template
-from django.template.defaultfilters import date, floatformat, truncatechars
+from django.template.defaultfilters import floatformat, truncatechars
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
 from candidates.models import Candidate
-from candidates.templatetags.longlist import days_since, display_name
+from candidates.templatetags.longlist import days_since, display_name, short_date
 
 from ..models import ShortlistReview
 
@@ -48,7 +47,7 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
     candidate = card.candidate
     last_touch = ""
     if candidate.last_contacted_at:
-        last_touch = " · last touch " + escape(date(template_localtime(candidate.last_contacted_at), "j M"))
+        last_touch = " · last touch " + escape(short_date(candidate.last_contacted_at))
     decision = ""
     if card.latest_reviews:
         review = card.latest_reviews[0]

@@ -147,7 +147,7 @@ def test_hired_candidate_gets_no_more_email(sequence, candidate):
     assert enrollment.stop_reason == "hired"
 
 
-def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(sequence, candidate):
+def test_moving_a_card_into_hired_stops_every_live_enrollment_at_once(sequence, candidate):
     second = SequenceFactory(
         sender=sequence.sender, send_window_start=time(9), send_window_end=time(17), min_gap_days=0
     )
@@ -162,17 +162,16 @@ def test_moving_a_card_into_hired_stops_every_live_enrollment_at_the_next_send(s
         card=card, to_stage=stage_named(requisition, "Hired"), position=0, expected_version=card.version
     )
 
-    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
-
-    assert (result.sent, result.skipped) == (0, 2) and mail.outbox == []
     for stopped in (enrollment, other):
         stopped.refresh_from_db()
         assert (stopped.status, stopped.stop_reason) == (Enrollment.Status.STOPPED, "hired")
-    assert set(Touch.objects.values_list("status", "last_error")) == {(Touch.Status.SKIPPED, "hired")}
+    assert set(Touch.objects.values_list("status", flat=True)) == {Touch.Status.CANCELLED}
+    result = dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    assert (result.sent, result.skipped) == (0, 0) and mail.outbox == []
 
 
-def test_a_hire_moved_back_out_of_hired_gets_email_again(sequence, candidate):
-    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+def test_a_hire_moved_back_out_of_hired_may_be_emailed_again_once_enrolled_again(sequence, candidate):
+    first = enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     requisition = RequisitionFactory()
     card = pipeline_services.add_card(
         pipeline=requisition.pipeline, candidate=candidate, stage=stage_named(requisition, "Hired")
@@ -180,6 +179,9 @@ def test_a_hire_moved_back_out_of_hired_gets_email_again(sequence, candidate):
     pipeline_services.move_card(
         card=card, to_stage=stage_named(requisition, "Offer"), position=0, expected_version=card.version
     )
+    first.refresh_from_db()
+    assert first.stop_reason == "hired"  # the hire stopped it; undoing the hire does not restart it
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 1
 
 

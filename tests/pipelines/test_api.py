@@ -104,7 +104,7 @@ def test_stages_admins_write_recruiters_read(api, admin_user, recruiter, own, ot
     assert api.post("/api/stages/", {"pipeline": own.pipeline.pk, "name": "X"}).status_code == 403
     api.force_authenticate(admin_user)
     response = api.post("/api/stages/", {"pipeline": own.pipeline.pk, "name": "Take-home", "is_late": True})
-    assert response.status_code == 201 and response.json()["position"] == 7
+    assert response.status_code == 201 and response.json()["position"] == 6  # before Hired
     hired = stage_named(own, "Hired")
     response = api.patch(f"/api/stages/{hired.pk}/", {"position": 0, "name": "Hired!"})
     assert response.status_code == 200 and response.json()["position"] == 0

@@ -339,7 +339,7 @@ def test_the_service_rolls_back_the_stored_file_when_writing_fails(role, setting
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(applications, "add_to_requisition", broken)
+    monkeypatch.setattr(applications, "place_on_requisition", broken)
     with pytest.raises(RuntimeError):
         applications.submit_application(requisition=role, consent=True, **_service_fields())
     assert counts(settings) == NOTHING

@@ -60,4 +60,6 @@ def test_ready_to_talk_offers_a_role_and_places_the_candidate(client, recruiter)
     again = client.post(
         reverse("pipelines:card_to_requisition", args=[card.pk]), {"requisition": requisition.pk}
     )
-    assert "Already on the Data Engineer board" in again.content.decode()
+    assert (
+        "Not added to the Data Engineer board: already on this board (in Sourced)" in again.content.decode()
+    )

@@ -1,10 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from pipelines import services, stages
 from pipelines.models import Card, Stage
-from tests.factories import CardFactory, RequisitionFactory, stage_named
+from tests.factories import CardFactory, RequisitionFactory, hired_stage, stage_named
 
 
 def names(requisition):
@@ -35,8 +36,49 @@ def test_admin_renames_flags_and_adds_stages(client, admin_user, requisition):
         reverse("pipelines:stage_add", args=[requisition.pk]), {"name": "Reference check", "is_late": "on"}
     )
     added = stage_named(requisition, "Reference check")
-    assert added.is_late and added.position == 7
+    assert added.is_late and added.position == 6  # before the hired stage, which stays last
+    assert names(requisition)[-2:] == ["Reference check", "Hired"]
     assert positions(requisition) == list(range(8))
+
+
+def test_a_new_stage_goes_at_the_end_of_a_board_without_a_hired_stage(requisition):
+    stages.update_stage(
+        stage=hired_stage(requisition), name="Hired", is_late=False, is_shortlist=False, is_hired=False
+    )
+    stages.add_stage(pipeline=requisition.pipeline, name="Reference check")
+    assert names(requisition)[-2:] == ["Hired", "Reference check"]
+
+
+def test_a_new_hired_stage_goes_at_the_end(requisition):
+    stages.add_stage(pipeline=requisition.pipeline, name="Started", is_hired=True)
+    assert names(requisition)[-2:] == ["Hired", "Started"]
+
+
+@pytest.mark.parametrize("name", ["Interview", "  interview ", "INTERVIEW"])
+def test_a_duplicate_name_is_refused_when_adding(client, admin_user, requisition, name):
+    client.force_login(admin_user)
+    response = client.post(reverse("pipelines:stage_add", args=[requisition.pk]), {"name": name})
+    assert response.status_code == 422
+    assert "This board already has a stage named" in response.content.decode()
+    assert names(requisition).count("Interview") == 1 and len(names(requisition)) == 7
+
+
+def test_a_duplicate_name_is_refused_when_renaming_but_a_stage_keeps_its_own(client, admin_user, requisition):
+    screen = stage_named(requisition, "Screen")
+    client.force_login(admin_user)
+    url = reverse("pipelines:stage_edit", args=[requisition.pk, screen.pk])
+    response = client.post(url, {"name": "Offer"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "already has a stage named “Offer”" in response.content.decode()
+    screen.refresh_from_db()
+    assert screen.name == "Screen"
+    assert client.post(url, {"name": "screen", "is_late": "on"}).status_code == 200
+
+
+def test_the_api_refuses_a_duplicate_stage_name(admin_user, requisition):
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    response = api.post("/api/stages/", {"pipeline": requisition.pipeline.pk, "name": "offer"})
+    assert response.status_code == 400 and "already has a stage named" in response.json()["name"][0]
 
 
 def test_reorder_keeps_positions_unique(client, admin_user, requisition):

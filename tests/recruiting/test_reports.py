@@ -313,24 +313,25 @@ def test_a_hire_is_a_card_in_process_in_a_stage_marked_hired(db):
     assert seeking_conversion(Q1).totals == {"cards": 4, "hired": 2, "hire_rate": 50.0}
 
 
-def test_referral_leaderboard(db):
+def test_referral_leaderboard_counts_only_statuses_the_board_set(db):
     ada, bo, cy = (EmployeeFactory(first_name=n, last_name="Staff") for n in ("Ada", "Bo", "Cy"))
     with time_machine.travel(T0, tick=False):
-        referrals = [(ada, "new"), (ada, "interviewing"), (ada, "hired")]
-        referrals += [(bo, "hired"), (bo, "hired"), (cy, "interviewing")]
-        for referrer, status in referrals:
-            ReferralFactory(referrer=referrer, status=status)
+        referrals = [(ada, "new", False), (ada, "in_process", True), (ada, "hired", True)]
+        referrals += [(bo, "hired", True), (bo, "hired", True), (cy, "not_selected", True)]
+        referrals += [(cy, "hired", False), (cy, "interviewing", False)]  # set by hand: not counted
+        for referrer, status, from_board in referrals:
+            ReferralFactory(referrer=referrer, status=status, from_board=from_board)
     with time_machine.travel(dt.datetime(2029, 6, 1, tzinfo=UTC), tick=False):
-        ReferralFactory(referrer=ada, status=Referral.Status.HIRED)
+        ReferralFactory(referrer=ada, status=Referral.Status.HIRED, from_board=True)
 
     report = referral_leaderboard(Q1)
 
-    assert [(r.name, r.referrals, r.interviewing, r.hired) for r in report.rows] == [
+    assert [(r.name, r.referrals, r.in_process, r.hired) for r in report.rows] == [
         ("Bo Staff", 2, 2, 2),
         ("Ada Staff", 3, 2, 1),
-        ("Cy Staff", 1, 1, 0),
+        ("Cy Staff", 3, 1, 0),
     ]
-    assert report.totals == {"referrers": 3, "referrals": 6, "hired": 3}
+    assert report.totals == {"referrers": 3, "referrals": 8, "hired": 3}
 
 
 # --- Time to ready to talk -----------------------------------------------------------------------------

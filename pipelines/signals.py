@@ -1,0 +1,19 @@
+"""Signals that let the apps above pipelines/ follow the boards (apps only import downwards).
+
+Each is sent inside the transaction of the change, with card=Card (its pipeline, requisition, stage and
+candidate loaded) and by=user or None; a receiver that fails rolls the change back."""
+
+from django.dispatch import Signal
+
+# A person was put on the board of an open role (add_card; planned roles and the talent board send nothing).
+card_added_to_open_role = Signal()
+
+# A person reached a role's hired stage (added there, or moved there from a stage that is not hired).
+candidate_hired = Signal()
+
+# A person was turned down on a role's board (reject_card).
+card_turned_down = Signal()
+
+# A card on a role's board was added, changed stage or was turned down: whatever follows the person's cards
+# (their referrals' status: pipelines.receivers) reads them again.
+card_changed = Signal()
