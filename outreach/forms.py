@@ -63,7 +63,11 @@ class StepForm(forms.ModelForm):
     class Meta:
         model = Step
         fields = ["channel", "delay_amount", "delay_unit", "subject", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 6}),
+            # Shown beside the amount under one "Wait" label: the unit needs a name of its own.
+            "delay_unit": forms.Select(attrs={"aria-label": "Unit of the wait"}),
+        }
         help_texts = {
             "body": "Placeholders: {{ first_name }}, {{ company }}, {{ title }}, {{ sender_name }}… "
             'with an optional fallback {{ first_name | "there" }}. Links: [text](https://…){topic, topic}.'

@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django.db import transaction
 
-from . import history, people, pools, referrals, requisitions, sequences
+from candidates.models import Candidate
+
+from . import history, people, pools, referrals, requisitions, sequences, timeline
 from .plan import build_plan
 from .state import Demo
 
@@ -13,6 +15,7 @@ def load_demo(now: datetime) -> Demo:
     """Create whatever of the demo is missing; the returned Demo says what was created."""
     demo = Demo(plan=build_plan(), now=now)
     with transaction.atomic():
+        existing = set(Candidate.objects.values_list("pk", flat=True))
         people.seed_users(demo)
         people.seed_candidates(demo)
         pools.seed_pools(demo)
@@ -22,6 +25,7 @@ def load_demo(now: datetime) -> Demo:
         referrals.seed_referrals(demo)
         sequences.seed_sequences(demo)
         sequences.seed_enrollments(demo)
-        sequences.seed_conversation(demo)
         history.seed_history(demo)
+        sequences.seed_conversation(demo)
+        timeline.settle(demo, sorted(set(Candidate.objects.values_list("pk", flat=True)) - existing))
     return demo

@@ -3,7 +3,6 @@
 import random
 import re
 import unicodedata
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -252,9 +251,9 @@ def candidate_specs(rng: random.Random) -> list[CandidateSpec]:
                 slug = f"{first_slug}-{last_slug}-{rng.getrandbits(32):08x}"
             linkedin_slugs.add(slug)
             linkedin = f"https://www.linkedin.com/in/{slug}"
-        # Passive people skew cold (a few are warm); active ones are engaged by definition.
-        score = round(rng.betavariate(1.4, 2.2) * 100 if passive else rng.uniform(20, 95), 1)
-        contacted = rng.uniform(1, 365) if (rng.random() < 0.6 or score > 60) else None
+        # How readily they answer outreach (0-100): passive people skew cold, active ones are keen. Their
+        # engagement score is not set from it: it comes from the events their outreach history produces.
+        keenness = round(rng.betavariate(1.4, 2.2) * 100 if passive else rng.uniform(20, 95), 1)
         owner = "recruiter" if rng.random() < 0.6 else "recruiter2"
         phone = fake.phone_number() if (not passive and rng.random() < 0.6) else ""
         spec = CandidateSpec(
@@ -276,13 +275,12 @@ def candidate_specs(rng: random.Random) -> list[CandidateSpec]:
                 "seeking_status": seeking,
                 "source": source,
                 "owner": owner,
-                "engagement_score": score,
                 "lawful_basis": (
                     LawfulBasis.CONSENT if source == Source.APPLIED else LawfulBasis.LEGITIMATE_INTEREST
                 ),
             },
             skills=skills,
-            contacted_days_ago=contacted,
+            keenness=keenness,
             open_to_relocation=passive and rng.random() < 0.35,
         )
         if spec.open_to_relocation and rng.random() < 0.4:
@@ -353,17 +351,11 @@ def seed_candidates(demo: Demo) -> None:
 def _create_candidate(demo: Demo, spec: CandidateSpec) -> Candidate:
     fields = dict(spec.fields)
     owner = demo.users[fields.pop("owner")]
-    contacted_at = None
-    if spec.contacted_days_ago is not None:
-        contacted_at = demo.now - timedelta(days=spec.contacted_days_ago)
+    # When they were added, last contacted and sent the privacy notice is settled by timeline.settle.
     candidate = candidate_services.create_candidate(
         by=None if fields["source"] == Source.APPLIED else owner,
         skills=spec.skills,
         owner=owner,
-        last_contacted_at=contacted_at,
-        privacy_notice_sent_at=(
-            contacted_at if fields["lawful_basis"] == LawfulBasis.LEGITIMATE_INTEREST else None
-        ),
         **fields,
     )
     demo.count("candidates")

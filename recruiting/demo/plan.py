@@ -59,7 +59,7 @@ def build_plan() -> Plan:
         ]
         chosen = rng.sample(eligible, min(req["cards"], len(eligible)))
         # Active and engaged people are further along; a role that nurtured its hire hires a passive person.
-        chosen.sort(key=lambda i: (specs[i].passive, -specs[i].score))
+        chosen.sort(key=lambda i: (specs[i].passive, -specs[i].keenness))
         if req.get("passive_hire"):
             chosen.insert(0, chosen.pop(next(n for n, i in enumerate(chosen) if specs[i].passive)))
         stages = []
@@ -83,7 +83,7 @@ def build_plan() -> Plan:
     )
 
     talent_eligible = [s.index for s in specs if s.passive and s.linkedin_url and s.index not in used]
-    talent = sorted(rng.sample(talent_eligible, 20), key=lambda i: specs[i].score)
+    talent = sorted(rng.sample(talent_eligible, 20), key=lambda i: specs[i].keenness)
     talent_cards = []
     for stage, count in zip(TALENT_STAGES, [5, 4, 4, 2, 2, 3], strict=True):
         talent_cards += [(talent.pop(0), stage) for _ in range(count)]
@@ -122,6 +122,23 @@ def build_plan() -> Plan:
     # Enrolled weeks ago; what happened since is played in history.seed_history.
     past_enrollments = [(EVENT_FOLLOW_UP, i) for i in event_people[6:20] if i not in ready]
     past_enrollments += [(ACTIVE_FOLLOW_UP, i) for i in actives[6:16]]
+    taken |= set(event_people[:20]) | ready
+    # Passive people nurtured for a while, who answered as keenly as they are.
+    nurtured_before = [
+        s.index for s in specs if s.passive and s.email and s.linkedin_url and s.index not in taken
+    ]
+    past_enrollments += [(NURTURE, i) for i in sorted(rng.sample(nurtured_before, 50))]
+    taken |= {i for _, i in past_enrollments}
+    # Warm now: people in the planned Berlin role's pools who connected, clicked and replied in recent weeks,
+    # most of them the main recruiter's (they show on her home page as warming up).
+    berlin = set(pools["Backend engineers — Berlin expansion"]) | set(pools["Engineering leaders"])
+    warm_eligible = [
+        s.index
+        for s in specs
+        if s.index in berlin and s.passive and s.email and s.linkedin_url and s.index not in taken
+    ]
+    warm_eligible.sort(key=lambda i: (specs[i].fields["owner"] != "recruiter", -specs[i].keenness))
+    warm = sorted(warm_eligible[:6])
 
     # Drawn from their own generator so the draws above stay as they were.
     medal_rng = random.Random(SEED + 1)
@@ -147,4 +164,5 @@ def build_plan() -> Plan:
         existing_referral=existing_referral,
         ready=sorted(ready),
         past_enrollments=past_enrollments,
+        warm=warm,
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from outreach import conversation
 from outreach.enrollment import enroll
 from outreach.manual_tasks import complete_task
-from outreach.models import Channel, Enrollment, PlannedRoleCampaign, Sequence, Step
+from outreach.models import Channel, Enrollment, PlannedRoleCampaign, Sequence, Step, Touch
 from outreach.selectors import day_bounds
 
 from .state import Demo
@@ -206,6 +206,7 @@ def seed_enrollments(demo: Demo) -> None:
         else:
             when = demo.now - timedelta(days=days_ago, hours=day_fraction * 8)
         enrollment = enroll(candidate=candidate, sequence=sequence, by=recruiter, now=when)
+        Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_at=when)
         enrolled.add((sequence.pk, candidate.pk))
         demo.count("enrollments")
         if sequence_name == NURTURE:
@@ -213,17 +214,28 @@ def seed_enrollments(demo: Demo) -> None:
 
 
 def seed_conversation(demo: Demo) -> None:
-    """Two replies waiting in Replies, one nobody could match, and the nurture planned for the Berlin role
-    (it starts by itself four months before the role opens). Idempotent: replies by Message-ID."""
-    nurtured = (
-        Enrollment.objects.filter(sequence=demo.sequences[NURTURE], candidate__do_not_contact=False)
+    """Two replies waiting in Replies (to the last email two people were sent), one nobody could match, and
+    the nurture planned for the Berlin role (it starts by itself four months before the role opens). Runs
+    after the history, whose emails are answered. Idempotent: replies by Message-ID."""
+    emailed = (
+        Touch.objects.filter(
+            status=Touch.Status.SENT,
+            enrollment__status=Enrollment.Status.ACTIVE,
+            candidate__do_not_contact=False,
+            sent_at__lt=demo.now - timedelta(days=1),
+        )
         .exclude(candidate__email="")
         .select_related("candidate")
-        .order_by("candidate_id")[:2]
+        .order_by("candidate_id", "-sent_at")
     )
+    answered: dict[int, Touch] = {}
+    for touch in emailed:
+        answered.setdefault(touch.candidate_id, touch)
+        if len(answered) == 2:
+            break
     replies = [
-        (e.candidate.email, "Re: a thought", "Thanks for reaching out. Happy to chat next month.")
-        for e in nurtured
+        (t.candidate.email, f"Re: {t.subject}", "Thanks for reaching out. Happy to chat next month.")
+        for t in answered.values()
     ]
     replies.append(("someone@personal.example", "Who is this?", "How did you get my address?"))
     for n, (sender, subject, body) in enumerate(replies):

@@ -20,7 +20,7 @@ class CandidateSpec:
     family: str
     fields: dict[str, Any]
     skills: list[str]
-    contacted_days_ago: float | None
+    keenness: float
     open_to_relocation: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -35,10 +35,6 @@ class CandidateSpec:
     @property
     def passive(self) -> bool:
         return self.fields["seeking_status"] == SeekingStatus.PASSIVE
-
-    @property
-    def score(self) -> float:
-        return self.fields["engagement_score"]
 
 
 @dataclass
@@ -57,6 +53,8 @@ class Plan:
     ready: list[int]
     # (sequence name, candidate index) enrolled weeks ago, with their sends and engagement
     past_enrollments: list[tuple[str, int]]
+    # passive people in the planned role's pools who engaged in recent weeks, enough to count as warm
+    warm: list[int]
 
 
 def person_rng(candidate: Candidate, purpose: str) -> random.Random:

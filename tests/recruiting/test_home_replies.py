@@ -61,7 +61,10 @@ def test_the_recruiting_team_sees_the_card(client, users_by_role, role):
         f'<li id="home-reply-{reply.pk}"><span><a href="{reply.candidate.get_absolute_url()}">Ada Lovelace</a>'
         in html
     )
-    assert "· Happy to talk about the platform role next week, as long as it is rem…</span>" in html
+    assert (
+        '<span class="muted excerpt">Happy to talk about the platform role next week, as long as it is rem…</span>'
+        in html
+    )
     assert "3\xa0days ago" in html
     assert f'href="{reverse("outreach:replies")}">All replies</a>' in html
 

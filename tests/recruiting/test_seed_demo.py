@@ -125,7 +125,8 @@ def test_seed_demo_loads_realistic_data_once():
     for tz in candidates.exclude(timezone="").values_list("timezone", flat=True).distinct():
         ZoneInfo(tz)
     scores = list(candidates.values_list("engagement_score", flat=True))
-    assert min(scores) < 15 and max(scores) > 85
+    # Scores come from the outreach history (see test_demo_story): most people cold, a few warm.
+    assert min(scores) == 0 and max(scores) >= 60
     assert candidates.filter(last_contacted_at__isnull=False).exists()
     assert candidates.filter(skills__isnull=False).distinct().count() >= 290
     assert set(candidates.values_list("owner__username", flat=True)) >= {"recruiter", "recruiter2"}
