@@ -25,7 +25,10 @@ BENCHES = [
 
 def main() -> int:
     root = Path(__file__).resolve().parent.parent
-    only = set(sys.argv[1:])
+    # `python -m bench search --candidates 1000000`: names of benchmarks, then options passed on to them
+    args = sys.argv[1:]
+    first_option = next((i for i, arg in enumerate(args) if arg.startswith("-")), len(args))
+    only, options = set(args[:first_option]), args[first_option:]
     failed = 0
     secret_key = secrets.token_urlsafe(50)
     for module, database_url in BENCHES:
@@ -43,7 +46,7 @@ def main() -> int:
         }
         env["DATABASE_URL"] = database_url or f"sqlite:///{root / 'var' / 'bench.sqlite3'}"
         print(f"\n=== {module} ===", flush=True)
-        failed += subprocess.run([sys.executable, "-m", module], cwd=root, env=env).returncode != 0
+        failed += subprocess.run([sys.executable, "-m", module, *options], cwd=root, env=env).returncode != 0
     return 1 if failed else 0
 
 
