@@ -32,7 +32,7 @@ CARD = """
   <div class="card-facts faint">{in_stage}{last_touch}</div>
   {decision}
   <details class="card-menu" hx-get="{menu_url}?card={pk}&amp;version={version}" hx-trigger="toggle once" hx-target="this" hx-swap="beforeend" hx-disinherit="*">
-    <summary>Move to…<span class="visually-hidden"> or turn down {name}</span></summary>
+    <summary aria-label="Move to… or turn down {name}">Move to…</summary>
   </details>
 </article>
 """

@@ -25,7 +25,8 @@ RUN_AXE = """async (tags) => {
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings):
+    settings.DEMO = True  # seed_demo runs with DEBUG off only on a demo server
     call_command("seed_demo", verbosity=0)
 
 

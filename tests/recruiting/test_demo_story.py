@@ -27,7 +27,8 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("UTC"))
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _demo_server(settings):
+    settings.DEMO = True  # seed_demo runs with DEBUG off only on a demo server
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -22,7 +22,9 @@ User = get_user_model()
 
 
 @pytest.fixture(autouse=True)
-def _production(settings):
+def _production(settings, monkeypatch):
+    # The browser tests set this for the whole test process; a production start refuses it (async.E001).
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECRET_KEY = secrets.token_urlsafe(50)
     settings.DEBUG = False
