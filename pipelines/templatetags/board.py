@@ -38,6 +38,8 @@ CARD = """
   </details>
 </article>
 """
+
+
 def whole_number(value: float) -> str:
     """The number as floatformat:0 writes it without thousands grouping (not on by default): rounded half away
     from zero, and never "-0". floatformat goes through the locale's number formats for each card."""
