@@ -20,10 +20,15 @@ is_employee = rules.is_group_member(EMPLOYEE)
 is_recruiting_team = is_admin | is_recruiter
 
 
+# One predicate a role, in ALL_ROLES order: role_names asks them, so that it reads the user's groups once with
+# every other role check of the request (rules keeps the names on the user).
+ROLE_MEMBERS = [(name, rules.is_group_member(name)) for name in ALL_ROLES]
+
+
 def role_names(user) -> list[str]:
     if not user.is_authenticated:
         return []
-    names = [g.name for g in user.groups.all() if g.name in ALL_ROLES]
+    names = [name for name, is_member in ROLE_MEMBERS if is_member(user)]
     if user.is_superuser and ADMIN not in names:
         names.insert(0, ADMIN)
     return names

@@ -7,10 +7,11 @@ A column's cards (the board page, "show more") are one `board_cards` call; one c
 `card` partial of pipelines/board.html, which calls `board_card`.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django import template
-from django.template.defaultfilters import floatformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils.safestring import SafeString, mark_safe
 
 from candidates.models import Candidate
@@ -36,6 +37,14 @@ CARD = """
   </details>
 </article>
 """
+
+
+def whole_number(value: float) -> str:
+    """The number as floatformat:0 writes it without thousands grouping (not on by default): rounded half away
+    from zero, and never "-0". floatformat goes through the locale's number formats for each card."""
+    return str(int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
 DECISION = (
     '<div class="card-decision"><span class="badge decision-badge-{decision}">{decision_display}</span> '
     '<span class="small muted">{reviewer}{comment}</span></div>'
@@ -61,7 +70,7 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
     return CARD.format(
         pk=card.pk,
         version=card.version,
-        score=escape(floatformat(candidate.engagement_score, 0)),
+        score=whole_number(candidate.engagement_score),
         candidate_prefix=candidate_prefix,
         candidate_id=card.candidate_id,
         name=name,

@@ -1,7 +1,9 @@
 """Actions of higher apps on a set of candidates reach the search, pool and forecast pages, for those allowed."""
 
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from candidates.roles import HIRING_MANAGER, RECRUITER, is_recruiting_team, role_names
 from recruiting.context_processors import candidate_actions
 from tests.factories import TalentPoolFactory
 
@@ -24,3 +26,10 @@ def test_no_enroll_action_for_people_who_may_not_enroll(rf, hiring_manager, empl
         request = rf.get("/")
         request.user = user
         assert candidate_actions(request) == {"candidate_actions": []}
+
+
+def test_role_names_read_the_groups_once_with_the_other_role_checks(django_assert_num_queries, recruiter):
+    recruiter.groups.add(Group.objects.get(name=HIRING_MANAGER))
+    with django_assert_num_queries(1):
+        assert is_recruiting_team(recruiter)
+        assert role_names(recruiter) == [RECRUITER, HIRING_MANAGER]
