@@ -64,6 +64,17 @@ class AddToRequisitionForm(forms.Form):
         self.fields["requisition"].queryset = requisitions
 
 
+class TurnedDownFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Reason", choices=[("", "Any reason"), *SilverMedal.Reason.choices], required=False
+    )
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False, empty_label="Any stage")
+
+    def __init__(self, *args, pipeline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = pipeline.stages.order_by("position")
+
+
 class AddToRoleForm(forms.Form):
     """Add people to a role: a selection from search or the profile (`candidates`, ids), or a whole pool;
     the stage is the board's first when left empty."""

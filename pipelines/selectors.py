@@ -439,3 +439,15 @@ def referral_status_from_cards(candidate: Candidate) -> str | None:
     if cards["hired"]:
         return Referral.Status.HIRED
     return Referral.Status.IN_PROCESS if cards["active"] else Referral.Status.NOT_SELECTED
+
+
+def turned_down_cards(
+    pipeline: Pipeline, *, category: str = "", stage: Stage | None = None
+) -> QuerySet[Card]:
+    """A board's turned-down cards, newest first, by reason and stage when given."""
+    cards = Card.objects.filter(pipeline=pipeline, status=Card.Status.REJECTED)
+    if category:
+        cards = cards.filter(rejection_category=category)
+    if stage is not None:
+        cards = cards.filter(stage=stage)
+    return cards.select_related("candidate", "stage").order_by("-rejected_at", "-pk")

@@ -26,6 +26,7 @@ from .forms import (
     ReviewForm,
     StageForm,
     TalentReviewForm,
+    TurnedDownFilterForm,
 )
 from .models import AddToRoleBatch, ForecastSettings, Pipeline, Requisition, Stage
 
@@ -195,11 +196,13 @@ def card_reject(request, card_id):
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
     message = f"{card.candidate.full_name} turned down."
+    undo_card = None
     try:
         card = services.reject_card(card=card, by=request.user, **form.cleaned_data)
     except services.StaleCard:
         message = f"{card.candidate.full_name} was already moved or turned down by someone else."
     else:
+        undo_card = card
         if card.stage.is_late and card.pipeline.requisition is not None:
             message += " Kept as a silver medalist for similar roles."
     context = board_context(
@@ -209,8 +212,59 @@ def card_reject(request, card_id):
         only={card.stage_id},
         message=message,
         announcement=message,
+        undo_card=undo_card,
     )
     return render(request, "pipelines/board.html#moved", context)
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_reinstate(request, card_id):
+    """Undo a turn-down from the board's message (htmx: the column again), or reconsider someone from the
+    Turned down view (back to it)."""
+    card = selectors.get_card_for_user(request.user, card_id)
+    if request.htmx:
+        board_filters(request)  # refused before the change, not after it
+    try:
+        card = services.reinstate_card(card=card, by=request.user)
+    except services.StaleCard:
+        message = f"{card.candidate.full_name} is not turned down any more: nothing was done."
+    else:
+        message = f"{card.candidate.full_name} is back in process in {card.stage.name}."
+    if not request.htmx:
+        messages.info(request, message)
+        return redirect("pipelines:turned_down", card.pipeline.requisition_id)
+    context = board_context(
+        request,
+        card.pipeline,
+        card.pipeline.requisition,
+        only={card.stage_id},
+        message=message,
+        announcement=message,
+    )
+    return render(request, "pipelines/board.html#moved", context)
+
+
+TURNED_DOWN_PAGE_SIZE = 50
+
+
+@permission_required("pipelines.list_requisitions", raise_exception=True)
+def turned_down(request, pk):
+    """A role's turned-down people, newest first, filtered by reason and stage, each with "Reconsider"."""
+    requisition = selectors.get_board_requisition(request.user, pk)
+    if not request.user.has_perm("pipelines.view_board", requisition):
+        raise PermissionDenied
+    form = TurnedDownFilterForm(request.GET, pipeline=requisition.pipeline)
+    if not form.is_valid():
+        raise BadRequest(form.errors.as_text())
+    cards = selectors.turned_down_cards(
+        requisition.pipeline, category=form.cleaned_data["category"], stage=form.cleaned_data["stage"]
+    )
+    page = Paginator(cards, TURNED_DOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"requisition": requisition, "form": form, "page": page, "query": query.urlencode()}
+    return render(request, "pipelines/turned_down.html", context)
 
 
 @require_POST

@@ -70,7 +70,8 @@ class CardViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Cards on boards (filter with ?pipeline=ID, ?stage=ID, ?status=). POST adds a candidate to a board;
-    `{id}/move/` moves a card with the board's ordering rule; `{id}/reject/` turns the candidate down."""
+    `{id}/move/` moves a card with the board's ordering rule; `{id}/reject/` turns the candidate down and
+    `{id}/reinstate/` undoes it."""
 
     serializer_class = CardSerializer
     permission_classes = [RulesObjectPermissions]
@@ -119,6 +120,23 @@ class CardViewSet(
         data.is_valid(raise_exception=True)
         try:
             card = services.reject_card(card=card, by=request.user, **data.validated_data)
+        except services.StaleCard:
+            return _changed_meanwhile(card)
+        return Response(CardSerializer(card, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: CardSerializer, 409: dict},
+        description="Undo a turn-down (or reconsider it later): the card is in process again in the stage it "
+        "was in; a silver medal the turn-down gave is taken back. 409 when the card is not turned down.",
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        card = self.get_object()
+        if not request.user.has_perm("pipelines.move_card", card):
+            raise PermissionDenied
+        try:
+            card = services.reinstate_card(card=card, by=request.user)
         except services.StaleCard:
             return _changed_meanwhile(card)
         return Response(CardSerializer(card, context=self.get_serializer_context()).data)
