@@ -11,6 +11,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
     path("talent-board/", views.talent_board, name="talent_board"),
     path("cards/<int:card_id>/review/", views.shortlist_review, name="shortlist_review"),
+    path("cards/<int:card_id>/resume/", views.card_resume, name="card_resume"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<int:review_id>/acknowledge/", views.decision_acknowledge, name="decision_acknowledge"),
     path("cards/menu/", views.card_menu, name="card_menu"),

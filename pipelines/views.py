@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
-from candidates.models import SilverMedal
+from candidates.models import Resume, SilverMedal
+from candidates.resumes import CONTENT_TYPES, download_name
 
 from . import batches, selectors, services, stages
 from .forms import (
@@ -421,6 +423,37 @@ def shortlist(request, pk):
         "pipelines/shortlist.html",
         {"requisition": requisition, "cards": selectors.shortlist(requisition), "form": ReviewForm()},
     )
+
+
+@require_GET
+@xframe_options_sameorigin  # shown in a frame of the shortlist page
+def card_resume(request, card_id):
+    """The latest résumé of a candidate on a role's board, to read in the page: a PDF in the browser's viewer,
+    a DOCX as its extracted text. For the recruiting team and the role's own hiring manager (another manager:
+    404; an employee: 403). Served inline with a policy that lets it run nothing and be framed only here."""
+    if not request.user.has_perm("pipelines.list_requisitions"):
+        raise PermissionDenied
+    card = selectors.get_card_for_review(request.user, card_id)
+    if not request.user.has_perm("pipelines.view_shortlist", card.pipeline.requisition):
+        raise PermissionDenied
+    resume = selectors.latest_resume(card.candidate)
+    if resume is None:
+        raise Http404("No résumé.")
+    if resume.kind == Resume.Kind.PDF:
+        response: HttpResponse = FileResponse(
+            resume.file.open("rb"),
+            as_attachment=False,
+            filename=download_name(resume),
+            content_type=CONTENT_TYPES[resume.kind],
+        )
+    else:
+        text = resume.text or f"No text could be read from this résumé ({resume.get_text_status_display()})."
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = "inline"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Requisition create, edit and status ---------------------------------------------------------------
