@@ -14,6 +14,7 @@ from .models import (
     EngagementEvent,
     Enrollment,
     PlannedRoleCampaign,
+    RejectionTemplate,
     Reply,
     ReplyQuerySet,
     Sequence,
@@ -153,3 +154,8 @@ def link_topics() -> list[str]:
 
 def campaigns_of(sequence: Sequence) -> QuerySet[PlannedRoleCampaign]:
     return sequence.campaigns.select_related("requisition", "created_by").order_by("created_at")
+
+
+def rejection_templates() -> QuerySet[RejectionTemplate]:
+    """The rejection emails offered when turning someone down."""
+    return RejectionTemplate.objects.filter(is_active=True).only("id", "name")

@@ -54,6 +54,7 @@ class ReviewForm(forms.Form):
 class RejectForm(forms.Form):
     category = forms.ChoiceField(choices=SilverMedal.Reason.choices)
     reason = forms.CharField(required=False, max_length=255)
+    email_template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class AddToRequisitionForm(forms.Form):

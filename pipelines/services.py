@@ -348,9 +348,17 @@ def update_forecast_settings(*, warm_threshold: int, target_ratio: int) -> Forec
 
 
 @transaction.atomic
-def reject_card(*, card: Card, category: str, reason: str = "", by: User | None = None) -> Card:
+def reject_card(
+    *,
+    card: Card,
+    category: str,
+    reason: str = "",
+    by: User | None = None,
+    email_template_id: int | None = None,
+) -> Card:
     """Turn a candidate down on a board. From a late stage of a requisition they become a silver medalist, so
-    they are rediscovered when a similar role opens. The other cards keep their places (one row is written)."""
+    they are rediscovered when a similar role opens. The other cards keep their places (one row is written).
+    With `email_template_id` the person gets that rejection email after a delay (outreach, on the signal)."""
     if category not in SilverMedal.Reason.values:
         raise ValueError(f"Unknown reason {category!r}.")
     list(Stage.objects.select_for_update().filter(pk=card.stage_id))
@@ -373,7 +381,7 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
         data={"card_id": card.pk, "stage_id": stage.pk, "category": category},
     )
     if requisition is not None:
-        signals.card_turned_down.send(sender=Card, card=card, by=by)
+        signals.card_turned_down.send(sender=Card, card=card, by=by, email_template_id=email_template_id)
         signals.card_changed.send(sender=Card, card=card, by=by)
     if requisition is not None and stage.is_late:
         add_silver_medalist(
@@ -413,6 +421,7 @@ def reinstate_card(*, card: Card, by: User | None = None) -> Card:
         summary=f"{card.pipeline.name}: back in process at {card.stage.name} (turn-down undone)",
         data={"card_id": card.pk, "stage_id": card.stage_id, "reinstated": True},
     )
+    signals.card_reinstated.send(sender=Card, card=card, by=by)
     if requisition is not None:
         signals.card_changed.send(sender=Card, card=card, by=by)
     return card

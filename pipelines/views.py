@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -199,14 +200,27 @@ def card_reject(request, card_id):
         return HttpResponseBadRequest(form.errors.as_text())
     message = f"{card.candidate.full_name} turned down."
     undo_card = None
+    data = form.cleaned_data
     try:
-        card = services.reject_card(card=card, by=request.user, **form.cleaned_data)
+        card = services.reject_card(
+            card=card,
+            by=request.user,
+            category=data["category"],
+            reason=data["reason"],
+            email_template_id=data["email_template"],
+        )
+    except ValidationError as error:  # an email that is not offered
+        return HttpResponseBadRequest(" ".join(error.messages))
     except services.StaleCard:
         message = f"{card.candidate.full_name} was already moved or turned down by someone else."
     else:
         undo_card = card
         if card.stage.is_late and card.pipeline.requisition is not None:
             message += " Kept as a silver medalist for similar roles."
+        if data["email_template"]:
+            message += (
+                f" Their email goes out in {settings.REJECTION_EMAIL_DELAY_MINUTES} minutes unless you undo."
+            )
     context = board_context(
         request,
         card.pipeline,

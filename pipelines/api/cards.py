@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from candidates.api.errors import as_drf_errors
 from candidates.models import Candidate, SilverMedal
 from candidates.roles import RulesObjectPermissions
 
@@ -64,6 +65,13 @@ class MoveSerializer(serializers.Serializer):
 class RejectSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=SilverMedal.Reason.choices)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    email_template = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="A rejection email template's id: sent after REJECTION_EMAIL_DELAY_MINUTES unless undone",
+    )
 
 
 class CardViewSet(
@@ -118,8 +126,16 @@ class CardViewSet(
             raise PermissionDenied
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = data.validated_data
         try:
-            card = services.reject_card(card=card, by=request.user, **data.validated_data)
+            with as_drf_errors():
+                card = services.reject_card(
+                    card=card,
+                    by=request.user,
+                    category=values["category"],
+                    reason=values["reason"],
+                    email_template_id=values["email_template"],
+                )
         except services.StaleCard:
             return _changed_meanwhile(card)
         return Response(CardSerializer(card, context=self.get_serializer_context()).data)
