@@ -477,3 +477,17 @@ def notice_due_at(candidate: Candidate) -> datetime | None:
     if candidate.privacy_notice_sent_at or candidate.source == Source.APPLIED:
         return None
     return candidate.created_at + timedelta(days=PrivacyPolicy.current().notice_due_days)
+
+
+def jump_target(text: str) -> Candidate | None:
+    """The one person the navigation's search box means, or None (then it shows the search): an email finds
+    its holder (own or alias); other words find someone when exactly one person matches them (name, company,
+    title…: the search's keywords). Erased people are never found."""
+    text = text.strip()
+    if not text:
+        return None
+    if "@" in text and " " not in text:
+        found = find_existing_candidate(email=text)
+        return found if found is not None and found.erased_at is None else None
+    matches = list(search_candidates({"q": text})[:2])
+    return matches[0] if len(matches) == 1 else None

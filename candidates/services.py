@@ -511,3 +511,15 @@ def add_silver_medalist(
         data={"silver_medal_id": medal.pk, "requisition_id": requisition.pk, "pool_id": pool.pk},
     )
     return medal
+
+
+@transaction.atomic
+def withdraw_silver_medal(*, candidate: Candidate, requisition_id: int, by: User | None = None) -> bool:
+    """Take back the medal of a turn-down that was undone (the person is in process again for that role); they
+    leave the "Silver medalists" pool when no other medal keeps them there. Whether there was a medal."""
+    deleted, _ = SilverMedal.objects.filter(candidate=candidate, requisition_id=requisition_id).delete()
+    if deleted and not SilverMedal.objects.filter(candidate=candidate).exists():
+        pool = TalentPool.objects.filter(name=SILVER_MEDALISTS_POOL, kind=TalentPool.Kind.STATIC).first()
+        if pool is not None:
+            remove_from_pool(pool=pool, candidates=[candidate], by=by)
+    return bool(deleted)

@@ -6,6 +6,7 @@ app_name = "candidates"
 
 urlpatterns = [
     path("candidates/", views.candidate_list, name="list"),
+    path("candidates/jump/", views.candidate_jump, name="jump"),
     path("candidates/new/", views.candidate_create, name="create"),
     path("candidates/export.csv", views.candidate_export, name="export"),
     path("candidates/import/", views.import_upload, name="import"),

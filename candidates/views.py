@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from . import resume_uploads, resumes, selectors, services
@@ -66,6 +67,20 @@ def _search_page(request, template: str, filters, *, pool: TalentPool | None = N
 @permission_required("candidates.view_candidate", raise_exception=True)
 def candidate_list(request):
     return _search_page(request, "candidates/list.html", request.GET)
+
+
+@permission_required("candidates.view_candidate", raise_exception=True)
+def candidate_jump(request):
+    """The navigation's search box: straight to the profile of the one person meant (an email, or words only
+    one person matches), else the search page with those words."""
+    form = CandidateSearchForm({"q": request.GET.get("q", "")})
+    if not form.is_valid():
+        raise BadRequest(" ".join(form.errors.get("q", [])))
+    text = form.cleaned_data["q"]
+    target = selectors.jump_target(text)
+    if target is not None:
+        return redirect(target)
+    return redirect(f"{reverse('candidates:list')}?{urlencode({'q': text})}")
 
 
 @permission_required("candidates.view_candidate", raise_exception=True)

@@ -94,6 +94,18 @@ class StepForm(forms.ModelForm):
         return cleaned
 
 
+class RejectionTemplateForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Placeholders: {{ first_name }}, {{ company }}, {{ sender_name }}… with an optional fallback "
+        '{{ first_name | "there" }}.',
+    )
+    is_active = forms.BooleanField(required=False, initial=True, label="Offered when turning someone down")
+
+
 class PreviewForm(forms.Form):
     candidate = forms.ModelChoiceField(
         queryset=Candidate.objects.filter(erased_at__isnull=True), required=False

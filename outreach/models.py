@@ -333,3 +333,48 @@ class PlannedRoleCampaign(models.Model):
     def starts_on(self) -> datetime.date | None:
         opens = self.requisition.expected_open_date
         return opens - relativedelta(months=self.months_before) if opens else None
+
+
+class RejectionTemplate(models.Model):
+    """An email a recruiter may send with a turn-down (admins write them; placeholders as in sequence steps)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Placeholders: {{ first_name }}, {{ company }}, …")
+    is_active = models.BooleanField(default=True, help_text="Offered when turning someone down")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RejectionEmail(models.Model):
+    """A turn-down's email, sent once its delay is over (the time the recruiter has to undo) unless undone."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+        SKIPPED = "skipped", "Skipped"
+
+    card = models.ForeignKey("pipelines.Card", on_delete=models.CASCADE, related_name="rejection_emails")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="rejection_emails")
+    template = models.ForeignKey(RejectionTemplate, on_delete=models.PROTECT, related_name="emails")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    send_after = models.DateTimeField()
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=120, blank=True, help_text="Why it was cancelled or skipped")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["send_after"]
+        indexes = [models.Index(fields=["status", "send_after"], name="rejection_email_due_idx")]
+
+    def __str__(self):
+        return f"{self.template} to {self.candidate} ({self.get_status_display()})"

@@ -4,11 +4,12 @@ privacy.py), and of what happens on the boards (signals sent by pipelines: see p
 from django.dispatch import receiver
 
 from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
-from pipelines.signals import candidate_hired, card_added_to_open_role
+from pipelines.signals import candidate_hired, card_added_to_open_role, card_reinstated, card_turned_down
 
 from .enrollment import pause_enrollment, stop_enrollment
 from .manual_tasks import close_open_tasks
 from .models import EngagementEvent, Enrollment, Reply, Touch
+from .rejections import cancel_rejection_emails, schedule_rejection_email
 
 
 @receiver(merge_previewing, dispatch_uid="outreach.count_enrollments")
@@ -65,3 +66,15 @@ def stop_on_hire(sender, *, card, by, **kwargs) -> None:
     live = Enrollment.objects.filter(candidate=card.candidate, status__in=Enrollment.LIVE_STATUSES)
     for enrollment in live.select_related("candidate", "sequence"):
         stop_enrollment(enrollment=enrollment, reason="hired", by=by)
+
+
+@receiver(card_turned_down, dispatch_uid="outreach.schedule_rejection_email")
+def schedule_turn_down_email(sender, *, card, by, email_template_id=None, **kwargs) -> None:
+    """The rejection email the recruiter chose, sent after the delay unless the turn-down is undone."""
+    if email_template_id is not None:
+        schedule_rejection_email(card=card, template_id=email_template_id, by=by)
+
+
+@receiver(card_reinstated, dispatch_uid="outreach.cancel_rejection_email")
+def cancel_turn_down_email(sender, *, card, by, **kwargs) -> None:
+    cancel_rejection_emails(card=card, by=by)

@@ -15,6 +15,8 @@ add_model_perms(
 add_model_perms(
     "outreach", ["reply", "plannedrolecampaign"], view=is_recruiting_team, change=is_recruiting_team
 )
+# Turn-down emails: admins write the templates; the recruiting team sees them (and picks one on a board).
+add_model_perms("outreach", ["rejectiontemplate", "rejectionemail"], view=is_recruiting_team, change=is_admin)
 rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)

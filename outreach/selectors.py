@@ -16,6 +16,7 @@ from .models import (
     EngagementEvent,
     Enrollment,
     PlannedRoleCampaign,
+    RejectionTemplate,
     Reply,
     ReplyQuerySet,
     Sequence,
@@ -189,3 +190,8 @@ def dispatcher_stats(now: datetime | None = None) -> DispatcherStats:
         failed=stuck.get(Touch.Status.FAILED, 0),
         possibly_delivered=stuck.get(Touch.Status.POSSIBLY_DELIVERED, 0),
     )
+
+
+def rejection_templates() -> QuerySet[RejectionTemplate]:
+    """The rejection emails offered when turning someone down."""
+    return RejectionTemplate.objects.filter(is_active=True).only("id", "name")

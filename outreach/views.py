@@ -4,6 +4,7 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,13 +26,15 @@ from .forms import (
     MatchReplyForm,
     PreferencesForm,
     PreviewForm,
+    RejectionTemplateForm,
     RoleForm,
     SequenceForm,
     StepForm,
     TagReplyForm,
 )
 from .manual_tasks import complete_task, task_message
-from .models import EnrollmentBatch, Reply, Sequence, Step, Touch
+from .models import EnrollmentBatch, RejectionTemplate, Reply, Sequence, Step, Touch
+from .rejections import save_rejection_template
 from .sequences import (
     create_sequence,
     delete_step,
@@ -237,6 +240,37 @@ def batch(request, pk):
     batch = get_object_or_404(EnrollmentBatch.objects.select_related("sequence", "pool"), pk=pk)
     template = "outreach/enroll.html#batch" if request.htmx else "outreach/enroll.html"
     return render(request, template, {"batch": batch})
+
+
+@permission_required("outreach.view_rejectiontemplate", raise_exception=True)
+def rejection_templates(request, pk=None):
+    """The turn-down emails: the recruiting team reads them; admins add and edit them here (GET ?edit=<id>
+    fills the form with one, POST to .../<id>/ saves it)."""
+    templates = RejectionTemplate.objects.all()
+    editing = get_object_or_404(RejectionTemplate, pk=pk) if pk is not None else None
+    can_edit = request.user.has_perm("outreach.change_rejectiontemplate")
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = RejectionTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                save_rejection_template(template=editing, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Rejection email “{form.cleaned_data['name']}” saved.")
+                return redirect("outreach:rejection_templates")
+        status = 422
+    elif editing is not None:
+        form = RejectionTemplateForm(
+            initial={f: getattr(editing, f) for f in ("name", "subject", "body", "is_active")}
+        )
+    else:
+        form = RejectionTemplateForm()
+    context = {"templates": templates, "form": form, "editing": editing, "can_edit": can_edit}
+    return render(request, "outreach/rejection_templates.html", context, status=status)
 
 
 @permission_required("outreach.view_task_queue", raise_exception=True)

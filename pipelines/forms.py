@@ -54,6 +54,7 @@ class ReviewForm(forms.Form):
 class RejectForm(forms.Form):
     category = forms.ChoiceField(choices=SilverMedal.Reason.choices)
     reason = forms.CharField(required=False, max_length=255)
+    email_template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class AddToRequisitionForm(forms.Form):
@@ -62,6 +63,17 @@ class AddToRequisitionForm(forms.Form):
     def __init__(self, *args, requisitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requisition"].queryset = requisitions
+
+
+class TurnedDownFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Reason", choices=[("", "Any reason"), *SilverMedal.Reason.choices], required=False
+    )
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False, empty_label="Any stage")
+
+    def __init__(self, *args, pipeline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = pipeline.stages.order_by("position")
 
 
 class AddToRoleForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Candidate, Referral, TalentPool
+from candidates.models import Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
@@ -271,8 +271,28 @@ def shortlist(requisition: Requisition) -> QuerySet[Card]:
             pipeline__requisition=requisition, stage__is_shortlist=True, status=Card.Status.ACTIVE
         )
         .select_related("candidate", "stage")
-        .prefetch_related(Prefetch("reviews", queryset=ShortlistReview.objects.select_related("reviewer")))
+        .prefetch_related(
+            Prefetch("reviews", queryset=ShortlistReview.objects.select_related("reviewer")),
+            Prefetch(
+                "candidate__resumes",
+                queryset=Resume.objects.order_by("-created_at", "-id").only(
+                    "id", "candidate_id", "kind", "original_name", "text", "text_status", "created_at"
+                ),
+                to_attr="latest_resumes",
+            ),
+        )
     )
+
+
+def get_card_for_review(user: User, card_id: int) -> Card:
+    """A card on the board of a requisition the user may see (a hiring manager: their own roles only), or
+    404; the talent board is not a role, so its cards are never found here."""
+    cards = Card.objects.filter(pipeline__requisition__in=Requisition.objects.visible_to(user))
+    return get_object_or_404(cards.select_related("candidate", "pipeline__requisition"), pk=card_id)
+
+
+def latest_resume(candidate: Candidate) -> Resume | None:
+    return Resume.objects.filter(candidate=candidate).order_by("-created_at", "-id").first()
 
 
 def shortlists_waiting_for(manager: User) -> QuerySet[Card]:
@@ -502,3 +522,15 @@ def referral_status_from_cards(candidate: Candidate) -> str | None:
     if cards["hired"]:
         return Referral.Status.HIRED
     return Referral.Status.IN_PROCESS if cards["active"] else Referral.Status.NOT_SELECTED
+
+
+def turned_down_cards(
+    pipeline: Pipeline, *, category: str = "", stage: Stage | None = None
+) -> QuerySet[Card]:
+    """A board's turned-down cards, newest first, by reason and stage when given."""
+    cards = Card.objects.filter(pipeline=pipeline, status=Card.Status.REJECTED)
+    if category:
+        cards = cards.filter(rejection_category=category)
+    if stage is not None:
+        cards = cards.filter(stage=stage)
+    return cards.select_related("candidate", "stage").order_by("-rejected_at", "-pk")

@@ -5,11 +5,12 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
-from candidates.services import add_silver_medalist, record_activity
+from candidates.services import add_silver_medalist, record_activity, withdraw_silver_medal
 
 from . import signals, tasks
 from .models import (
@@ -347,9 +348,17 @@ def update_forecast_settings(*, warm_threshold: int, target_ratio: int) -> Forec
 
 
 @transaction.atomic
-def reject_card(*, card: Card, category: str, reason: str = "", by: User | None = None) -> Card:
+def reject_card(
+    *,
+    card: Card,
+    category: str,
+    reason: str = "",
+    by: User | None = None,
+    email_template_id: int | None = None,
+) -> Card:
     """Turn a candidate down on a board. From a late stage of a requisition they become a silver medalist, so
-    they are rediscovered when a similar role opens. The other cards keep their places (one row is written)."""
+    they are rediscovered when a similar role opens. The other cards keep their places (one row is written).
+    With `email_template_id` the person gets that rejection email after a delay (outreach, on the signal)."""
     if category not in SilverMedal.Reason.values:
         raise ValueError(f"Unknown reason {category!r}.")
     list(Stage.objects.select_for_update().filter(pk=card.stage_id))
@@ -372,7 +381,7 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
         data={"card_id": card.pk, "stage_id": stage.pk, "category": category},
     )
     if requisition is not None:
-        signals.card_turned_down.send(sender=Card, card=card, by=by)
+        signals.card_turned_down.send(sender=Card, card=card, by=by, email_template_id=email_template_id)
         signals.card_changed.send(sender=Card, card=card, by=by)
     if requisition is not None and stage.is_late:
         add_silver_medalist(
@@ -383,4 +392,36 @@ def reject_card(*, card: Card, category: str, reason: str = "", by: User | None 
             reason_detail=reason,
             by=by,
         )
+    return card
+
+
+@transaction.atomic
+def reinstate_card(*, card: Card, by: User | None = None) -> Card:
+    """Undo a turn-down, at once ("Undo") or later ("Reconsider" in the board's Turned down view): the card is
+    in process again in the stage it was in, at the place its key gives it among the others; a silver medal
+    the turn-down gave is taken back. Refused with StaleCard when the card is not turned down (any more)."""
+    list(Stage.objects.select_for_update().filter(pk=card.stage_id))
+    updated = Card.objects.filter(pk=card.pk, status=Card.Status.REJECTED).update(
+        status=Card.Status.ACTIVE,
+        rejection_category="",
+        rejection_reason="",
+        rejected_at=None,
+        version=F("version") + 1,
+    )
+    if not updated:
+        raise StaleCard
+    card.refresh_from_db()
+    requisition = card.pipeline.requisition
+    if requisition is not None:
+        withdraw_silver_medal(candidate=card.candidate, requisition_id=requisition.pk, by=by)
+    record_activity(
+        candidate=card.candidate,
+        kind=Activity.Kind.STAGE_MOVE,
+        actor=by,
+        summary=f"{card.pipeline.name}: back in process at {card.stage.name} (turn-down undone)",
+        data={"card_id": card.pk, "stage_id": card.stage_id, "reinstated": True},
+    )
+    signals.card_reinstated.send(sender=Card, card=card, by=by)
+    if requisition is not None:
+        signals.card_changed.send(sender=Card, card=card, by=by)
     return card

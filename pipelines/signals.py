@@ -11,8 +11,12 @@ card_added_to_open_role = Signal()
 # A person reached a role's hired stage (added there, or moved there from a stage that is not hired).
 candidate_hired = Signal()
 
-# A person was turned down on a role's board (reject_card).
+# A person was turned down on a role's board (reject_card), with email_template_id=int or None: the turn-down
+# email the recruiter chose (outreach sends it after a delay; an unknown one raises ValidationError).
 card_turned_down = Signal()
+
+# A turn-down was undone (reinstate_card): whatever it had planned (its email) is called off.
+card_reinstated = Signal()
 
 # A card on a role's board was added, changed stage or was turned down: whatever follows the person's cards
 # (their referrals' status: pipelines.receivers) reads them again.

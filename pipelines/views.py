@@ -1,16 +1,19 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
-from candidates.models import SilverMedal
+from candidates.models import Resume, SilverMedal
+from candidates.resumes import CONTENT_TYPES, download_name
 
 from . import batches, selectors, services, stages
 from .forms import (
@@ -26,6 +29,7 @@ from .forms import (
     ReviewForm,
     StageForm,
     TalentReviewForm,
+    TurnedDownFilterForm,
 )
 from .models import AddToRoleBatch, ForecastSettings, Pipeline, Requisition, Stage
 
@@ -195,13 +199,57 @@ def card_reject(request, card_id):
     if not form.is_valid():
         return HttpResponseBadRequest(form.errors.as_text())
     message = f"{card.candidate.full_name} turned down."
+    undo_card = None
+    data = form.cleaned_data
     try:
-        card = services.reject_card(card=card, by=request.user, **form.cleaned_data)
+        card = services.reject_card(
+            card=card,
+            by=request.user,
+            category=data["category"],
+            reason=data["reason"],
+            email_template_id=data["email_template"],
+        )
+    except ValidationError as error:  # an email that is not offered
+        return HttpResponseBadRequest(" ".join(error.messages))
     except services.StaleCard:
         message = f"{card.candidate.full_name} was already moved or turned down by someone else."
     else:
+        undo_card = card
         if card.stage.is_late and card.pipeline.requisition is not None:
             message += " Kept as a silver medalist for similar roles."
+        if data["email_template"]:
+            message += (
+                f" Their email goes out in {settings.REJECTION_EMAIL_DELAY_MINUTES} minutes unless you undo."
+            )
+    context = board_context(
+        request,
+        card.pipeline,
+        card.pipeline.requisition,
+        only={card.stage_id},
+        message=message,
+        announcement=message,
+        undo_card=undo_card,
+    )
+    return render(request, "pipelines/board.html#moved", context)
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def card_reinstate(request, card_id):
+    """Undo a turn-down from the board's message (htmx: the column again), or reconsider someone from the
+    Turned down view (back to it)."""
+    card = selectors.get_card_for_user(request.user, card_id)
+    if request.htmx:
+        board_filters(request)  # refused before the change, not after it
+    try:
+        card = services.reinstate_card(card=card, by=request.user)
+    except services.StaleCard:
+        message = f"{card.candidate.full_name} is not turned down any more: nothing was done."
+    else:
+        message = f"{card.candidate.full_name} is back in process in {card.stage.name}."
+    if not request.htmx:
+        messages.info(request, message)
+        return redirect("pipelines:turned_down", card.pipeline.requisition_id)
     context = board_context(
         request,
         card.pipeline,
@@ -211,6 +259,28 @@ def card_reject(request, card_id):
         announcement=message,
     )
     return render(request, "pipelines/board.html#moved", context)
+
+
+TURNED_DOWN_PAGE_SIZE = 50
+
+
+@permission_required("pipelines.list_requisitions", raise_exception=True)
+def turned_down(request, pk):
+    """A role's turned-down people, newest first, filtered by reason and stage, each with "Reconsider"."""
+    requisition = selectors.get_board_requisition(request.user, pk)
+    if not request.user.has_perm("pipelines.view_board", requisition):
+        raise PermissionDenied
+    form = TurnedDownFilterForm(request.GET, pipeline=requisition.pipeline)
+    if not form.is_valid():
+        raise BadRequest(form.errors.as_text())
+    cards = selectors.turned_down_cards(
+        requisition.pipeline, category=form.cleaned_data["category"], stage=form.cleaned_data["stage"]
+    )
+    page = Paginator(cards, TURNED_DOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"requisition": requisition, "form": form, "page": page, "query": query.urlencode()}
+    return render(request, "pipelines/turned_down.html", context)
 
 
 @require_POST
@@ -367,6 +437,37 @@ def shortlist(request, pk):
         "pipelines/shortlist.html",
         {"requisition": requisition, "cards": selectors.shortlist(requisition), "form": ReviewForm()},
     )
+
+
+@require_GET
+@xframe_options_sameorigin  # shown in a frame of the shortlist page
+def card_resume(request, card_id):
+    """The latest résumé of a candidate on a role's board, to read in the page: a PDF in the browser's viewer,
+    a DOCX as its extracted text. For the recruiting team and the role's own hiring manager (another manager:
+    404; an employee: 403). Served inline with a policy that lets it run nothing and be framed only here."""
+    if not request.user.has_perm("pipelines.list_requisitions"):
+        raise PermissionDenied
+    card = selectors.get_card_for_review(request.user, card_id)
+    if not request.user.has_perm("pipelines.view_shortlist", card.pipeline.requisition):
+        raise PermissionDenied
+    resume = selectors.latest_resume(card.candidate)
+    if resume is None:
+        raise Http404("No résumé.")
+    if resume.kind == Resume.Kind.PDF:
+        response: HttpResponse = FileResponse(
+            resume.file.open("rb"),
+            as_attachment=False,
+            filename=download_name(resume),
+            content_type=CONTENT_TYPES[resume.kind],
+        )
+    else:
+        text = resume.text or f"No text could be read from this résumé ({resume.get_text_status_display()})."
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = "inline"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Requisition create, edit and status ---------------------------------------------------------------

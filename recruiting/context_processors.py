@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from candidates.roles import role_names
+from outreach import selectors as outreach_selectors
 
 # (label, url name, permission that shows it)
 NAVIGATION = [
@@ -14,6 +15,7 @@ NAVIGATION = [
     ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
     ("Sequences", "outreach:sequences", "outreach.view_sequence"),
     ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
+    ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
     ("Replies", "outreach:replies", "outreach.view_reply"),
     ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
     ("Privacy", "candidates:privacy", "candidates.view_candidate"),
@@ -43,6 +45,15 @@ def navigation(request):
             current = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"label": label, "url": url, "current": current})
     return {"nav_items": items, "user_roles": role_names(user)}
+
+
+def rejection_templates(request):
+    """The rejection emails (outreach) offered in a board's turn-down menu (pipelines), whose template names
+    no higher app: a function, so only the menu that lists them runs the query."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.has_perm("pipelines.move_card"):
+        return {}
+    return {"rejection_templates": outreach_selectors.rejection_templates}
 
 
 def candidate_actions(request):

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recruiting.context_processors.navigation",
                 "recruiting.context_processors.candidate_actions",
+                "recruiting.context_processors.rejection_templates",
             ],
             "builtins": ["candidates.templatetags.longlist"],
         },
@@ -265,7 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DISPATCH_INTERVAL_SECONDS,
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
+    "send-rejection-emails": {"task": "outreach.tasks.send_due_rejection_emails", "schedule": 60.0},
 }
+# Minutes between turning someone down with an email and the email going out: the time to undo.
+REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)
 # Résumés are read on a queue of their own, so the dispatcher and the other tasks never wait behind them; its
 # workers (the `resumes` process of the Procfile, the `resume-worker` service of docker-compose) take only it.
 CELERY_TASK_ROUTES = {"candidates.tasks.extract_resume_text": {"queue": "resumes"}}

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from candidates.api.errors import as_drf_errors
 from candidates.models import Candidate, SilverMedal
 from candidates.roles import RulesObjectPermissions
 
@@ -64,13 +65,21 @@ class MoveSerializer(serializers.Serializer):
 class RejectSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=SilverMedal.Reason.choices)
     reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    email_template = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text="A rejection email template's id: sent after REJECTION_EMAIL_DELAY_MINUTES unless undone",
+    )
 
 
 class CardViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Cards on boards (filter with ?pipeline=ID, ?stage=ID, ?status=). POST adds a candidate to a board;
-    `{id}/move/` moves a card with the board's ordering rule; `{id}/reject/` turns the candidate down."""
+    `{id}/move/` moves a card with the board's ordering rule; `{id}/reject/` turns the candidate down and
+    `{id}/reinstate/` undoes it."""
 
     serializer_class = CardSerializer
     permission_classes = [RulesObjectPermissions]
@@ -117,8 +126,33 @@ class CardViewSet(
             raise PermissionDenied
         data = RejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = data.validated_data
         try:
-            card = services.reject_card(card=card, by=request.user, **data.validated_data)
+            with as_drf_errors():
+                card = services.reject_card(
+                    card=card,
+                    by=request.user,
+                    category=values["category"],
+                    reason=values["reason"],
+                    email_template_id=values["email_template"],
+                )
+        except services.StaleCard:
+            return _changed_meanwhile(card)
+        return Response(CardSerializer(card, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: CardSerializer, 409: dict},
+        description="Undo a turn-down (or reconsider it later): the card is in process again in the stage it "
+        "was in; a silver medal the turn-down gave is taken back. 409 when the card is not turned down.",
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        card = self.get_object()
+        if not request.user.has_perm("pipelines.move_card", card):
+            raise PermissionDenied
+        try:
+            card = services.reinstate_card(card=card, by=request.user)
         except services.StaleCard:
             return _changed_meanwhile(card)
         return Response(CardSerializer(card, context=self.get_serializer_context()).data)

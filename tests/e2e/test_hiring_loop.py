@@ -1,0 +1,151 @@
+"""The hiring loop in a browser, as far as it is built: a recruiter finds people by search and adds three to a
+role in one bulk action; the manager reads one's résumé on the shortlist; the recruiter turns them down with a
+rejection email, undoes it, turns them down again, and the email leaves only after the delay; hiring another
+stops their sequence, closes their call task and shows "Hired" to the person who referred them."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from candidates.models import Referral, Resume
+from outreach.enrollment import enroll
+from outreach.models import Enrollment, RejectionEmail, Touch
+from outreach.rejections import save_rejection_template, send_due_rejection_emails
+from pipelines import services
+from pipelines.models import Card
+from tests.e2e.conftest import login, screenshot, wait_for_htmx
+from tests.e2e.test_board import move_with_keyboard
+from tests.factories import (
+    CandidateFactory,
+    EmployeeFactory,
+    HiringManagerFactory,
+    RecruiterFactory,
+    ReferralFactory,
+    RequisitionFactory,
+    SequenceFactory,
+    StepFactory,
+    make_pdf,
+    stage_named,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def attach_pdf(candidate):
+    content = make_pdf(candidate.full_name, "Rust, Kubernetes")
+    resume = Resume(
+        candidate=candidate, original_name="cv.pdf", kind="pdf", size=len(content), sha256="0" * 64
+    )
+    resume.file.save("cv.pdf", ContentFile(content), save=False)
+    resume.save()
+
+
+def turn_down(page, card, reason_label, email=""):
+    menu = page.locator(f"#card-{card.pk}")
+    menu.locator("summary").click()
+    menu.locator("select[name=category]").select_option(label=reason_label)
+    if email:
+        menu.locator("select[name=email_template]").select_option(label=f"Email: {email}")
+    wait_for_htmx(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_response(lambda response: "/reject/" in response.url):
+        menu.get_by_role("button", name="Turn down").click()
+    wait_for_htmx(page)
+
+
+def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    recruiter = RecruiterFactory(username="e2e-recruiter")
+    manager = HiringManagerFactory(username="e2e-manager")
+    role = RequisitionFactory(title="Rust Platform Engineer", recruiter=recruiter, hiring_manager=manager)
+    save_rejection_template(name="Kind no", subject="Your application, {{ first_name }}", body="Thank you.")
+    priya = CandidateFactory(
+        first_name="Priya", last_name="Rustova", title="Rust engineer", seeking_status="passive"
+    )
+    ben = CandidateFactory(first_name="Ben", last_name="Rustam", title="Rust engineer")
+    cleo = CandidateFactory(first_name="Cleo", last_name="Rusk", title="Rust engineer")
+    CandidateFactory(first_name="Dan", title="Python engineer")
+    ReferralFactory(referrer=EmployeeFactory(username="e2e-referrer"), candidate=priya, first_name="Priya")
+    calls = SequenceFactory(name="Call the Rust people", min_gap_days=0)
+    StepFactory(sequence=calls, position=0, delay_amount=0, channel="call")
+    enrollment = enroll(candidate=priya, sequence=calls, by=recruiter, now=timezone.now() - timedelta(days=1))
+    call = enrollment.touches.get()
+    assert call.status == Touch.Status.TASK_OPEN
+
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/candidates/?q=rust")
+    for person in (priya, ben, cleo):
+        page.get_by_label(f"Select {person.full_name}").check()
+    page.get_by_role("link", name="Add to role selected…").click()
+    expect(page.locator("h1")).to_have_text("Add to a role")
+    expect(page.locator("main")).to_contain_text("3 selected")
+    page.get_by_label("Role").select_option(label="Rust Platform Engineer")
+    page.get_by_role("button", name="Add to role").click()
+    expect(page.locator("#batch h2")).to_contain_text("3 added to Rust Platform Engineer")
+    screenshot(page, "hiring-loop-1-added")
+    cards = {card.candidate_id: card for card in Card.objects.filter(pipeline=role.pipeline)}
+    assert set(cards) == {priya.pk, ben.pk, cleo.pk}
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.PAUSED  # on an open role's board: nurture waits
+
+    attach_pdf(ben)
+    services.move_card(
+        card=cards[ben.pk],
+        to_stage=stage_named(role, "Interview"),
+        position=0,
+        expected_version=1,
+        by=recruiter,
+    )
+    page.context.clear_cookies()
+    login(page, live_server, "e2e-manager")
+    page.goto(f"{live_server.url}/requisitions/{role.pk}/shortlist/")
+    resume = page.locator(f"#shortlist-card-{cards[ben.pk].pk} details.resume-inline")
+    with page.expect_response(lambda response: "/resume/" in response.url) as served:
+        resume.locator("summary").click()
+    assert served.value.status == 200
+    headers = served.value.all_headers()
+    assert headers["content-disposition"].startswith("inline")
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'self'"
+    assert headers["x-content-type-options"] == "nosniff"
+    expect(resume.locator("iframe")).to_be_visible()
+    screenshot(page, "hiring-loop-1b-manager-reads-resume")
+
+    page.context.clear_cookies()
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{role.pk}/board/")
+    turn_down(page, cards[ben.pk], "Location", email="Kind no")
+    expect(page.locator("#board-message")).to_contain_text("Ben Rustam turned down.")
+    expect(page.locator(f"#card-{cards[ben.pk].pk}")).to_have_count(0)
+    page.locator("#board-message").get_by_role("button", name="Undo").click()
+    expect(page.locator("#board-message")).to_contain_text("Ben Rustam is back in process in Interview.")
+    expect(page.locator(f"#card-{cards[ben.pk].pk}")).to_have_count(1)
+    assert RejectionEmail.objects.get().status == "cancelled"
+    turn_down(page, cards[ben.pk], "Location", email="Kind no")
+    expect(page.locator(f"#card-{cards[ben.pk].pk}")).to_have_count(0)
+    assert Card.objects.get(pk=cards[ben.pk].pk).status == Card.Status.REJECTED
+    due = RejectionEmail.objects.get(status="scheduled")
+    assert send_due_rejection_emails(now=due.send_after - timedelta(seconds=1)) == 0 and mail.outbox == []
+    assert send_due_rejection_emails(now=due.send_after) == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [([ben.email], "Your application, Ben")]
+
+    move_with_keyboard(page, cards[priya.pk], "Hired")
+    expect(page.locator(f"#stage-{stage_named(role, 'Hired').pk}")).to_contain_text("Priya Rustova")
+    screenshot(page, "hiring-loop-2-hired")
+    enrollment.refresh_from_db()
+    call.refresh_from_db()
+    assert (enrollment.status, enrollment.stop_reason) == (Enrollment.Status.STOPPED, "hired")
+    assert (call.status, call.outcome) == (Touch.Status.CANCELLED, "hired")
+
+    page.goto(f"{live_server.url}/requisitions/{role.pk}/turned-down/")
+    expect(page.locator("#turned-down")).to_contain_text("Ben Rustam")
+
+    page.context.clear_cookies()
+    login(page, live_server, "e2e-referrer")
+    page.goto(f"{live_server.url}/referrals/mine/")
+    expect(page.locator("main")).to_contain_text("Hired")
+    assert Referral.objects.get(candidate=priya).status == Referral.Status.HIRED
+    screenshot(page, "hiring-loop-3-referrer-sees-hired")
