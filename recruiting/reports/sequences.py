@@ -97,7 +97,7 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
     """Three queries: touches sent per step, distinct people per step and kind of event, and the sequences'
     steps (to number them)."""
     touches = sent_touches(filters)
-    sent_rows = (
+    sent_rows = list(
         touches.values("enrollment__sequence_id", "enrollment__sequence__name", "step_position")
         .annotate(sent=Count("pk"), step_channel=Max("channel"))
         .order_by()
@@ -114,7 +114,6 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
         key = (row["touch__enrollment__sequence_id"], row["touch__step_position"])
         people[key][row["kind"]] = row["people"]
     channels = dict(Channel.choices)
-    sent_rows = list(sent_rows)
     numbers = step_numbers(
         Step.objects.filter(
             sequence_id__in={row["enrollment__sequence_id"] for row in sent_rows}
