@@ -4,6 +4,7 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -110,7 +111,10 @@ def sequence_status(request, pk):
     status = request.POST.get("status")
     if status not in Sequence.Status.values:
         return HttpResponseBadRequest("Unknown status.")
-    set_sequence_status(sequence=sequence, status=status, by=request.user)
+    try:
+        set_sequence_status(sequence=sequence, status=status, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("outreach:sequence", sequence.pk)
 
 
