@@ -2,11 +2,14 @@ import re
 import zoneinfo
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
 from candidates.selectors import find_existing_candidate
 from pipelines.models import Requisition
+from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
 from .manual_tasks import TASK_OUTCOMES
@@ -46,6 +49,15 @@ class SequenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Emails go out in a recruiter's (or an admin's) name: only they are offered, by their full names. A
+        # sender who has since left the team stays listed on their sequences until someone picks another.
+        sender = self.fields["sender"]
+        sender.queryset = (
+            get_user_model()
+            .objects.filter(Q(pk__in=recruiting_users().values("pk")) | Q(pk=self.instance.sender_id))
+            .order_by("first_name", "last_name", "username")
+        )
+        sender.label_from_instance = lambda user: user.get_full_name() or user.get_username()
         topics = set(selectors.link_topics()) | ({self.instance.topic} - {""})
         self.fields["topic"].choices = [("", "Any: no topic")] + [(t, t) for t in sorted(topics)]
 
@@ -89,7 +101,8 @@ class StepForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("channel") == "email" and not cleaned.get("subject"):
+        # A subject refused for a bad placeholder is not missing: say only what is wrong with it.
+        if cleaned.get("channel") == "email" and not cleaned.get("subject") and "subject" not in self.errors:
             self.add_error("subject", "An email needs a subject.")
         return cleaned
 

@@ -4,6 +4,7 @@ and pause, resume or archive the sequence."""
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,9 +16,15 @@ from .enrollment import stop_enrollment
 from .models import Enrollment, Sequence, Step, Touch
 from .scheduling import reschedule_overdue_touches
 
+NO_STEPS = "Add a step first: a sequence with no steps has nothing to send."
+
 
 @transaction.atomic
 def create_sequence(*, by: User | None, **fields) -> Sequence:
+    """A new sequence starts paused (it has no steps yet); it is activated once it has some."""
+    fields.setdefault("status", Sequence.Status.PAUSED)
+    if fields["status"] == Sequence.Status.ACTIVE:
+        raise ValidationError(NO_STEPS)
     sequence = Sequence(created_by=by, **fields)
     sequence.full_clean()
     sequence.save()
@@ -120,6 +127,8 @@ def set_sequence_status(
     if status not in Sequence.Status.values:
         raise ValueError(f"Unknown sequence status {status!r}.")
     previous = Sequence.objects.select_for_update().values_list("status", flat=True).get(pk=sequence.pk)
+    if status == Sequence.Status.ACTIVE and not sequence.steps.exists():
+        raise ValidationError(NO_STEPS)
     sequence.status = status
     sequence.save(update_fields=["status"])
     if status == Sequence.Status.ARCHIVED:

@@ -113,7 +113,10 @@ def sequence_status(request, pk):
     status = request.POST.get("status")
     if status not in Sequence.Status.values:
         return HttpResponseBadRequest("Unknown status.")
-    set_sequence_status(sequence=sequence, status=status, by=request.user)
+    try:
+        set_sequence_status(sequence=sequence, status=status, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("outreach:sequence", sequence.pk)
 
 

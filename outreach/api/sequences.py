@@ -118,7 +118,8 @@ class SequenceViewSet(
             raise PermissionDenied
         data = SequenceStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        set_sequence_status(sequence=sequence, status=data.validated_data["status"], by=request.user)
+        with as_drf_errors():
+            set_sequence_status(sequence=sequence, status=data.validated_data["status"], by=request.user)
         return Response(self.get_serializer(sequence).data)
 
 

@@ -44,7 +44,7 @@ SEQUENCES = [
                 2,
                 "weeks",
                 Channel.EMAIL,
-                "Something for {{ title }}s at {{ company }}",
+                "Thought of you, {{ first_name }}",
                 (
                     "Hi {{ first_name }},\n\nWe recently wrote up how our team handles the problems a {{ title }} "
                     "deals with every day, and I thought of you. No agenda: I just think you'd find it useful.\n\n"

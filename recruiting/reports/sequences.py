@@ -1,12 +1,13 @@
 """Sequence performance, per sequence and step."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max
 
-from outreach.models import Channel, EngagementEvent
+from outreach.models import Channel, EngagementEvent, Step
 
 from .common import (
     SCANNER_CLICK,
@@ -20,7 +21,8 @@ from .common import (
 class SequenceStepRow:
     sequence_id: int
     sequence: str
-    step: int
+    position: int  # the step's position when the touch was scheduled: the order, not a number
+    step: int | None  # numbered from 1 as the sequence page numbers its steps; None for a step deleted since
     channel: str
     sent: int
     opened: int
@@ -31,7 +33,7 @@ class SequenceStepRow:
 
     @property
     def label(self) -> str:
-        return f"{self.sequence} · step {self.step}"
+        return f"{self.sequence} · " + (f"step {self.step}" if self.step else "a deleted step")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class SequenceReport:
         rows = [
             [
                 r.sequence,
-                r.step,
+                r.step or "deleted",
                 r.channel,
                 r.sent,
                 r.opened,
@@ -77,10 +79,25 @@ ENGAGEMENT_KINDS = [
 ]
 
 
+def step_numbers(steps: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """(sequence id, position) -> the step's number from 1 among its sequence's steps, as the sequence page
+    numbers them: positions are an order, not numbers (steps made in the app start at 0; a deleted step
+    leaves a gap)."""
+    positions: dict[int, list[int]] = defaultdict(list)
+    for sequence_id, position in steps:
+        positions[sequence_id].append(position)
+    return {
+        (sequence_id, position): number
+        for sequence_id, known in positions.items()
+        for number, position in enumerate(sorted(known), start=1)
+    }
+
+
 def sequence_performance(filters: ReportFilters) -> SequenceReport:
-    """Two queries: touches sent per step, and distinct people per step and kind of event."""
+    """Three queries: touches sent per step, distinct people per step and kind of event, and the sequences'
+    steps (to number them)."""
     touches = sent_touches(filters)
-    sent_rows = (
+    sent_rows = list(
         touches.values("enrollment__sequence_id", "enrollment__sequence__name", "step_position")
         .annotate(sent=Count("pk"), step_channel=Max("channel"))
         .order_by()
@@ -97,6 +114,11 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
         key = (row["touch__enrollment__sequence_id"], row["touch__step_position"])
         people[key][row["kind"]] = row["people"]
     channels = dict(Channel.choices)
+    numbers = step_numbers(
+        Step.objects.filter(
+            sequence_id__in={row["enrollment__sequence_id"] for row in sent_rows}
+        ).values_list("sequence_id", "position")
+    )
     rows = []
     for row in sent_rows:
         counts = people[(row["enrollment__sequence_id"], row["step_position"])]
@@ -104,7 +126,8 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
             SequenceStepRow(
                 sequence_id=row["enrollment__sequence_id"],
                 sequence=row["enrollment__sequence__name"],
-                step=row["step_position"],
+                position=row["step_position"],
+                step=numbers.get((row["enrollment__sequence_id"], row["step_position"])),
                 channel=str(channels.get(row["step_channel"], row["step_channel"])),
                 sent=row["sent"],
                 opened=counts.get("opened", 0),
@@ -114,7 +137,7 @@ def sequence_performance(filters: ReportFilters) -> SequenceReport:
                 reply_rate=percent(counts.get("replied", 0), row["sent"]),
             )
         )
-    rows.sort(key=lambda row: (row.sequence.casefold(), row.sequence_id, row.step))
+    rows.sort(key=lambda row: (row.sequence.casefold(), row.sequence_id, row.position))
     sent, replied = sum(r.sent for r in rows), sum(r.replied for r in rows)
     return SequenceReport(
         rows=rows, totals={"sent": sent, "replied": replied, "reply_rate": percent(replied, sent)}

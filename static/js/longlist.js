@@ -160,3 +160,37 @@ document.addEventListener("submit", (event) => {
   const form = event.target;
   if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// Date fields: the browser shows a date input in its own locale's digits (12/02/2026 in a US browser), while
+// the app writes dates as "2 Dec 2026". Each date input gets the chosen date written the app's way beside it,
+// so nobody has to guess which number is the day. The input keeps its own accessible name; the echo is
+// linked as its description.
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function echoDate(input) {
+  const [year, month, day] = (input.value || "").split("-").map(Number);
+  input.dateEcho.textContent = year && month && day ? `${day} ${MONTHS[month - 1]} ${year}` : "";
+}
+
+htmx.onLoad((content) => {
+  const inputs = content.matches && content.matches("input[type=date]") ? [content] : [];
+  inputs.push(...content.querySelectorAll("input[type=date]"));
+  for (const input of inputs) {
+    if (input.dateEcho) continue;
+    const echo = document.createElement("span");
+    echo.className = "date-echo";
+    echo.id = `${input.id || input.name}-written`;
+    input.after(echo);
+    input.dateEcho = echo;
+    const described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", described ? `${described} ${echo.id}` : echo.id);
+    echoDate(input);
+  }
+});
+
+document.addEventListener("input", (event) => {
+  if (event.target.matches("input[type=date]") && event.target.dateEcho) echoDate(event.target);
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("input[type=date]") && event.target.dateEcho) echoDate(event.target);
+});

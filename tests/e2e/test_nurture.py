@@ -82,6 +82,9 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     page.locator("#add-step-form textarea[name=body]").fill("Checking in, {{ first_name }}.")
     expect(page.locator("#preview-output")).to_contain_text("Checking in, Alex")  # the live preview
     add_step(page, "email", "1", "months", "Still curious?", "Checking in, {{ first_name }}.")
+    expect(page.locator("h1 .badge")).to_have_text("Paused")  # new sequences start paused
+    page.get_by_role("button", name="Activate sequence").click()
+    expect(page.locator("h1 .badge")).to_have_text("Active")
     screenshot(page, "nurture-1-sequence-builder")
 
     # The recruiter enrolls the pool; the do-not-contact member is skipped with the reason shown.

@@ -17,6 +17,7 @@ from tests.factories import (
     ReferralFactory,
     RequisitionFactory,
     SequenceFactory,
+    StepFactory,
     TouchFactory,
     stage_named,
 )
@@ -58,6 +59,7 @@ def history():
 
     sequence = SequenceFactory(name="Passive nurture")
     for step, (sent, replied) in enumerate([(6, 1), (4, 2)], start=1):
+        StepFactory(sequence=sequence, position=step)
         for i in range(sent):
             at = now - dt.timedelta(days=10 - step)
             touch = TouchFactory(enrollment__sequence=sequence, step_position=step, status="sent", sent_at=at)
@@ -92,7 +94,7 @@ def test_filtering_redraws_charts_and_tables(live_server, page, history, width):
     assert chart_values(page, f"#funnel-{backend.pk}")[:5] == ["4", "3", "2", "2", "1"]
     expect(page.locator(f"#funnel-{data.pk}")).to_be_visible()
     expect(page.locator("#sequences-table tfoot")).to_contain_text("30.0%")  # 3 replies of 10 sent
-    assert chart_values(page, "#report-sequences") == ["16.7%", "50.0%"]
+    assert chart_values(page, "#report-sequences") == ["16.7% · 1/6", "50.0% · 2/4"]  # rates with counts
     active = page.locator("#conversion-table tbody tr").nth(1).locator("td").nth(1)
     expect(active).to_have_text("7")  # active people on the boards
     assert chart_values(page, "#report-sources") == ["1", "1"]

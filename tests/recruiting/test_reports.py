@@ -26,6 +26,7 @@ from tests.factories import (
     ReferralFactory,
     RequisitionFactory,
     SequenceFactory,
+    StepFactory,
     TouchFactory,
     hired_stage,
     stage_named,
@@ -180,6 +181,8 @@ def event(touch, kind, at, **data):
 def nurture(db):
     owner = RecruiterFactory()
     sequence = SequenceFactory(name="Warm intro")
+    StepFactory(sequence=sequence, position=1)
+    StepFactory(sequence=sequence, position=2, channel="linkedin_message")
     people = [CandidateFactory(first_name=f"p{i}", owner=owner if i == 1 else None) for i in range(1, 5)]
     enrollments = [EnrollmentFactory(sequence=sequence, candidate=p) for p in people]
     first = [
@@ -215,6 +218,7 @@ def nurture(db):
     event(second[0], "replied", days(21))
     EngagementEvent.objects.create(candidate=people[1], kind="replied", occurred_at=days(22))  # no touch
     other = SequenceFactory(name="Another")
+    StepFactory(sequence=other, position=1)
     TouchFactory(enrollment__sequence=other, step_position=1, status="sent", sent_at=days(3))
     return {"sequence": sequence, "other": other, "owner": owner}
 
@@ -232,6 +236,24 @@ def test_sequence_performance_per_step(nurture):
         ("Warm intro", 2, "LinkedIn message", 2, 0, 0, 1, 0, 50.0),
     ]
     assert report.totals == {"sent": 7, "replied": 2, "reply_rate": 28.6}
+
+
+def test_steps_are_numbered_from_one_whatever_their_positions(db):
+    """Steps made in the app start at position 0, and a deleted step leaves a gap: the report numbers them
+    as the sequence page does (1, 2, 3), and says so of a touch of a deleted step."""
+    sequence = SequenceFactory(name="Built in the app")
+    for position in (0, 1, 3):
+        StepFactory(sequence=sequence, position=position)
+    for position in (0, 2, 3):  # 2: a step deleted since
+        TouchFactory(enrollment__sequence=sequence, step_position=position, status="sent", sent_at=days(5))
+
+    rows = sequence_performance(Q1).rows
+
+    assert [(r.step, r.label) for r in rows] == [
+        (1, "Built in the app · step 1"),
+        (None, "Built in the app · a deleted step"),
+        (3, "Built in the app · step 3"),
+    ]
 
 
 def test_sequence_performance_filters(nurture):
@@ -396,7 +418,7 @@ def test_empty_period_gives_empty_reports(db):
 
 # --- A constant number of queries ----------------------------------------------------------------------
 
-QUERIES = {"funnel": 3, "sequences": 2, "conversion": 1, "sources": 1, "referrals": 1, "ready": 1}
+QUERIES = {"funnel": 3, "sequences": 3, "conversion": 1, "sources": 1, "referrals": 1, "ready": 1}
 
 
 def add_history(n: int, requisition, board, sequence) -> None:
