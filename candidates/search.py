@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_countries import countries
 
 from .bounds import BoundedText, DateFilter
@@ -230,6 +233,26 @@ def search_candidates(
     ``pools`` are talent pools already loaded, so that a ``pool`` filter needs no query to look its pool up.
     """
     return _search(filters, pools or {}, seen=frozenset())
+
+
+class BoundedPaginator(Paginator):
+    """Pages of search results that count at most SEARCH_COUNT_BOUND + 1 matches: `count` is exact while
+    `exact` is true, else there are more than `bound` (shown as "10,000+"), and the pages reach that far.
+
+    The count is of a LIMITed subquery without the ordering, so a broad term never counts or ranks every match.
+    """
+
+    @cached_property
+    def bound(self) -> int:
+        return settings.SEARCH_COUNT_BOUND
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.bound + 1].count()
+
+    @property
+    def exact(self) -> bool:
+        return self.count <= self.bound
 
 
 def _search(
