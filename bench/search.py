@@ -115,10 +115,8 @@ RELEVANCE = (
     f"coalesce(ts_rank(c.search_vector, to_tsquery('simple', %(tsquery)s)), 0) + similarity({NAME}, %(name)s) DESC, "
     "c.last_name, c.first_name, c.id"
 )
-HAS_SKILL = (
-    "EXISTS (SELECT 1 FROM candidates_candidate_skills cs JOIN candidates_skill s ON s.id = cs.skill_id "
-    "WHERE cs.candidate_id = c.id AND lower(s.name) = %({})s)"
-)
+# every skill named, from the candidate's skill keys (GIN index of migration 0011)
+HAS_SKILLS = "string_to_array(c.skill_keys, '|') @> %(skills)s::text[]"
 BY_NAME = "c.last_name, c.first_name, c.id"
 SQL = [
     (
@@ -132,7 +130,7 @@ SQL = [
         BY_NAME,
         {"industry": "Fintech", "country": "DE", "years": 5},
     ),
-    (f"{HAS_SKILL.format('a')} AND {HAS_SKILL.format('b')}", BY_NAME, {"a": "python", "b": "sql"}),
+    (HAS_SKILLS, BY_NAME, {"skills": ["python", "sql"]}),
     (
         "c.engagement_score >= %(low)s AND c.engagement_score <= %(high)s",
         "c.engagement_score DESC, c.id",
@@ -188,7 +186,7 @@ def generate_candidates(count: int, owner_ids: list[int], skills: list) -> Itera
     from django.utils import timezone
 
     from candidates.models import SeekingStatus, Source
-    from candidates.search_documents import search_document_for
+    from candidates.search_documents import search_document_for, skill_keys_for
 
     rng = random.Random(SEED)
     now = timezone.now()
@@ -218,10 +216,12 @@ def generate_candidates(count: int, owner_ids: list[int], skills: list) -> Itera
         person = SimpleNamespace(
             **{**values, "country": SimpleNamespace(code=country)}, full_name=f"{first} {last}"
         )
+        names = [skill.name for skill in chosen.values()]
         values["search_document"] = search_document_for(
             person,  # type: ignore[arg-type]  # the fields search_document_for reads
-            skill_names=[skill.name for skill in chosen.values()],
+            skill_names=names,
         )
+        values["skill_keys"] = skill_keys_for(names)
         yield values, list(chosen)
 
 
