@@ -118,6 +118,9 @@ class Candidate(models.Model):
     # on PostgreSQL also as a tsvector with a GIN index (the column is unused on SQLite).
     search_document = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The skills' lowercased names, "|python|sql|", for the skills filter (a GIN array index on PostgreSQL);
+    # kept by the same function.
+    skill_keys = models.TextField(blank=True, default="", editable=False)
 
     objects = CandidateQuerySet.as_manager()
 

@@ -75,6 +75,7 @@ ERASED_VALUES: dict[str, Any] = {
     "notes": "",
     "search_document": "",
     "search_vector": None,
+    "skill_keys": "",  # their skills are cleared too
 }
 
 

@@ -6,22 +6,30 @@ every word must appear in ``Candidate.search_document``. Both columns are kept b
 ``search_documents.refresh_search_documents``.
 """
 
+import operator
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayContains, ArrayOverlap
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_countries import countries
 
 from .bounds import BoundedText, DateFilter
-from .models import Candidate, PoolMembership, SeekingStatus, Skill, Source, TalentPool
+from .models import Candidate, PoolMembership, SeekingStatus, Source, TalentPool
+from .search_documents import skill_key
 
 # sort key -> ORDER BY; every ordering ends with the primary key so pages never overlap.
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -96,7 +104,6 @@ class CandidateSearchForm(forms.Form):
     max_experience = forms.IntegerField(label="Experience to", required=False, min_value=0, max_value=80)
     country = forms.ChoiceField(choices=lambda: ANY + list(countries), required=False)
     city = BoundedText(max_length=100, help_text="Start of the city name")
-    # each skill of an "all of these" filter is one EXISTS
     skills = SkillsField(required=False, max_skills=20, help_text="Comma-separated")
     skills_mode = forms.ChoiceField(
         label="Match", choices=[("any", "Any of these"), ("all", "All of these")], required=False
@@ -232,6 +239,26 @@ def search_candidates(
     return _search(filters, pools or {}, seen=frozenset())
 
 
+class BoundedPaginator(Paginator):
+    """Pages of search results that count at most SEARCH_COUNT_BOUND + 1 matches: `count` is exact while
+    `exact` is true, else there are more than `bound` (shown as "10,000+"), and the pages reach that far.
+
+    The count is of a LIMITed subquery without the ordering, so a broad term never counts or ranks every match.
+    """
+
+    @cached_property
+    def bound(self) -> int:
+        return settings.SEARCH_COUNT_BOUND
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.bound + 1].count()
+
+    @property
+    def exact(self) -> bool:
+        return self.count <= self.bound
+
+
 def _search(
     filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int]
 ) -> QuerySet[Candidate]:
@@ -303,19 +330,26 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _has_skills(names: list[str], *, all_of: bool) -> Q:
-    def having(keys: list[str]) -> Exists:
-        skills = Skill.objects.annotate(key=Lower("name")).filter(key__in=keys)
-        return Exists(
-            Candidate.skills.through.objects.filter(
-                candidate_id=OuterRef("pk"), skill__in=skills.values("pk")
-            )
-        )
+class SkillSet(Func):
+    """string_to_array(skill_keys, '|'): exactly the expression of the GIN index of migration 0011."""
 
-    keys = [name.lower() for name in names]
-    if all_of:
-        return Q(*(having([key]) for key in keys))
-    return Q(having(keys))
+    function = "string_to_array"
+    output_field = ArrayField(TextField())
+
+    def __init__(self, **extra: Any) -> None:
+        super().__init__(F("skill_keys"), Value("|"), **extra)
+
+
+def _has_skills(names: list[str], *, all_of: bool) -> Q:
+    """Every named skill (`all_of`) or any of them, from the candidate's own skill keys: on PostgreSQL one
+    array test (@> or &&) through a GIN index, on SQLite a substring "|python|" a skill."""
+    keys = sorted({skill_key(name) for name in names} - {""})
+    if not keys:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        return Q((ArrayContains if all_of else ArrayOverlap)(SkillSet(), keys))
+    tests = [Q(skill_keys__contains=f"|{key}|") for key in keys]
+    return reduce(operator.and_ if all_of else operator.or_, tests)
 
 
 def _in_pool(pool: TalentPool | None, pools: Mapping[int, TalentPool], seen: frozenset[int]) -> Q:

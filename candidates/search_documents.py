@@ -51,8 +51,21 @@ def search_document_for(
     return "\n".join(p for p in parts if p).lower()
 
 
+def skill_key(name: str) -> str:
+    """A skill's name as the skills filter compares it: lowercased, with no "|" (the separator)."""
+    return name.replace("|", " ").strip().lower()
+
+
+def skill_keys_for(names: Iterable[str]) -> str:
+    """A candidate's skills as one column, "|python|sql|" (sorted, "" for none): PostgreSQL indexes it as an
+    array (GIN on string_to_array(skill_keys, '|'), migration 0011), SQLite matches "|python|" in it."""
+    keys = sorted({skill_key(name) for name in names} - {""})
+    return f"|{'|'.join(keys)}|" if keys else ""
+
+
 def refresh_search_documents(candidate_ids: Iterable[int]) -> None:
-    """Recompute the search text of these candidates (and, on PostgreSQL, their weighted tsvector)."""
+    """Recompute the search text of these candidates (and, on PostgreSQL, their weighted tsvector) and their
+    skill keys: every service that changes a candidate's skills ends by calling this."""
     ids = list(candidate_ids)
     notes: dict[int, list[str]] = {}
     for candidate_id, body in Activity.objects.filter(
@@ -72,7 +85,8 @@ def refresh_search_documents(candidate_ids: Iterable[int]) -> None:
         candidate.search_document = search_document_for(
             candidate, notes.get(candidate.pk, ()), resume_text=resumes.get(candidate.pk, "")
         )
-    Candidate.objects.bulk_update(candidates, ["search_document"], batch_size=500)
+        candidate.skill_keys = skill_keys_for(skill.name for skill in candidate.skills.all())
+    Candidate.objects.bulk_update(candidates, ["search_document", "skill_keys"], batch_size=500)
     if connection.vendor == "postgresql":
         Candidate.objects.filter(pk__in=ids).update(search_vector=search_vector())
 

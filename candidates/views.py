@@ -35,6 +35,7 @@ from .privacy import (
     update_privacy_policy,
 )
 from .search import (
+    BoundedPaginator,
     CandidateSearchForm,
     describe_filters,
     filter_options,
@@ -53,7 +54,7 @@ def _search_page(request, template: str, filters, *, pool: TalentPool | None = N
     context = {
         "form": form,
         "pool": pool,
-        "page": Paginator(results, 50).get_page(request.GET.get("page")),
+        "page": BoundedPaginator(results, 50).get_page(request.GET.get("page")),
         "columns": sort_columns(sort_order(form.cleaned_data)),
         "search_url": request.path,
         "saved_filters": [(k, v) for k, v in request.GET.items() if v and k not in ("page", "sort")],

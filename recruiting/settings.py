@@ -50,6 +50,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CAREERS_APPLY_RATE_LIMIT = env.int("CAREERS_APPLY_RATE_LIMIT", default=10)
 # Cards a board column shows on first paint, and loads per "show more".
 BOARD_COLUMN_PAGE_SIZE = env.int("BOARD_COLUMN_PAGE_SIZE", default=20)
+# Search results are counted exactly up to this many; past it the page says "10,000+" (candidates/search.py).
+SEARCH_COUNT_BOUND = env.int("SEARCH_COUNT_BOUND", default=10_000)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

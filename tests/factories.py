@@ -67,7 +67,7 @@ def _skills_and_search_text(candidate, create, extracted, **kwargs):
     if extracted:
         candidate_services.set_skills(candidate, extracted)
     search_documents.refresh_search_documents([candidate.pk])
-    candidate.refresh_from_db(fields=["search_document", "search_vector"])
+    candidate.refresh_from_db(fields=["search_document", "search_vector", "skill_keys"])
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):

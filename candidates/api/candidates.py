@@ -9,13 +9,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from .. import merge, privacy, selectors, services
 from ..models import Activity, Candidate
 from ..normalize import normalize_linkedin_url
 from ..roles import RulesObjectPermissions
-from ..search import CandidateSearchForm, search_candidates
+from ..search import BoundedPaginator, CandidateSearchForm, search_candidates
 from .errors import as_drf_errors
 from .fields import SkillNamesField, TimezoneNameField
 
@@ -134,6 +135,34 @@ class MergeSerializer(serializers.Serializer):
     )
 
 
+class BoundedPagination(PageNumberPagination):
+    """Pages whose `count` is exact up to SEARCH_COUNT_BOUND (10,000); past it `count` is the bound and
+    `count_exact` is false ("10,000+"), and `next` goes on only as far as the bound reaches."""
+
+    django_paginator_class = BoundedPaginator
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": min(paginator.count, paginator.bound),
+                "count_exact": paginator.exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = (
+            "Matches, exact when count_exact; else more than this (the bound, SEARCH_COUNT_BOUND)"
+        )
+        response["properties"]["count_exact"] = {"type": "boolean", "example": True}
+        response["required"] = [*response["required"], "count_exact"]
+        return response
+
+
 @extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
 class CandidateViewSet(viewsets.ModelViewSet):
     """Candidates. The list takes the search page's filters (CandidateSearchForm); bad values answer 400.
@@ -141,6 +170,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
 
     serializer_class = CandidateSerializer
     permission_classes = [RulesObjectPermissions]
+    pagination_class = BoundedPagination
     filter_backends = []  # the list is filtered and sorted by CandidateSearchForm, as the search page is
 
     def get_queryset(self):

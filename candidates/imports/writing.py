@@ -9,7 +9,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..models import Activity, Candidate, ImportJob, PoolMembership, Skill
-from ..search_documents import refresh_search_documents, search_document_for, search_vector
+from ..search_documents import (
+    refresh_search_documents,
+    search_document_for,
+    search_vector,
+    skill_keys_for,
+)
 from .cleaning import LABELS
 from .planning import FILLABLE, Batch, Person
 
@@ -22,6 +27,7 @@ _INSERTED_FIELDS = (
     "owner",
     "do_not_contact",
     "search_document",
+    "skill_keys",
 )
 
 
@@ -32,6 +38,7 @@ def write_batch(batch: Batch, job: ImportJob) -> None:
     for person in new:
         # Written with the row, rather than recomputed from the database afterwards.
         person.candidate.search_document = search_document_for(person.candidate, skill_names=person.skills)
+        person.candidate.skill_keys = skill_keys_for(person.skills)
     # The values as the candidates hold them (plain strings, numbers, booleans; the country as its code).
     attnames = [cast(Field, Candidate._meta.get_field(name)).attname for name in _INSERTED_FIELDS]
     ids = _insert_rows(

@@ -102,6 +102,7 @@ def test_all_recognised_columns_with_skills_country_and_status(db):
     )
     assert (linus.seeking_status, linus.source, linus.notes) == ("active", "referral", "Kernel")
     assert sorted(s.name for s in linus.skills.all()) == ["C", "Git"]
+    assert linus.skill_keys == "|c|git|"  # what the skills filter reads, written with the new row
     margaret = Candidate.objects.get(first_name="Margaret")
     assert (margaret.country.code, margaret.years_experience, margaret.seeking_status) == ("DE", 6, "passive")
 
@@ -161,6 +162,7 @@ def test_people_already_in_longlist_are_matched_and_only_empty_fields_filled(db,
         "https://www.linkedin.com/in/ada",
     )
     assert [s.name for s in ada.skills.all()] == ["Maths"]
+    assert ada.skill_keys == "|maths|"
     hopper.refresh_from_db()
     assert (hopper.email, hopper.title) == ("grace@example.org", "Admiral")
     assert set(pool.members.all()) == set(Candidate.objects.all())

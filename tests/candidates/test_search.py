@@ -309,6 +309,16 @@ def test_postgres_text_search_uses_the_gin_indexes(people):
     assert "candidate_name_trgm" in plan  # the exact expression of the trigram index (migration 0003)
 
 
+@postgres_only
+@pytest.mark.parametrize("mode", ["all", "any"])
+def test_postgres_skills_filter_uses_the_skill_keys_gin_index(people, mode):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    plan = search_candidates({"skills": "python, sql", "skills_mode": mode}).explain()
+    assert "candidate_skill_keys_gin" in plan
+    assert "candidates_candidate_skills" not in plan  # no join per skill
+
+
 @sqlite_only
 def test_sqlite_fallback_needs_every_word_as_a_substring(people):
     assert names(search_candidates({"q": "lOVEL"})) == {"Ada"}  # substring, any case

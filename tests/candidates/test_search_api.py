@@ -60,6 +60,16 @@ def test_the_api_and_the_search_page_agree(api, client, recruiter, people, param
     assert data["count"] == len(page)
 
 
+def test_api_count_is_exact_up_to_the_bound(api, people, settings):
+    settings.SEARCH_COUNT_BOUND = 3
+    data = api.get("/api/candidates/").json()
+    assert (data["count"], data["count_exact"]) == (3, True)
+    settings.SEARCH_COUNT_BOUND = 2
+    data = api.get("/api/candidates/").json()
+    assert (data["count"], data["count_exact"]) == (2, False)  # more than 2
+    assert len(data["results"]) == 3 and data["next"] is None  # the page still holds every one found
+
+
 def test_api_list_rows_carry_skills(api, people):
     rows = api.get("/api/candidates/", {"q": "ada"}).json()["results"]
     assert [sorted(row["skills"]) for row in rows] == [["Python", "SQL"]]

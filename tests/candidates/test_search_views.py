@@ -39,6 +39,28 @@ def test_search_page_filters_and_shows_engagement_and_status(logged_in):
     assert "<option selected>Fintech</option>" in html  # the panel shows the filters of the URL
 
 
+def test_the_count_is_exact_up_to_the_bound_then_says_more(logged_in, settings):
+    settings.SEARCH_COUNT_BOUND = 2
+    CandidateFactory.create_batch(2, industry="Fintech")
+    CandidateFactory(industry="Software")
+    html = logged_in.get(reverse("candidates:list"), {"industry": "Fintech"}).content.decode()
+    assert "<strong>2</strong> candidates" in html
+    with CaptureQueriesContext(connection) as queries:
+        html = logged_in.get(reverse("candidates:list"), headers=HTMX).content.decode()
+    assert "<strong>2+</strong> candidates" in html
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 3" in count and "ORDER BY" not in count  # a bounded subquery, not ordered
+
+
+def test_pages_reach_as_far_as_the_bound_without_a_last_page_number(logged_in, settings):
+    settings.SEARCH_COUNT_BOUND = 60
+    CandidateFactory.create_batch(61)
+    first = logged_in.get(reverse("candidates:list"))
+    assert first.context["page"].has_next() and "Page 1</span>" in first.content.decode()
+    second = logged_in.get(reverse("candidates:list"), {"page": 2})
+    assert len(listed(second)) == 11 and not second.context["page"].has_next()
+
+
 def test_htmx_gets_only_the_results_and_the_bookmarked_url_shows_the_same(logged_in):
     CandidateFactory(first_name="Ada", title="Data Engineer")
     CandidateFactory(first_name="Grace", title="Compiler writer")
