@@ -14,7 +14,8 @@ SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height":
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, settings):
+    settings.DEMO = True  # seed_demo runs with DEBUG off only on a demo server
     call_command("seed_demo", verbosity=0)
 
 

@@ -13,16 +13,17 @@ from pipelines.models import Card, ShortlistReview
 from pipelines.selectors import BoardCandidate, BoardCard
 from pipelines.templatetags.board import card_html, whole_number
 
-# The card partial of pipelines/board.html before the tag replaced it.
+# The card partial of pipelines/board.html before the tag replaced it (with the year on a date of another year,
+# and the menu's accessible name starting with its visible text, as the page has had since).
 TEMPLATE = """{% load l10n %}{% localize off %}
 <article class="board-card" id="card-{{ card.pk }}" data-card="{{ card.pk }}" data-version="{{ card.version }}">
   <span class="engagement" title="Engagement score">{{ card.candidate.engagement_score|floatformat:0 }}</span>
   <a class="name" href="{{ candidate_prefix }}{{ card.candidate_id }}/">{{ card.candidate.full_name }}</a>
   <div class="meta"><span class="badge badge-{{ card.candidate.seeking_status }}">{{ card.candidate.get_seeking_status_display }}</span><span class="truncate">{{ card.candidate.title }}</span></div>
-  <div class="card-facts faint">{{ card.entered_stage_at|days_since:"in stage" }}{% if card.candidate.last_contacted_at %} · last touch {{ card.candidate.last_contacted_at|date:"j M" }}{% endif %}</div>
+  <div class="card-facts faint">{{ card.entered_stage_at|days_since:"in stage" }}{% if card.candidate.last_contacted_at %} · last touch {{ card.candidate.last_contacted_at|short_date }}{% endif %}</div>
   {% with review=card.latest_reviews|first %}{% if review %}<div class="card-decision"><span class="badge decision-badge-{{ review.decision }}">{{ review.get_decision_display }}</span> <span class="small muted">{{ review.reviewer|display_name }}{% if review.comment %}: {{ review.comment|truncatechars:60 }}{% endif %}</span></div>{% endif %}{% endwith %}
   <details class="card-menu" hx-get="{{ menu_url }}?card={{ card.pk }}&amp;version={{ card.version }}" hx-trigger="toggle once" hx-target="this" hx-swap="beforeend" hx-disinherit="*">
-    <summary aria-label="Move or turn down {{ card.candidate.full_name }}">Move to…</summary>
+    <summary aria-label="Move to… or turn down {{ card.candidate.full_name }}">Move to…</summary>
   </details>
 </article>
 {% endlocalize %}"""
@@ -31,7 +32,7 @@ PEOPLE = [
     # first name, last name, title, seeking, score, last contacted, entered stage,
     # review (decision, comment, reviewer's username and first name)
     ("Ada", "Lovelace", "Engineer", "active", 0.0, None, NOW, None),
-    ('Zoë <b>"O\'Neil"', "& Co", "Eng & <lead>", "passive", 2.5, NOW - timedelta(days=40), NOW, None),
+    ('Zoë <b>"O\'Neil"', "& Co", "Eng & <lead>", "passive", 2.5, NOW - timedelta(days=120), NOW, None),
     (
         "Grace",
         "",
