@@ -7,7 +7,15 @@ from candidates.resumes import ACCEPT, check_resume
 from candidates.search import MAX_ID, SkillsField
 
 from . import selectors
-from .models import CareersSettings, ForecastSettings, Requisition, ShortlistReview, Stage, TalentReview
+from .models import (
+    CareersSettings,
+    Feedback,
+    ForecastSettings,
+    Requisition,
+    ShortlistReview,
+    Stage,
+    TalentReview,
+)
 
 
 class MoveCardForm(forms.Form):
@@ -63,6 +71,38 @@ class AddToRequisitionForm(forms.Form):
     def __init__(self, *args, requisitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requisition"].queryset = requisitions
+
+
+class CriteriaForm(forms.Form):
+    criteria = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line, e.g. Rust, System design, Communication",
+    )
+
+
+class FeedbackForm(forms.Form):
+    """A rating (1 to 5) per criterion of the role, then a recommendation and a comment."""
+
+    recommendation = forms.TypedChoiceField(
+        choices=Feedback.Recommendation.choices, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"rating_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+    def ratings(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"rating_{c.pk}"] for c in self.criteria}
 
 
 class TurnedDownFilterForm(forms.Form):

@@ -20,6 +20,8 @@ from candidates.selectors import Suggestion, pool_members, suggest_from_database
 from .models import (
     Application,
     Card,
+    Feedback,
+    FeedbackCriterion,
     ForecastSettings,
     Pipeline,
     Requisition,
@@ -471,3 +473,28 @@ def turned_down_cards(
     if stage is not None:
         cards = cards.filter(stage=stage)
     return cards.select_related("candidate", "stage").order_by("-rejected_at", "-pk")
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """What one viewer sees of a card's feedback: their own, and the others' only once theirs is in (the
+    recruiting team, who give none, sees all)."""
+
+    criteria: list[FeedbackCriterion]
+    mine: Feedback | None
+    others: list[Feedback]
+    hidden: int  # others' feedback not shown yet
+    summary: dict[str, int]  # recommendation label -> count, over what is shown
+
+
+def feedback_view(card: Card, viewer: User) -> FeedbackView:
+    criteria = list(FeedbackCriterion.objects.filter(requisition__pipeline=card.pipeline_id))
+    everyone = list(Feedback.objects.filter(card=card).select_related("reviewer"))
+    mine = next((f for f in everyone if f.reviewer_id == viewer.pk), None)
+    others = [f for f in everyone if f.reviewer_id != viewer.pk]
+    shown = others if mine is not None or viewer.has_perm("pipelines.view_all_feedback") else []
+    summary: dict[str, int] = {}
+    for feedback in ([mine] if mine else []) + shown:
+        label = feedback.get_recommendation_display()
+        summary[label] = summary.get(label, 0) + 1
+    return FeedbackView(criteria, mine, shown, len(others) - len(shown), summary)

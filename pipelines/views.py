@@ -15,12 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates.models import Resume, SilverMedal
 from candidates.resumes import CONTENT_TYPES, download_name
 
-from . import batches, selectors, services, stages
+from . import batches, feedback, selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
     AddToRoleForm,
     BoardFilterForm,
     ColumnPageForm,
+    CriteriaForm,
+    FeedbackForm,
     ForecastSettingsForm,
     MoveCardForm,
     RejectForm,
@@ -51,6 +53,10 @@ def requisition_detail(request, pk):
         suggestions = selectors.suggestions_for(requisition)
     context = {
         "requisition": requisition,
+        "criteria": [c.name for c in requisition.criteria.all()],
+        "criteria_form": CriteriaForm()
+        if request.user.has_perm("pipelines.edit_criteria", requisition)
+        else None,
         "suggestions": suggestions,
         "can_add": requisition.status in (Requisition.Status.PLANNED, Requisition.Status.OPEN)
         and request.user.has_perm("pipelines.add_to_requisition"),
@@ -468,6 +474,62 @@ def card_resume(request, card_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def card_feedback(request, card_id):
+    """Structured feedback on someone on a role's board: the reviewer's own form, and the others' feedback
+    once theirs is in (the recruiting team sees all). The role's own manager and the recruiting team only
+    (another manager: 404; an employee: 403)."""
+    if not request.user.has_perm("pipelines.list_requisitions"):
+        raise PermissionDenied
+    card = selectors.get_card_for_review(request.user, card_id)
+    requisition = card.pipeline.requisition
+    if not request.user.has_perm("pipelines.give_feedback", requisition):
+        raise PermissionDenied
+    view = selectors.feedback_view(card, request.user)
+    status = 200
+    if request.method == "POST":
+        form = FeedbackForm(request.POST, criteria=view.criteria)
+        if form.is_valid():
+            feedback.give_feedback(
+                card=card,
+                reviewer=request.user,
+                recommendation=form.cleaned_data["recommendation"],
+                ratings=form.ratings(),
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, "Feedback saved.")
+            return redirect("pipelines:card_feedback", card.pk)
+        status = 422
+    else:
+        initial = {}
+        if view.mine is not None:
+            initial = {"recommendation": view.mine.recommendation, "comment": view.mine.comment}
+            initial.update({f"rating_{pk}": value for pk, value in view.mine.ratings.items()})
+        form = FeedbackForm(initial=initial, criteria=view.criteria)
+    names = {str(c.pk): c.name for c in view.criteria}
+    context = {"card": card, "requisition": requisition, "view": view, "form": form, "criteria_names": names}
+    return render(request, "pipelines/feedback.html", context, status=status)
+
+
+@require_POST
+def requisition_criteria(request, pk):
+    """The recruiting team sets a role's feedback criteria (one per line) on its page."""
+    requisition = selectors.get_requisition_for_user(request.user, pk)
+    if not request.user.has_perm("pipelines.edit_criteria", requisition):
+        raise PermissionDenied
+    form = CriteriaForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    try:
+        feedback.set_criteria(
+            requisition=requisition, names=form.cleaned_data["criteria"].splitlines(), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Feedback criteria saved.")
+    return redirect(requisition)
 
 
 # --- Requisition create, edit and status ---------------------------------------------------------------
