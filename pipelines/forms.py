@@ -73,6 +73,43 @@ class AddToRequisitionForm(forms.Form):
         self.fields["requisition"].queryset = requisitions
 
 
+class BulkCardsForm(forms.Form):
+    """Several cards of one board (`cards`: "id:version,id:version" as the page shows them) and what to do with
+    them: move to a stage, or turn down with one reason and one optional email."""
+
+    MAX_CARDS = 200
+
+    cards = forms.CharField(max_length=10_000)
+    action = forms.ChoiceField(choices=[("move", "Move"), ("reject", "Turn down")])
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False)
+    category = forms.ChoiceField(choices=SilverMedal.Reason.choices, required=False)
+    reason = forms.CharField(required=False, max_length=255)
+    email_template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, pipeline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = pipeline.stages.all()
+
+    def clean_cards(self) -> dict[int, int]:
+        pairs: dict[int, int] = {}
+        for item in self.cleaned_data["cards"].split(","):
+            card_id, _, version = item.strip().partition(":")
+            if not (card_id.isdigit() and version.isdigit()) or not 0 < int(card_id) <= MAX_ID:
+                raise forms.ValidationError("Cards must be id:version pairs.")
+            pairs[int(card_id)] = int(version)
+        if len(pairs) > self.MAX_CARDS:
+            raise forms.ValidationError(f"At most {self.MAX_CARDS} cards at once.")
+        return pairs
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "move" and not cleaned.get("stage"):
+            self.add_error("stage", "Choose the stage to move them to.")
+        if cleaned.get("action") == "reject" and not cleaned.get("category"):
+            self.add_error("category", "Choose why they are turned down.")
+        return cleaned
+
+
 class CriteriaForm(forms.Form):
     criteria = forms.CharField(
         required=False,

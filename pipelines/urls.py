@@ -21,6 +21,7 @@ urlpatterns = [
     path("cards/<int:card_id>/reject/", views.card_reject, name="card_reject"),
     path("cards/<int:card_id>/reinstate/", views.card_reinstate, name="card_reinstate"),
     path("requisitions/<int:pk>/turned-down/", views.turned_down, name="turned_down"),
+    path("requisitions/<int:pk>/cards/bulk/", views.cards_bulk, name="cards_bulk"),
     path("cards/<int:card_id>/to-requisition/", views.card_to_requisition, name="card_to_requisition"),
     path("add-to-role/", views.add_to_role, name="add_to_role"),
     path("add-to-role/<int:pk>/", views.add_batch, name="add_batch"),

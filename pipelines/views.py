@@ -20,6 +20,7 @@ from .forms import (
     AddToRequisitionForm,
     AddToRoleForm,
     BoardFilterForm,
+    BulkCardsForm,
     ColumnPageForm,
     CriteriaForm,
     FeedbackForm,
@@ -175,6 +176,55 @@ def card_move(request, card_id):
     response = render(request, "pipelines/board.html#moved", context, status=status)
     response["HX-Trigger-After-Settle"] = json.dumps({"cardMoved": {"card": card.pk}})
     return response
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def cards_bulk(request, pk):
+    """Several selected cards at once: move them to the bottom of a stage, or turn them down with one reason and
+    one optional email. All or none: one card that changed since the page was drawn answers 409 with every
+    column as it is now. Otherwise the columns they left and went to are drawn again."""
+    requisition = selectors.get_board_requisition(request.user, pk)
+    pipeline = requisition.pipeline
+    board_filters(request)  # refused before the change, not after it
+    form = BulkCardsForm(request.POST, pipeline=pipeline)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    data = form.cleaned_data
+    found = {
+        c.pk: c for c in pipeline.cards.select_related("candidate", "stage").filter(pk__in=data["cards"])
+    }
+    if len(found) != len(data["cards"]):
+        raise Http404("A card is not on this board.")
+    cards = [(found[card_id], version) for card_id, version in data["cards"].items()]
+    touched = {card.stage_id for card, _ in cards}
+    count = f"{len(cards)} candidate{'s' if len(cards) != 1 else ''}"
+    try:
+        if data["action"] == "move":
+            services.move_cards(cards=cards, to_stage=data["stage"], by=request.user)
+            touched.add(data["stage"].pk)
+            message = f"Moved {count} to {data['stage'].name}."
+        else:
+            services.reject_cards(
+                cards=cards,
+                category=data["category"],
+                reason=data["reason"],
+                email_template_id=data["email_template"],
+                by=request.user,
+            )
+            message = f"{count.capitalize()} turned down."
+    except services.StaleCard:
+        message = (
+            "Some of them changed since you saw the board; nothing was done. Here is the board as it is now."
+        )
+        context = board_context(request, pipeline, requisition, message=message, announcement=message)
+        return render(request, "pipelines/board.html#moved", context, status=409)
+    except ValidationError as error:  # an email that is not offered
+        return HttpResponseBadRequest(" ".join(error.messages))
+    context = board_context(
+        request, pipeline, requisition, only=touched, message=message, announcement=message
+    )
+    return render(request, "pipelines/board.html#moved", context)
 
 
 @permission_required("pipelines.move_card", raise_exception=True)
