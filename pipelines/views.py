@@ -111,7 +111,13 @@ def board_context(request, pipeline: Pipeline, requisition: Requisition | None =
 def board_page(request, pipeline: Pipeline, requisition: Requisition | None = None):
     if request.htmx:
         return render(request, "pipelines/board.html#board", board_context(request, pipeline, requisition))
-    context = board_context(request, pipeline, requisition, owners=selectors.board_owners(pipeline))
+    context = board_context(
+        request,
+        pipeline,
+        requisition,
+        owners=selectors.board_owners(pipeline),
+        reject_reasons=SilverMedal.Reason.choices,
+    )
     return render(request, "pipelines/board.html", context)
 
 

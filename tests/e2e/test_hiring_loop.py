@@ -149,3 +149,45 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     expect(page.locator("main")).to_contain_text("Hired")
     assert Referral.objects.get(candidate=priya).status == Referral.Status.HIRED
     screenshot(page, "hiring-loop-3-referrer-sees-hired")
+
+
+def test_bulk_on_the_board_shift_click_move_and_a_stale_selection(page, live_server):
+    RecruiterFactory(username="e2e-recruiter")
+    role = RequisitionFactory(title="Bulk role")
+    cards = [
+        services.add_card(pipeline=role.pipeline, candidate=CandidateFactory(first_name=name, last_name="B"))
+        for name in ("Ann", "Bea", "Cal", "Dan")
+    ]
+    screen = stage_named(role, "Screen")
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{role.pk}/board/")
+    page.get_by_role("button", name="Select cards").click()
+    page.get_by_label("Select Ann B").click()
+    page.get_by_label("Select Cal B").click(modifiers=["Shift"])  # Ann to Cal
+    expect(page.locator("#bulk-count")).to_have_text("3 selected")
+    bar = page.locator("#bulk-bar")
+    bar.get_by_label("Stage to move them to").select_option(label="Screen")
+    with page.expect_response(lambda response: "/cards/bulk/" in response.url):
+        bar.get_by_role("button", name="Apply").click()
+    wait_for_htmx(page)
+    expect(page.locator("#board-message")).to_contain_text("Moved 3 candidates to Screen.")
+    expect(page.locator(f"#stage-{screen.pk}")).to_contain_text("Cal B")
+    assert set(Card.objects.filter(stage=screen).values_list("candidate__first_name", flat=True)) == {
+        "Ann",
+        "Bea",
+        "Cal",
+    }
+    screenshot(page, "bulk-1-moved")
+
+    # Someone else moves Dan meanwhile; a bulk turn-down including him from this page changes nothing.
+    services.move_card(card=cards[3], to_stage=screen, position=0, expected_version=cards[3].version)
+    page.get_by_label("Select Dan B").click()
+    page.get_by_label("Select Ann B").click()
+    bar.get_by_label("What to do with the selected cards").select_option(label="Turn down")
+    bar.get_by_label("Why they are turned down").select_option(label="Timing")
+    with page.expect_response(lambda response: "/cards/bulk/" in response.url) as answer:
+        bar.get_by_role("button", name="Apply").click()
+    assert answer.value.status == 409
+    wait_for_htmx(page)
+    expect(page.locator("#board-message")).to_contain_text("nothing was done")
+    assert not Card.objects.filter(status="rejected").exists()
