@@ -141,8 +141,9 @@ document.addEventListener("click", (event) => {
   button.textContent = "Copied";
 });
 
-// Bulk on a role's board: "Select cards" puts a checkbox on each card (shift-click, or shift-space, selects the
-// range from the last one ticked); the bar sends the ticked cards as id:version, as the page shows them.
+// Bulk on a role's board: "Select cards" puts a checkbox on each card (Tab and Space tick one; shift-click
+// ticks the range from the last one ticked); the bar sends the ticked cards as id:version, as the page shows
+// them, and its "Enroll…" / "Add to role…" links carry the people (data-selection-link, above).
 (() => {
   let lastTicked = null;
   const board = () => document.getElementById("board");
@@ -156,6 +157,8 @@ document.addEventListener("click", (event) => {
       const box = document.createElement("input");
       box.type = "checkbox";
       box.className = "card-select";
+      box.name = "candidate_ids";
+      box.value = card.dataset.candidate;
       box.setAttribute("aria-label", `Select ${card.querySelector(".name").textContent}`);
       card.prepend(box);
     }

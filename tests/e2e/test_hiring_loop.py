@@ -179,6 +179,16 @@ def test_bulk_on_the_board_shift_click_move_and_a_stale_selection(page, live_ser
     }
     screenshot(page, "bulk-1-moved")
 
+    # The selection's people go to other apps' actions too: "Add to role…" carries them (ticked by keyboard).
+    page.get_by_label("Select Bea B").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#bulk-count")).to_have_text("1 selected")
+    page.locator("#bulk-bar").get_by_role("link", name="Add to role…").click()
+    expect(page.locator("main")).to_contain_text("1 selected: Bea B.")
+    page.go_back()
+    page.reload()
+    page.get_by_role("button", name="Select cards").click()
+
     # Someone else moves Dan meanwhile; a bulk turn-down including him from this page changes nothing.
     services.move_card(card=cards[3], to_stage=screen, position=0, expected_version=cards[3].version)
     page.get_by_label("Select Dan B").click()
