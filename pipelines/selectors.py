@@ -13,7 +13,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Candidate, Referral, Resume, TalentPool
+from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
@@ -218,6 +218,13 @@ def shortlist(requisition: Requisition) -> QuerySet[Card]:
                     "id", "candidate_id", "kind", "original_name", "text", "text_status", "created_at"
                 ),
                 to_attr="latest_resumes",
+            ),
+            Prefetch(
+                "candidate__activities",
+                queryset=Activity.objects.filter(kind=Activity.Kind.NOTE, data__shareable=True)
+                .select_related("actor")
+                .order_by("-created_at"),
+                to_attr="shared_notes",
             ),
         )
     )
