@@ -1,5 +1,6 @@
 """The hiring loop in a browser, as far as it is built: a recruiter finds people by search and adds three to a
-role in one bulk action; the manager reads one's résumé on the shortlist; the recruiter turns them down with a
+role in one bulk action; the manager reads one's résumé on the shortlist and leaves feedback; the recruiter
+turns them down with a
 rejection email, undoes it, turns them down again, and the email leaves only after the delay; hiring another
 stops their sequence, closes their call task and shows "Hired" to the person who referred them."""
 
@@ -16,7 +17,8 @@ from outreach.enrollment import enroll
 from outreach.models import Enrollment, RejectionEmail, Touch
 from outreach.rejections import save_rejection_template, send_due_rejection_emails
 from pipelines import services
-from pipelines.models import Card
+from pipelines.feedback import set_criteria
+from pipelines.models import Card, Feedback
 from tests.e2e.conftest import login, screenshot, wait_for_htmx
 from tests.e2e.test_board import move_with_keyboard
 from tests.factories import (
@@ -63,6 +65,7 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     manager = HiringManagerFactory(username="e2e-manager")
     role = RequisitionFactory(title="Rust Platform Engineer", recruiter=recruiter, hiring_manager=manager)
     save_rejection_template(name="Kind no", subject="Your application, {{ first_name }}", body="Thank you.")
+    set_criteria(requisition=role, names=["Rust", "Communication"])
     priya = CandidateFactory(
         first_name="Priya", last_name="Rustova", title="Rust engineer", seeking_status="passive"
     )
@@ -113,6 +116,16 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     assert headers["x-content-type-options"] == "nosniff"
     expect(resume.locator("iframe")).to_be_visible()
     screenshot(page, "hiring-loop-1b-manager-reads-resume")
+    page.locator(f"#shortlist-card-{cards[ben.pk].pk}").get_by_role(
+        "link", name="Structured feedback"
+    ).click()
+    page.get_by_role("group", name="Rust").get_by_label("4").check()
+    page.get_by_role("group", name="Communication").get_by_label("2").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Comment").fill("Strong Rust, hard to follow")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.locator("#others-feedback")).to_contain_text("You: No")
+    assert Feedback.objects.get(card=cards[ben.pk]).recommendation == Feedback.Recommendation.NO
 
     page.context.clear_cookies()
     login(page, live_server, "e2e-recruiter")
