@@ -1,7 +1,7 @@
 """The hiring loop in a browser, as far as it is built: a recruiter finds people by search and adds three to a
 role in one bulk action; the manager reads one's résumé on the shortlist and leaves feedback; the recruiter
-turns them down with a rejection email, undoes it, turns them down again, and the email leaves only after the delay; hiring another
-stops their sequence, closes their call task and shows "Hired" to the person who referred them."""
+turns them down with a rejection email, undoes it, turns them down again, and the email leaves only after the
+delay; hiring another stops their sequence, closes their call task and shows "Hired" to their referrer."""
 
 from datetime import timedelta
 
