@@ -36,6 +36,10 @@ REVIEWS = Prefetch(
     queryset=ShortlistReview.objects.select_related("reviewer").order_by("-created_at"),
     to_attr="latest_reviews",
 )
+# A board card's structured feedback, as a list (card.feedback_given): the recommendations, nothing else.
+FEEDBACK = Prefetch(
+    "feedback", queryset=Feedback.objects.only("id", "card_id", "recommendation"), to_attr="feedback_given"
+)
 # What a card on the board shows, and nothing more.
 BOARD_CARD_FIELDS = (
     "stage_id",
@@ -128,7 +132,7 @@ def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
         Card.objects.filter(filters.cards())
         .select_related("candidate")
         .only(*BOARD_CARD_FIELDS)
-        .prefetch_related(REVIEWS)
+        .prefetch_related(REVIEWS, FEEDBACK)
     )
 
 

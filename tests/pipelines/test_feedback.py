@@ -122,3 +122,17 @@ def test_who_may_open_the_feedback_page(client, users_by_role, card, who, status
     other_role_criteria = reverse("pipelines:requisition_criteria", args=[card.pipeline.requisition.pk])
     if who == "other_manager":
         assert client.post(other_role_criteria, {"criteria": "x"}).status_code == 404
+
+
+def test_the_board_card_shows_the_recommendations(client, recruiter, hiring_manager, role, card):
+    client.force_login(recruiter)
+    board = reverse("pipelines:board", args=[role.pk])
+    assert "Feedback:" not in client.get(board).content.decode()
+    for reviewer, recommendation in [(hiring_manager, 4), (recruiter, 2)]:
+        feedback.give_feedback(
+            card=card,
+            reviewer=reviewer,
+            recommendation=recommendation,
+            ratings={c.pk: 3 for c in role.criteria.all()},
+        )
+    assert "Feedback: strong yes, no</div>" in client.get(board).content.decode()
