@@ -1,9 +1,12 @@
-"""Bulk on the board: several cards moved or turned down at once, all or none, refused as stale with 409."""
+"""Bulk on the board: several cards moved or turned down at once, all or none, refused as stale with 409; the
+board's queries stay flat."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pipelines import services
+from pipelines import feedback, services
 from pipelines.models import Card
 from tests.factories import CandidateFactory, RequisitionFactory, stage_named
 
@@ -97,3 +100,31 @@ def test_a_card_of_another_board_is_not_found(client, recruiter, role, cards):
 def test_managers_and_employees_are_refused(client, users_by_role, role, cards, who):
     client.force_login(users_by_role[who])
     assert bulk(client, role, cards, action="move", stage=stage_named(role, "Screen").pk).status_code == 403
+
+
+def _board_queries(client, role) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("pipelines:board", args=[role.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_board_reads_as_many_queries_for_15_cards_with_feedback_as_for_3(
+    client, recruiter, hiring_manager
+):
+    counts = []
+    for size in (3, 15):
+        role = RequisitionFactory(hiring_manager=hiring_manager)
+        feedback.set_criteria(requisition=role, names=["Rust"])
+        for i in range(size):
+            card = services.add_card(
+                pipeline=role.pipeline, candidate=CandidateFactory(), stage=role.pipeline.stages.all()[i % 4]
+            )
+            feedback.give_feedback(
+                card=card,
+                reviewer=hiring_manager,
+                recommendation=3,
+                ratings={c.pk: 4 for c in role.criteria.all()},
+            )
+        client.force_login(recruiter)
+        counts.append(_board_queries(client, role))
+    assert counts[0] == counts[1]
