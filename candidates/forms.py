@@ -79,6 +79,7 @@ class CandidateForm(forms.ModelForm):
 
 class NoteForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, strip=True)
+    shareable = forms.BooleanField(required=False, label="Share with the hiring manager")
 
 
 class ReferralForm(forms.Form):

@@ -221,7 +221,7 @@ class PoolMembership(models.Model):
 
 class Referral(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
+        NEW = "new", "Received"
         REVIEWING = "reviewing", "Being reviewed"
         CONTACTED = "contacted", "Contacted"
         INTERVIEWING = "interviewing", "Interviewing"

@@ -204,10 +204,17 @@ def _record_changes(
 
 
 @transaction.atomic
-def add_note(*, candidate: Candidate, body: str, by: User) -> Activity:
+def add_note(*, candidate: Candidate, body: str, by: User, shareable: bool = False) -> Activity:
+    """A recruiter's note on the timeline; a shareable one is also shown to the hiring managers of the roles
+    whose boards the person is on (their shortlist), nothing else of the timeline is."""
     first_line = body.strip().splitlines()[0] if body.strip() else ""
     note = record_activity(
-        candidate=candidate, kind=Activity.Kind.NOTE, actor=by, summary=first_line[:120], body=body.strip()
+        candidate=candidate,
+        kind=Activity.Kind.NOTE,
+        actor=by,
+        summary=first_line[:120],
+        body=body.strip(),
+        data={"shareable": True} if shareable else None,
     )
     refresh_search_documents([candidate.pk])
     return note

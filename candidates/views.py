@@ -308,7 +308,12 @@ def add_note(request, pk):
     candidate = selectors.get_candidate(pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(candidate=candidate, body=form.cleaned_data["body"], by=request.user)
+        services.add_note(
+            candidate=candidate,
+            body=form.cleaned_data["body"],
+            by=request.user,
+            shareable=form.cleaned_data["shareable"],
+        )
         form = NoteForm()
     status = 200 if not form.errors else 422
     return render(

@@ -7,7 +7,15 @@ from candidates.resumes import ACCEPT, check_resume
 from candidates.search import MAX_ID, SkillsField
 
 from . import selectors
-from .models import CareersSettings, ForecastSettings, Requisition, ShortlistReview, Stage, TalentReview
+from .models import (
+    CareersSettings,
+    Feedback,
+    ForecastSettings,
+    Requisition,
+    ShortlistReview,
+    Stage,
+    TalentReview,
+)
 
 
 class MoveCardForm(forms.Form):
@@ -63,6 +71,75 @@ class AddToRequisitionForm(forms.Form):
     def __init__(self, *args, requisitions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["requisition"].queryset = requisitions
+
+
+class BulkCardsForm(forms.Form):
+    """Several cards of one board (`cards`: "id:version,id:version" as the page shows them) and what to do with
+    them: move to a stage, or turn down with one reason and one optional email."""
+
+    MAX_CARDS = 200
+
+    cards = forms.CharField(max_length=10_000)
+    action = forms.ChoiceField(choices=[("move", "Move"), ("reject", "Turn down")])
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), required=False)
+    category = forms.ChoiceField(choices=SilverMedal.Reason.choices, required=False)
+    reason = forms.CharField(required=False, max_length=255)
+    email_template = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, pipeline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = pipeline.stages.all()
+
+    def clean_cards(self) -> dict[int, int]:
+        pairs: dict[int, int] = {}
+        for item in self.cleaned_data["cards"].split(","):
+            card_id, _, version = item.strip().partition(":")
+            if not (card_id.isdigit() and version.isdigit()) or not 0 < int(card_id) <= MAX_ID:
+                raise forms.ValidationError("Cards must be id:version pairs.")
+            pairs[int(card_id)] = int(version)
+        if len(pairs) > self.MAX_CARDS:
+            raise forms.ValidationError(f"At most {self.MAX_CARDS} cards at once.")
+        return pairs
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "move" and not cleaned.get("stage"):
+            self.add_error("stage", "Choose the stage to move them to.")
+        if cleaned.get("action") == "reject" and not cleaned.get("category"):
+            self.add_error("category", "Choose why they are turned down.")
+        return cleaned
+
+
+class CriteriaForm(forms.Form):
+    criteria = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line, e.g. Rust, System design, Communication",
+    )
+
+
+class FeedbackForm(forms.Form):
+    """A rating (1 to 5) per criterion of the role, then a recommendation and a comment."""
+
+    recommendation = forms.TypedChoiceField(
+        choices=Feedback.Recommendation.choices, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"rating_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                widget=forms.RadioSelect,
+            )
+
+    def ratings(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"rating_{c.pk}"] for c in self.criteria}
 
 
 class TurnedDownFilterForm(forms.Form):

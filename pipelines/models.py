@@ -262,6 +262,50 @@ class ShortlistReview(models.Model):
         return f"{self.get_decision_display()} on {self.card}"
 
 
+class FeedbackCriterion(models.Model):
+    """One thing a role's reviewers rate each candidate on (the recruiting team keeps the list)."""
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["requisition", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "name"], name="criterion_name_once_per_role")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Feedback(models.Model):
+    """A reviewer's structured feedback on a candidate for a role: a rating per criterion and a recommendation."""
+
+    class Recommendation(models.IntegerChoices):
+        STRONG_NO = 1, "Strong no"
+        NO = 2, "No"
+        YES = 3, "Yes"
+        STRONG_YES = 4, "Strong yes"
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="feedback")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recommendation = models.PositiveSmallIntegerField(choices=Recommendation.choices)
+    ratings = models.JSONField(default=dict, help_text="{criterion id: 1 to 5}")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "reviewer"], name="feedback_once_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.get_recommendation_display()} on {self.card}"
+
+
 class TalentReview(models.Model):
     """A hiring manager's answer, for a planned role, to "would you talk to this person?"."""
 

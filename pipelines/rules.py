@@ -56,6 +56,11 @@ rules.add_perm(
 rules.add_perm("pipelines.edit_stages", is_admin)
 rules.add_perm("pipelines.view_shortlist", is_recruiting_team | is_requisition_manager)
 rules.add_perm("pipelines.review_shortlist", is_requisition_manager)
+# Structured feedback: the recruiting team keeps each role's criteria and reads all feedback; the role's
+# manager (and any recruiter who interviewed) gives theirs.
+rules.add_perm("pipelines.give_feedback", is_recruiting_team | is_requisition_manager)
+rules.add_perm("pipelines.view_all_feedback", is_recruiting_team)
+rules.add_perm("pipelines.edit_criteria", is_recruiting_team)
 rules.add_perm("pipelines.list_requisitions", is_recruiting_team | is_hiring_manager)
 rules.add_perm("pipelines.review_talent", is_requisition_manager)  # talent review of planned roles
 rules.add_perm("pipelines.view_forecast", is_recruiting_team)

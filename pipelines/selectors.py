@@ -12,13 +12,15 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from candidates.models import Candidate, Referral, Resume, TalentPool
+from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import Suggestion, pool_members, suggest_from_database
 
 from .models import (
     Application,
     Card,
+    Feedback,
+    FeedbackCriterion,
     ForecastSettings,
     Pipeline,
     Requisition,
@@ -58,6 +60,8 @@ class BoardCard:
     candidate: BoardCandidate
     # The hiring manager's decisions, newest first (the card shows the latest).
     latest_reviews: list[ShortlistReview] = field(default_factory=list)
+    # The recommendations of its structured feedback (the card lists them).
+    feedback_given: list[int] = field(default_factory=list)
 
 
 # The columns of a BoardCard and its BoardCandidate, in that order.
@@ -164,7 +168,8 @@ def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
 
 
 def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
-    """The cards as BoardCards, each with its hiring-manager decisions (one more query for all of them)."""
+    """The cards as BoardCards, each with its hiring-manager decisions and its feedback's recommendations (one
+    more query for each, however many cards)."""
     rows = [
         BoardCard(pk, stage_id, position, version, entered, candidate_id, BoardCandidate(*candidate))
         for pk, stage_id, position, version, entered, candidate_id, *candidate in cards.values_list(
@@ -180,6 +185,13 @@ def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
     )
     for review in reviews:
         by_card[review.card_id].append(review)
+    feedback = {row.pk: row.feedback_given for row in rows}
+    for card_id, recommendation in (
+        Feedback.objects.filter(card_id__in=feedback)
+        .order_by("created_at", "pk")
+        .values_list("card_id", "recommendation")
+    ):
+        feedback[card_id].append(recommendation)
     return rows
 
 
@@ -279,6 +291,13 @@ def shortlist(requisition: Requisition) -> QuerySet[Card]:
                     "id", "candidate_id", "kind", "original_name", "text", "text_status", "created_at"
                 ),
                 to_attr="latest_resumes",
+            ),
+            Prefetch(
+                "candidate__activities",
+                queryset=Activity.objects.filter(kind=Activity.Kind.NOTE, data__shareable=True)
+                .select_related("actor")
+                .order_by("-created_at"),
+                to_attr="shared_notes",
             ),
         )
     )
@@ -534,3 +553,28 @@ def turned_down_cards(
     if stage is not None:
         cards = cards.filter(stage=stage)
     return cards.select_related("candidate", "stage").order_by("-rejected_at", "-pk")
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """What one viewer sees of a card's feedback: their own, and the others' only once theirs is in (the
+    recruiting team, who give none, sees all)."""
+
+    criteria: list[FeedbackCriterion]
+    mine: Feedback | None
+    others: list[Feedback]
+    hidden: int  # others' feedback not shown yet
+    summary: dict[str, int]  # recommendation label -> count, over what is shown
+
+
+def feedback_view(card: Card, viewer: User) -> FeedbackView:
+    criteria = list(FeedbackCriterion.objects.filter(requisition__pipeline=card.pipeline_id))
+    everyone = list(Feedback.objects.filter(card=card).select_related("reviewer"))
+    mine = next((f for f in everyone if f.reviewer_id == viewer.pk), None)
+    others = [f for f in everyone if f.reviewer_id != viewer.pk]
+    shown = others if mine is not None or viewer.has_perm("pipelines.view_all_feedback") else []
+    summary: dict[str, int] = {}
+    for feedback in ([mine] if mine else []) + shown:
+        label = feedback.get_recommendation_display()
+        summary[label] = summary.get(label, 0) + 1
+    return FeedbackView(criteria, mine, shown, len(others) - len(shown), summary)

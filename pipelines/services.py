@@ -425,3 +425,36 @@ def reinstate_card(*, card: Card, by: User | None = None) -> Card:
     if requisition is not None:
         signals.card_changed.send(sender=Card, card=card, by=by)
     return card
+
+
+@transaction.atomic
+def move_cards(*, cards: list[tuple[Card, int]], to_stage: Stage, by: User | None = None) -> set[int]:
+    """Move several cards (each with the version the user saw) to the bottom of `to_stage`, in the order given:
+    all or none. One that moved since it was seen refuses the lot with StaleCard (nothing moves)."""
+    changed: set[int] = set()
+    for card, version in cards:
+        changed |= move_card(card=card, to_stage=to_stage, position=10**9, expected_version=version, by=by)
+    return changed
+
+
+@transaction.atomic
+def reject_cards(
+    *,
+    cards: list[tuple[Card, int]],
+    category: str,
+    reason: str = "",
+    by: User | None = None,
+    email_template_id: int | None = None,
+) -> list[Card]:
+    """Turn several people down with one reason (and one optional email): all or none. A card that changed
+    since it was seen (its version) refuses the lot with StaleCard."""
+    done = []
+    for card, version in cards:
+        if Card.objects.filter(pk=card.pk).values_list("version", flat=True).get() != version:
+            raise StaleCard
+        done.append(
+            reject_card(
+                card=card, category=category, reason=reason, by=by, email_template_id=email_template_id
+            )
+        )
+    return done

@@ -15,12 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates.models import Resume, SilverMedal
 from candidates.resumes import CONTENT_TYPES, download_name
 
-from . import batches, selectors, services, stages
+from . import batches, feedback, selectors, services, stages
 from .forms import (
     AddToRequisitionForm,
     AddToRoleForm,
     BoardFilterForm,
+    BulkCardsForm,
     ColumnPageForm,
+    CriteriaForm,
+    FeedbackForm,
     ForecastSettingsForm,
     MoveCardForm,
     RejectForm,
@@ -51,6 +54,10 @@ def requisition_detail(request, pk):
         suggestions = selectors.suggestions_for(requisition)
     context = {
         "requisition": requisition,
+        "criteria": [c.name for c in requisition.criteria.all()],
+        "criteria_form": CriteriaForm()
+        if request.user.has_perm("pipelines.edit_criteria", requisition)
+        else None,
         "suggestions": suggestions,
         "can_add": requisition.status in (Requisition.Status.PLANNED, Requisition.Status.OPEN)
         and request.user.has_perm("pipelines.add_to_requisition"),
@@ -104,7 +111,13 @@ def board_context(request, pipeline: Pipeline, requisition: Requisition | None =
 def board_page(request, pipeline: Pipeline, requisition: Requisition | None = None):
     if request.htmx:
         return render(request, "pipelines/board.html#board", board_context(request, pipeline, requisition))
-    context = board_context(request, pipeline, requisition, owners=selectors.board_owners(pipeline))
+    context = board_context(
+        request,
+        pipeline,
+        requisition,
+        owners=selectors.board_owners(pipeline),
+        reject_reasons=SilverMedal.Reason.choices,
+    )
     return render(request, "pipelines/board.html", context)
 
 
@@ -169,6 +182,55 @@ def card_move(request, card_id):
     response = render(request, "pipelines/board.html#moved", context, status=status)
     response["HX-Trigger-After-Settle"] = json.dumps({"cardMoved": {"card": card.pk}})
     return response
+
+
+@require_POST
+@permission_required("pipelines.move_card", raise_exception=True)
+def cards_bulk(request, pk):
+    """Several selected cards at once: move them to the bottom of a stage, or turn them down with one reason and
+    one optional email. All or none: one card that changed since the page was drawn answers 409 with every
+    column as it is now. Otherwise the columns they left and went to are drawn again."""
+    requisition = selectors.get_board_requisition(request.user, pk)
+    pipeline = requisition.pipeline
+    board_filters(request)  # refused before the change, not after it
+    form = BulkCardsForm(request.POST, pipeline=pipeline)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    data = form.cleaned_data
+    found = {
+        c.pk: c for c in pipeline.cards.select_related("candidate", "stage").filter(pk__in=data["cards"])
+    }
+    if len(found) != len(data["cards"]):
+        raise Http404("A card is not on this board.")
+    cards = [(found[card_id], version) for card_id, version in data["cards"].items()]
+    touched = {card.stage_id for card, _ in cards}
+    count = f"{len(cards)} candidate{'s' if len(cards) != 1 else ''}"
+    try:
+        if data["action"] == "move":
+            services.move_cards(cards=cards, to_stage=data["stage"], by=request.user)
+            touched.add(data["stage"].pk)
+            message = f"Moved {count} to {data['stage'].name}."
+        else:
+            services.reject_cards(
+                cards=cards,
+                category=data["category"],
+                reason=data["reason"],
+                email_template_id=data["email_template"],
+                by=request.user,
+            )
+            message = f"{count.capitalize()} turned down."
+    except services.StaleCard:
+        message = (
+            "Some of them changed since you saw the board; nothing was done. Here is the board as it is now."
+        )
+        context = board_context(request, pipeline, requisition, message=message, announcement=message)
+        return render(request, "pipelines/board.html#moved", context, status=409)
+    except ValidationError as error:  # an email that is not offered
+        return HttpResponseBadRequest(" ".join(error.messages))
+    context = board_context(
+        request, pipeline, requisition, only=touched, message=message, announcement=message
+    )
+    return render(request, "pipelines/board.html#moved", context)
 
 
 @permission_required("pipelines.move_card", raise_exception=True)
@@ -468,6 +530,62 @@ def card_resume(request, card_id):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def card_feedback(request, card_id):
+    """Structured feedback on someone on a role's board: the reviewer's own form, and the others' feedback
+    once theirs is in (the recruiting team sees all). The role's own manager and the recruiting team only
+    (another manager: 404; an employee: 403)."""
+    if not request.user.has_perm("pipelines.list_requisitions"):
+        raise PermissionDenied
+    card = selectors.get_card_for_review(request.user, card_id)
+    requisition = card.pipeline.requisition
+    if not request.user.has_perm("pipelines.give_feedback", requisition):
+        raise PermissionDenied
+    view = selectors.feedback_view(card, request.user)
+    status = 200
+    if request.method == "POST":
+        form = FeedbackForm(request.POST, criteria=view.criteria)
+        if form.is_valid():
+            feedback.give_feedback(
+                card=card,
+                reviewer=request.user,
+                recommendation=form.cleaned_data["recommendation"],
+                ratings=form.ratings(),
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, "Feedback saved.")
+            return redirect("pipelines:card_feedback", card.pk)
+        status = 422
+    else:
+        initial = {}
+        if view.mine is not None:
+            initial = {"recommendation": view.mine.recommendation, "comment": view.mine.comment}
+            initial.update({f"rating_{pk}": value for pk, value in view.mine.ratings.items()})
+        form = FeedbackForm(initial=initial, criteria=view.criteria)
+    names = {str(c.pk): c.name for c in view.criteria}
+    context = {"card": card, "requisition": requisition, "view": view, "form": form, "criteria_names": names}
+    return render(request, "pipelines/feedback.html", context, status=status)
+
+
+@require_POST
+def requisition_criteria(request, pk):
+    """The recruiting team sets a role's feedback criteria (one per line) on its page."""
+    requisition = selectors.get_requisition_for_user(request.user, pk)
+    if not request.user.has_perm("pipelines.edit_criteria", requisition):
+        raise PermissionDenied
+    form = CriteriaForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors.as_text())
+    try:
+        feedback.set_criteria(
+            requisition=requisition, names=form.cleaned_data["criteria"].splitlines(), by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Feedback criteria saved.")
+    return redirect(requisition)
 
 
 # --- Requisition create, edit and status ---------------------------------------------------------------

@@ -17,21 +17,23 @@ from django.utils.safestring import SafeString, mark_safe
 from candidates.models import Candidate
 from candidates.templatetags.longlist import days_since, display_name, short_date
 
-from ..models import ShortlistReview
+from ..models import Feedback, ShortlistReview
 
 register = template.Library()
 
 # What get_seeking_status_display() and get_decision_display() answer, looked up once rather than per card.
 SEEKING = {value: str(label) for value, label in Candidate._meta.get_field("seeking_status").flatchoices}
 DECISIONS = {value: str(label) for value, label in ShortlistReview.Decision.choices}
+RECOMMENDATIONS = {value: str(label).lower() for value, label in Feedback.Recommendation.choices}
 
 CARD = """
-<article class="board-card" id="card-{pk}" data-card="{pk}" data-version="{version}">
+<article class="board-card" id="card-{pk}" data-card="{pk}" data-version="{version}" data-candidate="{candidate_id}">
   <span class="engagement" title="Engagement score">{score}</span>
   <a class="name" href="{candidate_prefix}{candidate_id}/">{name}</a>
   <div class="meta"><span class="badge badge-{seeking}">{seeking_display}</span><span class="truncate">{title}</span></div>
   <div class="card-facts faint">{in_stage}{last_touch}</div>
   {decision}
+  {feedback}
   <details class="card-menu" hx-get="{menu_url}?card={pk}&amp;version={version}" hx-trigger="toggle once" hx-target="this" hx-swap="beforeend" hx-disinherit="*">
     <summary aria-label="Move to… or turn down {name}">Move to…</summary>
   </details>
@@ -66,6 +68,10 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
             reviewer=escape(display_name(review.reviewer)),
             comment=": " + escape(truncatechars(review.comment, 60)) if review.comment else "",
         )
+    feedback = ""
+    if card.feedback_given:
+        given = ", ".join(escape(RECOMMENDATIONS.get(value, str(value))) for value in card.feedback_given)
+        feedback = f'<div class="card-facts small">Feedback: {given}</div>'
     name = escape(candidate.full_name)
     return CARD.format(
         pk=card.pk,
@@ -80,6 +86,7 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
         in_stage=escape(days_since(card.entered_stage_at, "in stage")),
         last_touch=last_touch,
         decision=decision,
+        feedback=feedback,
         menu_url=menu_url,
     )
 

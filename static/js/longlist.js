@@ -194,3 +194,66 @@ document.addEventListener("input", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("input[type=date]") && event.target.dateEcho) echoDate(event.target);
 });
+
+// Bulk on a role's board: "Select cards" puts a checkbox on each card (Tab and Space tick one; shift-click
+// ticks the range from the last one ticked); the bar sends the ticked cards as id:version, as the page shows
+// them, and its "Enroll…" / "Add to role…" links carry the people (data-selection-link, above).
+(() => {
+  let lastTicked = null;
+  const board = () => document.getElementById("board");
+  const bar = () => document.getElementById("bulk-bar");
+  const ticked = () => [...document.querySelectorAll("#board .card-select:checked")];
+
+  function addBoxes(root) {
+    if (!board() || !board().classList.contains("selecting")) return;
+    for (const card of root.querySelectorAll ? root.querySelectorAll(".board-card") : []) {
+      if (card.querySelector(".card-select")) continue;
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.className = "card-select";
+      box.name = "candidate_ids";
+      box.value = card.dataset.candidate;
+      box.setAttribute("aria-label", `Select ${card.querySelector(".name").textContent}`);
+      card.prepend(box);
+    }
+  }
+
+  function refresh() {
+    const boxes = ticked();
+    const cards = boxes.map((box) => box.closest(".board-card"));
+    document.getElementById("bulk-cards").value = cards.map((c) => `${c.dataset.card}:${c.dataset.version}`).join(",");
+    document.getElementById("bulk-count").textContent = boxes.length ? `${boxes.length} selected` : "None selected";
+    bar().hidden = boxes.length === 0;
+  }
+
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest && event.target.closest("[data-bulk-toggle]");
+    if (toggle && board()) {
+      const on = board().classList.toggle("selecting");
+      toggle.setAttribute("aria-pressed", String(on));
+      if (on) addBoxes(board());
+      else for (const box of board().querySelectorAll(".card-select")) box.remove();
+      refresh();
+      return;
+    }
+    const box = event.target.closest && event.target.closest(".card-select");
+    if (!box) return;
+    if (event.shiftKey && lastTicked && lastTicked !== box) {
+      const all = [...board().querySelectorAll(".card-select")];
+      const [from, to] = [all.indexOf(lastTicked), all.indexOf(box)].sort((a, b) => a - b);
+      for (const other of all.slice(from, to + 1)) other.checked = box.checked;
+    }
+    lastTicked = box;
+    refresh();
+  });
+
+  htmx.onLoad((content) => {
+    addBoxes(content.parentNode || content);
+    if (bar()) refresh();
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt.id !== "bulk-bar") return;
+    for (const box of document.querySelectorAll("#board .card-select:checked")) box.checked = false;
+    refresh();
+  });
+})();

@@ -97,7 +97,7 @@ def test_employee_refers_someone_and_sees_it_in_my_referrals(client, employee):
     assert response.status_code == 302
     page = client.get(reverse("candidates:my_referrals")).content.decode()
     assert "Grace Hopper" in page
-    assert "New" in page
+    assert "Received" in page
 
 
 def test_referral_needs_a_way_to_reach_the_person(client, employee):

@@ -70,7 +70,7 @@ def test_employee_refers_someone_and_a_manager_cannot_search(page, live_server):
     page.get_by_role("button", name="Send referral").click()
     expect(page).to_have_url(f"{live_server.url}/referrals/mine/")
     expect(page.locator("table")).to_contain_text("Radia Perlman")
-    expect(page.locator("table")).to_contain_text("New")
+    expect(page.locator("table")).to_contain_text("Received")
     screenshot(page, "candidates-3-my-referrals")
 
     page.context.clear_cookies()

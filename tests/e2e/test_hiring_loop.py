@@ -1,7 +1,7 @@
 """The hiring loop in a browser, as far as it is built: a recruiter finds people by search and adds three to a
-role in one bulk action; the manager reads one's résumé on the shortlist; the recruiter turns them down with a
-rejection email, undoes it, turns them down again, and the email leaves only after the delay; hiring another
-stops their sequence, closes their call task and shows "Hired" to the person who referred them."""
+role in one bulk action; the manager reads one's résumé on the shortlist and leaves feedback; the recruiter
+turns them down with a rejection email, undoes it, turns them down again, and the email leaves only after the
+delay; hiring another stops their sequence, closes their call task and shows "Hired" to their referrer."""
 
 from datetime import timedelta
 
@@ -16,7 +16,8 @@ from outreach.enrollment import enroll
 from outreach.models import Enrollment, RejectionEmail, Touch
 from outreach.rejections import save_rejection_template, send_due_rejection_emails
 from pipelines import services
-from pipelines.models import Card
+from pipelines.feedback import set_criteria
+from pipelines.models import Card, Feedback
 from tests.e2e.conftest import login, screenshot, wait_for_htmx
 from tests.e2e.test_board import move_with_keyboard
 from tests.factories import (
@@ -63,6 +64,7 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     manager = HiringManagerFactory(username="e2e-manager")
     role = RequisitionFactory(title="Rust Platform Engineer", recruiter=recruiter, hiring_manager=manager)
     save_rejection_template(name="Kind no", subject="Your application, {{ first_name }}", body="Thank you.")
+    set_criteria(requisition=role, names=["Rust", "Communication"])
     priya = CandidateFactory(
         first_name="Priya", last_name="Rustova", title="Rust engineer", seeking_status="passive"
     )
@@ -113,6 +115,16 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     assert headers["x-content-type-options"] == "nosniff"
     expect(resume.locator("iframe")).to_be_visible()
     screenshot(page, "hiring-loop-1b-manager-reads-resume")
+    page.locator(f"#shortlist-card-{cards[ben.pk].pk}").get_by_role(
+        "link", name="Structured feedback"
+    ).click()
+    page.get_by_role("group", name="Rust").get_by_label("4").check()
+    page.get_by_role("group", name="Communication").get_by_label("2").check()
+    page.get_by_label("No", exact=True).check()
+    page.get_by_label("Comment").fill("Strong Rust, hard to follow")
+    page.get_by_role("button", name="Save feedback").click()
+    expect(page.locator("#others-feedback")).to_contain_text("You: No")
+    assert Feedback.objects.get(card=cards[ben.pk]).recommendation == Feedback.Recommendation.NO
 
     page.context.clear_cookies()
     login(page, live_server, "e2e-recruiter")
@@ -149,3 +161,55 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     expect(page.locator("main")).to_contain_text("Hired")
     assert Referral.objects.get(candidate=priya).status == Referral.Status.HIRED
     screenshot(page, "hiring-loop-3-referrer-sees-hired")
+
+
+def test_bulk_on_the_board_shift_click_move_and_a_stale_selection(page, live_server):
+    RecruiterFactory(username="e2e-recruiter")
+    role = RequisitionFactory(title="Bulk role")
+    cards = [
+        services.add_card(pipeline=role.pipeline, candidate=CandidateFactory(first_name=name, last_name="B"))
+        for name in ("Ann", "Bea", "Cal", "Dan")
+    ]
+    screen = stage_named(role, "Screen")
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/requisitions/{role.pk}/board/")
+    page.get_by_role("button", name="Select cards").click()
+    page.get_by_label("Select Ann B").click()
+    page.get_by_label("Select Cal B").click(modifiers=["Shift"])  # Ann to Cal
+    expect(page.locator("#bulk-count")).to_have_text("3 selected")
+    bar = page.locator("#bulk-bar")
+    bar.get_by_label("Stage to move them to").select_option(label="Screen")
+    with page.expect_response(lambda response: "/cards/bulk/" in response.url):
+        bar.get_by_role("button", name="Apply").click()
+    wait_for_htmx(page)
+    expect(page.locator("#board-message")).to_contain_text("Moved 3 candidates to Screen.")
+    expect(page.locator(f"#stage-{screen.pk}")).to_contain_text("Cal B")
+    assert set(Card.objects.filter(stage=screen).values_list("candidate__first_name", flat=True)) == {
+        "Ann",
+        "Bea",
+        "Cal",
+    }
+    screenshot(page, "bulk-1-moved")
+
+    # The selection's people go to other apps' actions too: "Add to role…" carries them (ticked by keyboard).
+    page.get_by_label("Select Bea B").focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#bulk-count")).to_have_text("1 selected")
+    page.locator("#bulk-bar").get_by_role("link", name="Add to role…").click()
+    expect(page.locator("main")).to_contain_text("1 selected: Bea B.")
+    page.go_back()
+    page.reload()
+    page.get_by_role("button", name="Select cards").click()
+
+    # Someone else moves Dan meanwhile; a bulk turn-down including him from this page changes nothing.
+    services.move_card(card=cards[3], to_stage=screen, position=0, expected_version=cards[3].version)
+    page.get_by_label("Select Dan B").click()
+    page.get_by_label("Select Ann B").click()
+    bar.get_by_label("What to do with the selected cards").select_option(label="Turn down")
+    bar.get_by_label("Why they are turned down").select_option(label="Timing")
+    with page.expect_response(lambda response: "/cards/bulk/" in response.url) as answer:
+        bar.get_by_role("button", name="Apply").click()
+    assert answer.value.status == 409
+    wait_for_htmx(page)
+    expect(page.locator("#board-message")).to_contain_text("nothing was done")
+    assert not Card.objects.filter(status="rejected").exists()

@@ -9,19 +9,20 @@ from django.template import Context, Template
 from django.template.defaultfilters import floatformat
 
 from candidates.models import Candidate
-from pipelines.models import Card, ShortlistReview
+from pipelines.models import Card, Feedback, ShortlistReview
 from pipelines.selectors import BoardCandidate, BoardCard
 from pipelines.templatetags.board import card_html, whole_number
 
 # The card partial of pipelines/board.html before the tag replaced it (with the year on a date of another year,
 # and the menu's accessible name starting with its visible text, as the page has had since).
 TEMPLATE = """{% load l10n %}{% localize off %}
-<article class="board-card" id="card-{{ card.pk }}" data-card="{{ card.pk }}" data-version="{{ card.version }}">
+<article class="board-card" id="card-{{ card.pk }}" data-card="{{ card.pk }}" data-version="{{ card.version }}" data-candidate="{{ card.candidate_id }}">
   <span class="engagement" title="Engagement score">{{ card.candidate.engagement_score|floatformat:0 }}</span>
   <a class="name" href="{{ candidate_prefix }}{{ card.candidate_id }}/">{{ card.candidate.full_name }}</a>
   <div class="meta"><span class="badge badge-{{ card.candidate.seeking_status }}">{{ card.candidate.get_seeking_status_display }}</span><span class="truncate">{{ card.candidate.title }}</span></div>
   <div class="card-facts faint">{{ card.entered_stage_at|days_since:"in stage" }}{% if card.candidate.last_contacted_at %} · last touch {{ card.candidate.last_contacted_at|short_date }}{% endif %}</div>
   {% with review=card.latest_reviews|first %}{% if review %}<div class="card-decision"><span class="badge decision-badge-{{ review.decision }}">{{ review.get_decision_display }}</span> <span class="small muted">{{ review.reviewer|display_name }}{% if review.comment %}: {{ review.comment|truncatechars:60 }}{% endif %}</span></div>{% endif %}{% endwith %}
+  {% if card.feedback_given %}<div class="card-facts small">Feedback: {% for item in card.feedback_given %}{{ item.get_recommendation_display|lower }}{% if not forloop.last %}, {% endif %}{% endfor %}</div>{% endif %}
   <details class="card-menu" hx-get="{{ menu_url }}?card={{ card.pk }}&amp;version={{ card.version }}" hx-trigger="toggle once" hx-target="this" hx-swap="beforeend" hx-disinherit="*">
     <summary aria-label="Move to… or turn down {{ card.candidate.full_name }}">Move to…</summary>
   </details>
@@ -67,7 +68,9 @@ def test_the_tag_writes_what_the_template_wrote(person, settings):
     candidate.last_contacted_at = contacted
     card = Card(pk=7, version=3, candidate=candidate, entered_stage_at=entered)
     card.latest_reviews = []
+    card.feedback_given = []
     if review:
+        card.feedback_given = [Feedback(recommendation=4), Feedback(recommendation=1)]
         decision, comment, username, reviewer_name = review
         reviewer = User(username=username, first_name=reviewer_name)
         card.latest_reviews = [ShortlistReview(decision=decision, comment=comment, reviewer=reviewer)]
@@ -76,6 +79,7 @@ def test_the_tag_writes_what_the_template_wrote(person, settings):
     drawn = Template(TEMPLATE).render(Context({"card": card, **links}))
     row = BoardCard(7, 1, 0, 3, entered, 41, BoardCandidate(first, last, title, seeking, score, contacted))
     row.latest_reviews = card.latest_reviews
+    row.feedback_given = [feedback.recommendation for feedback in card.feedback_given]
     assert card_html(row, **links) == drawn
 
 

@@ -91,3 +91,18 @@ def test_no_resume_or_a_talent_board_card_is_not_found(client, hiring_manager, r
     client.force_login(recruiter)
     assert client.get(reverse("pipelines:card_resume", args=[talent.pk])).status_code == 404
     assert client.post(reverse("pipelines:card_resume", args=[card.pk])).status_code == 405
+
+
+def test_the_shortlist_shows_the_notes_marked_shareable_and_no_others(
+    client, recruiter, hiring_manager, card
+):
+    client.force_login(recruiter)
+    url = reverse("candidates:add_note", args=[card.candidate.pk])
+    client.post(url, {"body": "Strong <b>Rust</b>, wants remote", "shareable": "on"})
+    client.post(url, {"body": "Private: salary expectations high"})
+    profile = client.get(card.candidate.get_absolute_url()).content.decode()
+    assert profile.count("Shared with the hiring manager</span>") == 1
+    client.force_login(hiring_manager)
+    page = client.get(reverse("pipelines:shortlist", args=[card.pipeline.requisition.pk])).content.decode()
+    assert "Strong &lt;b&gt;Rust&lt;/b&gt;, wants remote" in page
+    assert "salary" not in page
