@@ -1,6 +1,7 @@
 """The engagement panel that outreach contributes to the candidate profile."""
 
 from django import template
+from django.utils import timezone
 
 from .. import selectors
 
@@ -9,10 +10,11 @@ register = template.Library()
 
 @register.inclusion_tag("outreach/_engagement.html", takes_context=True)
 def engagement_panel(context, candidate):
-    """Score, interests, chosen preferences and the latest engagement; "Log reply" for the recruiting team."""
+    """Score (as of now), interests, chosen preferences and what each event adds to the score now; "Log reply"
+    for the recruiting team."""
     user = context["request"].user
     return {
         "candidate": candidate,
-        "events": selectors.engagement_history(candidate),
+        "engagement": selectors.engagement_explained(candidate, timezone.now()),
         "can_log_reply": user.has_perm("outreach.add_reply"),
     }
