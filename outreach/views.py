@@ -260,7 +260,9 @@ def task_complete(request, pk):
         return render(request, "outreach/tasks.html#task", {"task": task, "form": form}, status=422)
     complete_task(touch=task, by=request.user, **form.cleaned_data)
     task.refresh_from_db()
-    return render(request, "outreach/tasks.html#task", {"task": task, "done": True})
+    # The sections' open counts change with it (announced: they are status regions).
+    counts = {name: tasks.count() for name, tasks in selectors.task_queue(request.user).items()}
+    return render(request, "outreach/tasks.html#task-done", {"task": task, "done": True, "counts": counts})
 
 
 def _touch_from(kind: str, token: str) -> tuple[Touch, dict]:

@@ -168,6 +168,32 @@ def test_task_queue_shows_rendered_message_and_completing_schedules_the_next_ste
     assert bad.status_code == 404  # no longer open
 
 
+def test_completing_a_task_updates_the_open_counts_without_a_reload(client, recruiter):
+    sequence = SequenceFactory(sender=recruiter, min_gap_days=0, business_days_only=False)
+    StepFactory(
+        sequence=sequence, position=0, delay_amount=0, channel="linkedin_connect", subject="", body="Hi"
+    )
+    late = [
+        enroll(
+            candidate=CandidateFactory(), sequence=sequence, by=recruiter, now=NOW - timedelta(days=3)
+        ).touches.get()
+        for _ in range(2)
+    ]
+    client.force_login(recruiter)
+    page = client.get(reverse("outreach:tasks")).content.decode()
+    assert '<span class="faint" id="tasks-overdue-count" role="status">2 open</span>' in page
+
+    html = client.post(
+        reverse("outreach:task_complete", args=[late[0].pk]), {"outcome": "sent"}
+    ).content.decode()
+
+    assert f'id="task-{late[0].pk}"' in html
+    assert (
+        '<span class="faint" id="tasks-overdue-count" role="status" hx-swap-oob="true">1 open</span>' in html
+    )
+    assert '<span class="faint" id="tasks-today-count" role="status" hx-swap-oob="true">0 open</span>' in html
+
+
 def test_unsubscribe_get_only_confirms_and_post_needs_no_cookie(sequence):
     ada = CandidateFactory(email="ada@example.com")
     enrollment = enroll(candidate=ada, sequence=sequence, by=None, now=NOW)
