@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate
+from pipelines.models import CareersSettings
 
 from . import conversation, engagement, selectors, tokens
 from .batches import start_enrollment_batch
@@ -281,8 +282,11 @@ def unsubscribe(request, token):
     touch, _ = _touch_from(tokens.UNSUBSCRIBE, token)
     if request.method == "POST":
         conversation.unsubscribe(candidate=touch.candidate, touch=touch)
-        return render(request, "outreach/unsubscribe.html", {"done": True})
-    return render(request, "outreach/unsubscribe.html", {"done": touch.candidate.unsubscribed_at is not None})
+        return render(
+            request, "outreach/unsubscribe.html", {"done": True, "careers": CareersSettings.current()}
+        )
+    done = touch.candidate.unsubscribed_at is not None
+    return render(request, "outreach/unsubscribe.html", {"done": done, "careers": CareersSettings.current()})
 
 
 @login_not_required
@@ -458,6 +462,7 @@ def preferences(request, token):
             "form": form,
             "saved": saved,
             "unsubscribe_token": unsubscribe_token,
+            "careers": CareersSettings.current(),
         },
         status=422 if form.errors else 200,
     )

@@ -13,6 +13,7 @@ from outreach import tokens
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll, enroll_many
 from outreach.models import Enrollment, Touch
+from pipelines.models import CareersSettings
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -191,3 +192,19 @@ def test_the_dispatcher_holds_a_due_email_of_a_snoozed_person_until_the_date(ada
     assert dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
     follow_up.refresh_from_db()
     assert follow_up.status == "scheduled" and follow_up.due_at == datetime(2027, 2, 1, 9, tzinfo=UTC)
+
+
+def test_the_preference_centre_and_unsubscribe_page_carry_the_company_name_and_logo(ada):
+    CareersSettings.objects.update_or_create(
+        pk=1, defaults={"company_name": "Acme Robotics", "logo_url": "https://acme.example/logo.svg"}
+    )
+    touch = Touch.objects.filter(candidate=ada, status=Touch.Status.SENT).first()
+    anonymous = Client()
+    for kind, name in (
+        (tokens.PREFERENCES, "outreach:preferences"),
+        (tokens.UNSUBSCRIBE, "outreach:unsubscribe"),
+    ):
+        url = reverse(name, args=[tokens.make(kind, c=ada.pk, t=touch.pk)])
+        html = anonymous.get(url).content.decode()
+        assert '<span class="company-brand-name">Acme Robotics</span>' in html, name
+        assert '<img src="https://acme.example/logo.svg" alt="" height="32">' in html, name
