@@ -148,14 +148,34 @@ def step_delete(request, pk, step_id):
 @require_POST
 @permission_required("outreach.change_sequence", raise_exception=True)
 def steps_reorder(request, pk):
-    """The new order after a drag: the form posts every step's id, top to bottom."""
+    """The new order after a drag (every step's id, top to bottom), or one step moved up or down by a button
+    (`move` and `direction`: the keyboard's way). The moved step's button keeps the focus, and the move is
+    announced."""
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    moved, direction = request.POST.get("move", ""), request.POST.get("direction")
     try:
-        reorder_steps(sequence=sequence, step_ids=[int(pk) for pk in request.POST.getlist("step")])
+        if moved:
+            order = list(sequence.steps.order_by("position").values_list("pk", flat=True))
+            index = order.index(int(moved))
+            other = index - 1 if direction == "up" else index + 1
+            if direction not in ("up", "down") or not 0 <= other < len(order):
+                raise ValueError("that step cannot move that way.")
+            order[index], order[other] = order[other], order[index]
+        else:
+            order = [int(pk) for pk in request.POST.getlist("step")]
+        reorder_steps(sequence=sequence, step_ids=order)
     except ValueError as error:
         context = builder_context(request, sequence, error=f"The steps could not be reordered: {error}")
         return render(request, "outreach/sequence.html#steps", context, status=422)
-    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
+    extra = {}
+    if moved:
+        number = order.index(int(moved)) + 1
+        extra = {
+            "moved": int(moved),
+            "direction": direction,
+            "announcement": f"Step moved {direction}: now step {number}.",
+        }
+    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence, **extra))
 
 
 @permission_required("outreach.view_sequence", raise_exception=True)

@@ -74,6 +74,20 @@ def test_dragging_reorders_the_steps(client, admin_user, sequence):
     assert bad.status_code == 422
 
 
+def test_a_step_moves_up_or_down_by_button_and_not_past_the_ends(client, admin_user, sequence):
+    second = StepFactory(sequence=sequence, position=1, channel="call")
+    first = sequence.steps.get(position=0)
+    client.force_login(admin_user)
+    url = reverse("outreach:steps_reorder", args=[sequence.pk])
+
+    html = client.post(url, {"move": second.pk, "direction": "up"}).content.decode()
+
+    assert list(sequence.steps.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    assert "Step moved up: now step 1." in html
+    assert client.post(url, {"move": second.pk, "direction": "up"}).status_code == 422  # already first
+    assert client.post(url, {"move": first.pk, "direction": "sideways"}).status_code == 422
+
+
 def test_preview_renders_for_a_real_candidate(client, recruiter, sequence):
     ada = CandidateFactory(first_name="Ada", company="Analytical Engines")
     client.force_login(recruiter)
