@@ -15,6 +15,8 @@ add_model_perms(
 add_model_perms(
     "outreach", ["reply", "plannedrolecampaign"], view=is_recruiting_team, change=is_recruiting_team
 )
+# Topic names: admins give them; everyone on the team sees them.
+add_model_perms("outreach", ["topic"], view=is_recruiting_team, change=is_admin)
 rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)

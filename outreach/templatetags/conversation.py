@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from .. import selectors
+from ..models import Topic
 
 register = template.Library()
 
@@ -13,8 +14,11 @@ def engagement_panel(context, candidate):
     """Score (as of now), interests, chosen preferences and what each event adds to the score now; "Log reply"
     for the recruiting team."""
     user = context["request"].user
+    names = Topic.names({*candidate.interests, *(candidate.topics or [])})
     return {
         "candidate": candidate,
+        "interests": [names[tag] for tag in candidate.interests],
+        "chosen_topics": [names[tag] for tag in candidate.topics or []],
         "engagement": selectors.engagement_explained(candidate, timezone.now()),
         "can_log_reply": user.has_perm("outreach.add_reply"),
     }
