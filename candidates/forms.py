@@ -110,11 +110,27 @@ class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Referral.Status.choices)
 
 
-def _unused_pool_name(name: str) -> str:
+def _unused_pool_name(name: str, pool: TalentPool | None = None) -> str:
     name = name.strip()
-    if TalentPool.objects.filter(name__iexact=name).exists():
+    others = TalentPool.objects.exclude(pk=pool.pk) if pool is not None else TalentPool.objects.all()
+    if others.filter(name__iexact=name).exists():
         raise forms.ValidationError("There is already a pool called %(name)s.", params={"name": name})
     return name
+
+
+class PoolForm(forms.Form):
+    """Rename a pool or change its description."""
+
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, pool: TalentPool, **kwargs):
+        self.pool = pool
+        kwargs.setdefault("initial", {"name": pool.name, "description": pool.description})
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        return _unused_pool_name(self.cleaned_data["name"], self.pool)
 
 
 class AddToPoolForm(forms.Form):

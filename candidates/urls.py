@@ -27,6 +27,8 @@ urlpatterns = [
     path("privacy/policy/", views.privacy_policy, name="privacy_policy"),
     path("pools/", views.pool_list, name="pools"),
     path("pools/<int:pk>/", views.pool_detail, name="pool"),
+    path("pools/<int:pk>/edit/", views.pool_edit, name="pool_edit"),
+    path("pools/<int:pk>/delete/", views.pool_delete, name="pool_delete"),
     path("pools/add/", views.add_to_pool, name="add_to_pool"),
     path("pools/smart/", views.save_smart_pool, name="save_smart_pool"),
     path(

@@ -18,6 +18,7 @@ from .forms import (
     ImportForm,
     MergeSearchForm,
     NoteForm,
+    PoolForm,
     PrivacyPolicyForm,
     ReferralForm,
     ReferralStatusForm,
@@ -340,6 +341,28 @@ def pool_detail(request, pk):
         pool=pool,
         saved_search=describe_filters(pool.query) if pool.kind == TalentPool.Kind.SMART else [],
     )
+
+
+@permission_required("candidates.change_talentpool", raise_exception=True)
+def pool_edit(request, pk):
+    """Rename a pool or change its description; admins also find Delete here."""
+    pool = get_object_or_404(TalentPool, pk=pk)
+    form = PoolForm(request.POST or None, pool=pool)
+    if request.method == "POST" and form.is_valid():
+        services.update_pool(pool=pool, **form.cleaned_data)
+        messages.success(request, f"Pool saved as {pool.name}.")
+        return redirect(pool)
+    return render(request, "candidates/pool_form.html", {"pool": pool, "form": form})
+
+
+@require_POST
+@permission_required("candidates.delete_talentpool", raise_exception=True)
+def pool_delete(request, pk):
+    pool = get_object_or_404(TalentPool, pk=pk)
+    name = pool.name
+    services.delete_pool(pool=pool, by=request.user)
+    messages.success(request, f"Pool {name} deleted. Its people are still in Longlist.")
+    return redirect("candidates:pools")
 
 
 @require_POST

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from candidates.admin import ReadOnly, ReadOnlyAdmin
 
-from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Touch
+from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Topic, Touch
 
 
 class StepInline(ReadOnly, admin.StackedInline):
@@ -54,3 +54,11 @@ class ReplyAdmin(ReadOnlyAdmin):
 class PlannedRoleCampaignAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "requisition", "months_before", "started_at", "enrolled_count"]
     raw_id_fields = ["requisition"]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    """Admins name the link topics: the preference centre and profiles show these names, not the tags."""
+
+    list_display = ["name", "tag"]
+    search_fields = ["name", "tag"]

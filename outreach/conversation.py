@@ -34,7 +34,7 @@ from pipelines.models import Card, Requisition
 
 from . import engagement
 from .enrollment import enroll_many, stop_enrollment
-from .models import Channel, EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Touch
+from .models import Channel, EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Topic, Touch
 from .scheduling import candidate_timezone, send_window
 from .timing import next_touch_time
 
@@ -351,11 +351,12 @@ def update_preferences(
 ) -> list[str]:
     """The candidate's own choices from the preference centre; each change goes on the timeline.
 
-    Returns what changed, in words ("Topics: data, platform", "Fewer messages"…)."""
+    Returns what changed, in words ("Topics: Data, Platform" by the topics' names, "Fewer messages"…)."""
     now = now or timezone.now()
     changes = []
     if sorted(topics) != sorted(candidate.topics or []):
-        changes.append(f"Topics: {', '.join(topics)}" if topics else "No topics")
+        names = Topic.names(topics)
+        changes.append(f"Topics: {', '.join(names[t] for t in topics)}" if topics else "No topics")
     if fewer_messages != candidate.fewer_messages:
         changes.append("Fewer messages" if fewer_messages else "Usual number of messages")
     if check_back_after != candidate.snoozed_until:

@@ -63,26 +63,36 @@ def is_scanner(event: EngagementEvent) -> bool:
     return bool(event.data and event.data.get("scanner"))
 
 
-def score(events: Iterable[EngagementEvent], now: datetime) -> float:
-    """The engagement score of one person's events (see the module docstring)."""
-    total = 0.0
+def contributions(events: Iterable[EngagementEvent], now: datetime) -> list[tuple[EngagementEvent, float]]:
+    """What each event adds to the score now, after decay (see the module docstring), in the order given: 0 for
+    what counts for nothing (a send, a scanner's click, a second open of one email, a second click on one link
+    the same day), and 0 for everything once the person unsubscribed."""
+    events = list(events)
+    if any(event.kind == "unsubscribed" and not is_scanner(event) for event in events):
+        return [(event, 0.0) for event in events]
     clicked: set[tuple[str, object]] = set()
     opened: set[int | None] = set()
-    for event in events:
+    worth = []
+    for event in sorted(events, key=lambda e: (e.occurred_at, e.pk or 0)):
+        points = WEIGHTS.get(event.kind, 0.0) * decay(event.occurred_at, now)
         if is_scanner(event):
-            continue
-        if event.kind == "unsubscribed":
-            return 0.0
-        if event.kind == "clicked":
+            points = 0.0
+        elif event.kind == "clicked":
             key = (event.url, event.occurred_at.date())
-            if key in clicked:
-                continue
+            points = 0.0 if key in clicked else points
             clicked.add(key)
         elif event.kind == "opened":
-            if event.touch_id in opened:
-                continue
+            points = 0.0 if event.touch_id in opened else points
             opened.add(event.touch_id)
-        total += WEIGHTS.get(event.kind, 0.0) * decay(event.occurred_at, now)
+        worth.append((event, points))
+    by_event = {id(event): points for event, points in worth}
+    return [(event, by_event[id(event)]) for event in events]
+
+
+def score(events: Iterable[EngagementEvent], now: datetime) -> float:
+    """The engagement score of one person's events (see the module docstring): their contributions, summed
+    and held to 0-100."""
+    total = sum(points for _, points in contributions(events, now))
     return round(min(max(total, 0.0), 100.0), 1)
 
 

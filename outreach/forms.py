@@ -13,7 +13,7 @@ from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
 from .manual_tasks import TASK_OUTCOMES
-from .models import Reply, Sequence, Step
+from .models import Reply, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -226,7 +226,8 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, topics: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = [(topic, topic) for topic in topics]
+        names = Topic.names(topics)
+        self.fields["topics"].choices = [(topic, names[topic]) for topic in topics]
 
     def clean_check_back_after(self):
         day = self.cleaned_data["check_back_after"]

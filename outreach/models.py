@@ -378,3 +378,27 @@ class RejectionEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} to {self.candidate} ({self.get_status_display()})"
+
+
+class Topic(models.Model):
+    """The name candidates and recruiters see for a link topic (the tag written in links: `{berlin}`)."""
+
+    tag = models.SlugField(
+        max_length=60, unique=True, help_text="As written in links: [text](https://…){tag}"
+    )
+    name = models.CharField(
+        max_length=80, help_text="What candidates and recruiters see, e.g. “Our Berlin team”"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def names(tags) -> dict[str, str]:
+        """tag -> its name; a tag nobody named reads as itself, capitalised ("berlin" -> "Berlin")."""
+        tags = list(tags)
+        named = dict(Topic.objects.filter(tag__in=tags).values_list("tag", "name"))
+        return {tag: named.get(tag) or tag[:1].upper() + tag[1:] for tag in tags}

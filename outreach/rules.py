@@ -17,6 +17,8 @@ add_model_perms(
 )
 # Turn-down emails: admins write the templates; the recruiting team sees them (and picks one on a board).
 add_model_perms("outreach", ["rejectiontemplate", "rejectionemail"], view=is_recruiting_team, change=is_admin)
+# Topic names: admins give them; everyone on the team sees them.
+add_model_perms("outreach", ["topic"], view=is_recruiting_team, change=is_admin)
 rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)

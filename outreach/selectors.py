@@ -10,7 +10,7 @@ from django.utils import timezone
 from candidates.models import Candidate
 from pipelines.models import Card, Requisition
 
-from . import placeholders
+from . import engagement, placeholders
 from .models import (
     Channel,
     EngagementEvent,
@@ -132,13 +132,36 @@ def nurture_to_resume(candidate: Candidate) -> set[int]:
     return set(paused.values_list("pk", flat=True))
 
 
-def engagement_history(candidate: Candidate, limit: int = 8) -> QuerySet[EngagementEvent]:
-    """The person's latest engagement, scanner clicks left out."""
-    return (
+@dataclass(frozen=True)
+class EngagementExplained:
+    """The score now and what makes it: each event's current worth, latest first (`shown` of them), the rest
+    summed up, and the history (latest events, scanner clicks left out) when nothing counts any more."""
+
+    score: float
+    shown: list[tuple[EngagementEvent, float]]
+    earlier_count: int
+    earlier_points: float
+    capped: bool
+    history: list[EngagementEvent]
+
+
+def engagement_explained(candidate: Candidate, now: datetime, shown: int = 8) -> EngagementExplained:
+    """One read of the person's events: the score as the daily refresh computes it, and its parts."""
+    events = list(
         EngagementEvent.objects.filter(candidate=candidate)
-        .filter(~Q(data__has_key="scanner") | ~Q(data__scanner=True))
         .select_related("touch")
-        .order_by("-occurred_at", "-pk")[:limit]
+        .order_by("-occurred_at", "-pk")
+    )
+    worth = engagement.contributions(events, now)
+    counting = [(event, points) for event, points in worth if round(points, 1)]
+    total = sum(points for _, points in worth)
+    return EngagementExplained(
+        score=engagement.score(events, now),
+        shown=counting[:shown],
+        earlier_count=len(counting[shown:]),
+        earlier_points=sum(points for _, points in counting[shown:]),
+        capped=total > 100,
+        history=[event for event in events if not engagement.is_scanner(event)][:shown],
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate
+from pipelines.models import CareersSettings
 
 from . import conversation, engagement, selectors, tokens
 from .batches import start_enrollment_batch
@@ -149,14 +150,34 @@ def step_delete(request, pk, step_id):
 @require_POST
 @permission_required("outreach.change_sequence", raise_exception=True)
 def steps_reorder(request, pk):
-    """The new order after a drag: the form posts every step's id, top to bottom."""
+    """The new order after a drag (every step's id, top to bottom), or one step moved up or down by a button
+    (`move` and `direction`: the keyboard's way). The moved step's button keeps the focus, and the move is
+    announced."""
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
+    moved, direction = request.POST.get("move", ""), request.POST.get("direction")
     try:
-        reorder_steps(sequence=sequence, step_ids=[int(pk) for pk in request.POST.getlist("step")])
+        if moved:
+            order = list(sequence.steps.order_by("position").values_list("pk", flat=True))
+            index = order.index(int(moved))
+            other = index - 1 if direction == "up" else index + 1
+            if direction not in ("up", "down") or not 0 <= other < len(order):
+                raise ValueError("that step cannot move that way.")
+            order[index], order[other] = order[other], order[index]
+        else:
+            order = [int(pk) for pk in request.POST.getlist("step")]
+        reorder_steps(sequence=sequence, step_ids=order)
     except ValueError as error:
         context = builder_context(request, sequence, error=f"The steps could not be reordered: {error}")
         return render(request, "outreach/sequence.html#steps", context, status=422)
-    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence))
+    extra = {}
+    if moved:
+        number = order.index(int(moved)) + 1
+        extra = {
+            "moved": int(moved),
+            "direction": direction,
+            "announcement": f"Step moved {direction}: now step {number}.",
+        }
+    return render(request, "outreach/sequence.html#steps", builder_context(request, sequence, **extra))
 
 
 @permission_required("outreach.view_sequence", raise_exception=True)
@@ -295,7 +316,9 @@ def task_complete(request, pk):
         return render(request, "outreach/tasks.html#task", {"task": task, "form": form}, status=422)
     complete_task(touch=task, by=request.user, **form.cleaned_data)
     task.refresh_from_db()
-    return render(request, "outreach/tasks.html#task", {"task": task, "done": True})
+    # The sections' open counts change with it (announced: they are status regions).
+    counts = {name: tasks.count() for name, tasks in selectors.task_queue(request.user).items()}
+    return render(request, "outreach/tasks.html#task-done", {"task": task, "done": True, "counts": counts})
 
 
 def _touch_from(kind: str, token: str) -> tuple[Touch, dict]:
@@ -314,8 +337,11 @@ def unsubscribe(request, token):
     touch, _ = _touch_from(tokens.UNSUBSCRIBE, token)
     if request.method == "POST":
         conversation.unsubscribe(candidate=touch.candidate, touch=touch)
-        return render(request, "outreach/unsubscribe.html", {"done": True})
-    return render(request, "outreach/unsubscribe.html", {"done": touch.candidate.unsubscribed_at is not None})
+        return render(
+            request, "outreach/unsubscribe.html", {"done": True, "careers": CareersSettings.current()}
+        )
+    done = touch.candidate.unsubscribed_at is not None
+    return render(request, "outreach/unsubscribe.html", {"done": done, "careers": CareersSettings.current()})
 
 
 @login_not_required
@@ -497,6 +523,7 @@ def preferences(request, token):
             "form": form,
             "saved": saved,
             "unsubscribe_token": unsubscribe_token,
+            "careers": CareersSettings.current(),
         },
         status=422 if form.errors else 200,
     )

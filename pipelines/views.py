@@ -658,12 +658,15 @@ def _requisition_for_stage_editing(request, pk) -> Requisition:
     return requisition
 
 
-def _stages_response(request, requisition: Requisition, *, error: str = "", form=None, status: int = 200):
+def _stages_response(
+    request, requisition: Requisition, *, error: str = "", form=None, status: int = 200, **extra
+):
     context = {
         "requisition": requisition,
         "stages": selectors.stages_with_counts(requisition.pipeline),
         "add_form": form or StageForm(),
         "error": error,
+        **extra,
     }
     template = "pipelines/stages.html#stages" if request.htmx else "pipelines/stages.html"
     return render(request, template, context, status=status)
@@ -714,16 +717,32 @@ def stage_delete(request, pk, stage_id):
 
 @require_POST
 def stages_reorder(request, pk):
-    """The new order after a drag: the list posts every stage's id, left to right."""
+    """The new order after a drag (every stage's id, left to right), or one stage moved up or down by a
+    button (`move` and `direction`: the keyboard's way); the moved stage's button keeps the focus and the move
+    is announced."""
     requisition = _requisition_for_stage_editing(request, pk)
+    moved, direction = request.POST.get("move", ""), request.POST.get("direction")
     try:
-        ids = [int(value) for value in request.POST.getlist("stage")]
+        if moved:
+            ids = list(requisition.pipeline.stages.order_by("position").values_list("pk", flat=True))
+            index = ids.index(int(moved))
+            other = index - 1 if direction == "up" else index + 1
+            if direction not in ("up", "down") or not 0 <= other < len(ids):
+                raise ValueError("that stage cannot move that way.")
+            ids[index], ids[other] = ids[other], ids[index]
+        else:
+            ids = [int(value) for value in request.POST.getlist("stage")]
         stages.reorder_stages(pipeline=requisition.pipeline, stage_ids=ids)
     except ValueError as error:
         return _stages_response(
             request, requisition, error=f"The stages could not be reordered: {error}", status=422
         )
-    return _stages_response(request, requisition)
+    if not moved:
+        return _stages_response(request, requisition)
+    announcement = f"Stage moved {direction}: now stage {ids.index(int(moved)) + 1}."
+    return _stages_response(
+        request, requisition, moved=int(moved), direction=direction, announcement=announcement
+    )
 
 
 # --- Talent review of planned roles (hiring managers) -----------------------------------------------------

@@ -1,18 +1,24 @@
 """The engagement panel that outreach contributes to the candidate profile."""
 
 from django import template
+from django.utils import timezone
 
 from .. import selectors
+from ..models import Topic
 
 register = template.Library()
 
 
 @register.inclusion_tag("outreach/_engagement.html", takes_context=True)
 def engagement_panel(context, candidate):
-    """Score, interests, chosen preferences and the latest engagement; "Log reply" for the recruiting team."""
+    """Score (as of now), interests, chosen preferences and what each event adds to the score now; "Log reply"
+    for the recruiting team."""
     user = context["request"].user
+    names = Topic.names({*candidate.interests, *(candidate.topics or [])})
     return {
         "candidate": candidate,
-        "events": selectors.engagement_history(candidate),
+        "interests": [names[tag] for tag in candidate.interests],
+        "chosen_topics": [names[tag] for tag in candidate.topics or []],
+        "engagement": selectors.engagement_explained(candidate, timezone.now()),
         "can_log_reply": user.has_perm("outreach.add_reply"),
     }

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from candidates import privacy, services
 from candidates.models import Candidate, LawfulBasis
-from outreach.models import Enrollment
+from outreach import engagement
+from outreach.models import EngagementEvent, Enrollment
 from pipelines import services as pipeline_services
 from tests.factories import (
     CandidateFactory,
@@ -148,9 +149,11 @@ def test_enrollment_status_is_shown(client, recruiter):
 
 
 def test_the_engagement_score_shows_once_in_the_engagement_panel(client, recruiter):
-    ada = CandidateFactory(engagement_score=42)
+    ada = CandidateFactory()
+    EngagementEvent.objects.create(candidate=ada, kind="replied", occurred_at=timezone.now())
+    engagement.refresh_candidate(ada)
     client.force_login(recruiter)
     html = client.get(ada.get_absolute_url()).content.decode()
     contact = html[html.index('id="contact"') : html.index('id="engagement"')]
-    assert "<dt>Engagement</dt>" not in contact and "42" not in contact
-    assert html.count("<strong>42</strong>&nbsp;/ 100") == 1
+    assert "<dt>Engagement</dt>" not in contact and "40" not in contact
+    assert html.count("<strong>40</strong>&nbsp;/ 100") == 1

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from candidates.models import TalentPool
 from outreach import tokens
 from outreach.models import Enrollment, Sequence, Touch
 from pipelines.models import Requisition
@@ -54,8 +55,10 @@ def staff_pages(page, role: str) -> list[str]:
         pages += [
             f"/requisitions/{requisition.pk}/",
             f"/requisitions/{requisition.pk}/board/",
+            f"/requisitions/{requisition.pk}/stages/",
             f"/candidates/{candidate.pk}/",
             f"/sequences/{sequence.pk}/",
+            f"/pools/{TalentPool.objects.order_by('pk').first().pk}/edit/",
         ]
     elif role == "manager":
         requisition = Requisition.objects.filter(hiring_manager__username=role).order_by("pk").first()

@@ -107,9 +107,12 @@ def test_admin_builds_recruiter_enrolls_dispatcher_sends_candidate_unsubscribes(
     expect(row).to_contain_text("Ada Lovelace")
     expect(row.locator("textarea")).to_have_value("Hi Ada, enjoyed your compiler talk!")
     screenshot(page, "nurture-3-task-queue")
+    counts = page.locator("[id^=tasks-][id$=-count]")
+    expect(counts.filter(has_text="1 open")).to_have_count(1)  # overdue, today or upcoming: by the clock
     row.locator("select[name=outcome]").select_option("connected")
     row.get_by_role("button", name="Complete").click()
     expect(page.locator(f"#task-{task.pk}")).to_contain_text("Done: Connected")
+    expect(counts.filter(has_text="0 open")).to_have_count(3)  # updated in place, no reload
 
     # Completing it scheduled the email; the dispatcher sends it when it is due.
     email = Touch.objects.get(candidate=ada, channel="email", status="scheduled")

@@ -69,7 +69,7 @@ def test_candidate_sets_preferences_then_unsubscribes_and_one_click_needs_no_coo
     page.get_by_role("button", name="Save preferences").click()
     when = f"{check_back.day} {check_back:%b %Y}"
     expect(page.locator("[role=status]")).to_have_text(
-        f"Saved: Topics: data, platform; Check back after {when}."
+        f"Saved: Topics: Data, Platform; Check back after {when}."
     )
     expect(page.get_by_label("Data")).to_be_checked()
     screenshot(page, "preferences-1-saved-390px")
@@ -91,10 +91,10 @@ def test_candidate_sets_preferences_then_unsubscribes_and_one_click_needs_no_coo
     login(page, live_server, "e2e-recruiter")
     page.goto(f"{live_server.url}/candidates/{ada.pk}/")
     expect(page.locator("#timeline")).to_contain_text(
-        f"Preferences: Topics: data, platform; Check back after {when}"
+        f"Preferences: Topics: Data, Platform; Check back after {when}"
     )
     expect(page.locator("#engagement")).to_contain_text(f"Check back after {when}")
-    expect(page.locator("#interests")).to_contain_text("data")
+    expect(page.locator("#interests")).to_contain_text("Data")  # topics by name
     screenshot(page, "preferences-2-recruiter-timeline")
 
     # A second visit: she unsubscribes entirely.

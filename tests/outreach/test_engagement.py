@@ -179,7 +179,8 @@ def test_profile_shows_score_interests_and_history(client, recruiter, touch):
     candidate.save()
     engagement.refresh_candidates([candidate.pk], now=NOW)
     client.force_login(recruiter)
-    html = client.get(reverse("candidates:detail", args=[candidate.pk])).content.decode()
+    with time_machine.travel(NOW, tick=False):  # the panel shows the score as of now
+        html = client.get(reverse("candidates:detail", args=[candidate.pk])).content.decode()
     assert 'id="engagement"' in html and "<strong>40</strong>" in html
     assert '<span class="badge">platform</span>' not in html  # interests are recomputed from events
     assert "Fewer emails" in html and "Replied" in html

@@ -12,7 +12,8 @@ from candidates.models import Activity
 from outreach import tokens
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll, enroll_many
-from outreach.models import Enrollment, Touch
+from outreach.models import Enrollment, Topic, Touch
+from pipelines.models import CareersSettings
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -105,12 +106,12 @@ def test_check_back_after_a_date_and_topics_are_kept_on_the_timeline_and_respect
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Saved: Topics: data, platform; Check back after 1 Apr 2027." in html
+    assert "Saved: Topics: Data, Platform; Check back after 1 Apr 2027." in html
     ada.refresh_from_db()
     assert ada.topics == ["data", "platform"] and ada.snoozed_until == date(2027, 4, 1)
     assert ada.interests == ["data", "platform"]
     activity = ada.activities.get(kind=Activity.Kind.PREFERENCE)
-    assert activity.summary == "Preferences: Topics: data, platform; Check back after 1 Apr 2027"
+    assert activity.summary == "Preferences: Topics: Data, Platform; Check back after 1 Apr 2027"
     follow_up = Touch.objects.get(candidate=ada, status="scheduled")
     assert follow_up.due_at == datetime(2027, 4, 1, 8, tzinfo=UTC)  # 9:00 in London (BST): moved, not lost
 
@@ -191,3 +192,36 @@ def test_the_dispatcher_holds_a_due_email_of_a_snoozed_person_until_the_date(ada
     assert dispatch_due_touches(now=follow_up.due_at + timedelta(minutes=1)).sent == 0
     follow_up.refresh_from_db()
     assert follow_up.status == "scheduled" and follow_up.due_at == datetime(2027, 2, 1, 9, tzinfo=UTC)
+
+
+def test_the_preference_centre_and_unsubscribe_page_carry_the_company_name_and_logo(ada):
+    CareersSettings.objects.update_or_create(
+        pk=1, defaults={"company_name": "Acme Robotics", "logo_url": "https://acme.example/logo.svg"}
+    )
+    touch = Touch.objects.filter(candidate=ada, status=Touch.Status.SENT).first()
+    anonymous = Client()
+    for kind, name in (
+        (tokens.PREFERENCES, "outreach:preferences"),
+        (tokens.UNSUBSCRIBE, "outreach:unsubscribe"),
+    ):
+        url = reverse(name, args=[tokens.make(kind, c=ada.pk, t=touch.pk)])
+        html = anonymous.get(url).content.decode()
+        assert '<span class="company-brand-name">Acme Robotics</span>' in html, name
+        assert '<img src="https://acme.example/logo.svg" alt="" height="32">' in html, name
+
+
+def test_topics_show_the_names_admins_gave_them(ada, client, recruiter):
+    Topic.objects.create(tag="platform", name="Our platform team")
+    touch = Touch.objects.filter(candidate=ada, status=Touch.Status.SENT).first()
+    url = reverse("outreach:preferences", args=[tokens.make(tokens.PREFERENCES, c=ada.pk, t=touch.pk)])
+
+    html = Client().get(url).content.decode()
+
+    assert "Our platform team</label>" in html and "Data</label>" in html  # an unnamed tag, capitalised
+    assert 'value="platform"' in html  # the tag is still what is stored
+    ada.topics, ada.interests = ["platform"], ["platform", "data"]
+    ada.save()
+    client.force_login(recruiter)
+    profile = client.get(ada.get_absolute_url()).content.decode()
+    assert '<span class="badge">Our platform team</span> <span class="badge">Data</span>' in profile
+    assert "Only Our platform team" in profile

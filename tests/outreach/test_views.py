@@ -74,6 +74,20 @@ def test_dragging_reorders_the_steps(client, admin_user, sequence):
     assert bad.status_code == 422
 
 
+def test_a_step_moves_up_or_down_by_button_and_not_past_the_ends(client, admin_user, sequence):
+    second = StepFactory(sequence=sequence, position=1, channel="call")
+    first = sequence.steps.get(position=0)
+    client.force_login(admin_user)
+    url = reverse("outreach:steps_reorder", args=[sequence.pk])
+
+    html = client.post(url, {"move": second.pk, "direction": "up"}).content.decode()
+
+    assert list(sequence.steps.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    assert "Step moved up: now step 1." in html
+    assert client.post(url, {"move": second.pk, "direction": "up"}).status_code == 422  # already first
+    assert client.post(url, {"move": first.pk, "direction": "sideways"}).status_code == 422
+
+
 def test_preview_renders_for_a_real_candidate(client, recruiter, sequence):
     ada = CandidateFactory(first_name="Ada", company="Analytical Engines")
     client.force_login(recruiter)
@@ -166,6 +180,32 @@ def test_task_queue_shows_rendered_message_and_completing_schedules_the_next_ste
     assert enrollment.touches.filter(channel="email", status="scheduled").exists()
     bad = client.post(reverse("outreach:task_complete", args=[task.pk]), {"outcome": "connected"})
     assert bad.status_code == 404  # no longer open
+
+
+def test_completing_a_task_updates_the_open_counts_without_a_reload(client, recruiter):
+    sequence = SequenceFactory(sender=recruiter, min_gap_days=0, business_days_only=False)
+    StepFactory(
+        sequence=sequence, position=0, delay_amount=0, channel="linkedin_connect", subject="", body="Hi"
+    )
+    late = [
+        enroll(
+            candidate=CandidateFactory(), sequence=sequence, by=recruiter, now=NOW - timedelta(days=3)
+        ).touches.get()
+        for _ in range(2)
+    ]
+    client.force_login(recruiter)
+    page = client.get(reverse("outreach:tasks")).content.decode()
+    assert '<span class="faint" id="tasks-overdue-count" role="status">2 open</span>' in page
+
+    html = client.post(
+        reverse("outreach:task_complete", args=[late[0].pk]), {"outcome": "sent"}
+    ).content.decode()
+
+    assert f'id="task-{late[0].pk}"' in html
+    assert (
+        '<span class="faint" id="tasks-overdue-count" role="status" hx-swap-oob="true">1 open</span>' in html
+    )
+    assert '<span class="faint" id="tasks-today-count" role="status" hx-swap-oob="true">0 open</span>' in html
 
 
 def test_unsubscribe_get_only_confirms_and_post_needs_no_cookie(sequence):

@@ -95,6 +95,21 @@ def test_reorder_keeps_positions_unique(client, admin_user, requisition):
     assert response.status_code == 422 and "every stage" in response.content.decode()
 
 
+def test_a_stage_moves_up_or_down_by_button_and_not_past_the_ends(client, admin_user, requisition):
+    screen = stage_named(requisition, "Screen")
+    client.force_login(admin_user)
+    url = reverse("pipelines:stages_reorder", args=[requisition.pk])
+
+    response = client.post(url, {"move": screen.pk, "direction": "up"}, headers={"HX-Request": "true"})
+
+    assert names(requisition)[:3] == ["Sourced", "Screen", "Contacted"]
+    html = response.content.decode()
+    assert "Stage moved up: now stage 2." in html
+    assert 'aria-label="Move stage Screen up" autofocus' in html  # the focus stays on the moved stage
+    first = stage_named(requisition, "Sourced")
+    assert client.post(url, {"move": first.pk, "direction": "up"}).status_code == 422
+
+
 def test_delete_empty_stage_closes_the_gap(client, admin_user, requisition):
     client.force_login(admin_user)
     offer = stage_named(requisition, "Offer")
