@@ -110,7 +110,20 @@ SEARCHES = [
 
 # The same work written by hand: the count and the first 50 rows with the owner, the order of the page.
 NAME = "lower(c.first_name || ' ' || c.last_name)"
-TEXT_MATCH = f"(c.search_vector @@ to_tsquery('simple', %(tsquery)s) OR {NAME} %% %(name)s)"
+NAME_LIKE = f"({NAME} %% %(name)s OR {NAME} %%> %(name)s)"
+
+
+def bounded(where: str) -> str:
+    """Best match ranks the newest SEARCH_COUNT_BOUND + 1 (%(pool)s) matches of the words and as many of the
+    name, as search_candidates does."""
+    pools = " OR ".join(
+        "c.id = ANY(ARRAY(SELECT c.id FROM candidates_candidate c WHERE c.erased_at IS NULL AND "
+        f"{where} AND {match} ORDER BY c.id DESC LIMIT %(pool)s))"
+        for match in ("c.search_vector @@ to_tsquery('simple', %(tsquery)s)", NAME_LIKE)
+    )
+    return f"({pools})"
+
+
 RELEVANCE = (
     f"coalesce(ts_rank(c.search_vector, to_tsquery('simple', %(tsquery)s)), 0) + similarity({NAME}, %(name)s) DESC, "
     "c.last_name, c.first_name, c.id"
@@ -120,11 +133,11 @@ HAS_SKILLS = "string_to_array(c.skill_keys, '|') @> %(skills)s::text[]"
 BY_NAME = "c.last_name, c.first_name, c.id"
 SQL = [
     (
-        f"c.seeking_status = 'passive' AND {TEXT_MATCH}",
+        bounded("c.seeking_status = 'passive'"),
         RELEVANCE,
         {"tsquery": "python:*", "name": "python"},
     ),
-    (TEXT_MATCH, RELEVANCE, {"tsquery": "margret:* & thomson:*", "name": "margret thomson"}),
+    (bounded("TRUE"), RELEVANCE, {"tsquery": "margret:* & thomson:*", "name": "margret thomson"}),
     (
         "upper(c.industry) = upper(%(industry)s) AND c.country = %(country)s AND c.years_experience >= %(years)s",
         BY_NAME,
@@ -349,6 +362,7 @@ def sql_first_page(where: str, order: str, params: dict) -> tuple[int, list[int]
     from django.db import connection
 
     base = f"FROM candidates_candidate c WHERE c.erased_at IS NULL AND {where}"
+    params = {**params, "pool": settings.SEARCH_COUNT_BOUND + 1}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {settings.SEARCH_COUNT_BOUND + 1}) bounded", params

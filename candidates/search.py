@@ -1,7 +1,8 @@
 """Candidate search: the filter form shared by the search page, pool pages, CSV export and the API, and the query.
 
 On PostgreSQL free text uses the weighted ``Candidate.search_vector`` (GIN index) with prefix matching for
-as-you-type, OR'ed with trigram similarity on the full name for misspelt names (GIN trigram index). On SQLite
+as-you-type, OR'ed with trigram similarity (SEARCH_NAME_SIMILARITY) or word similarity on the full name for
+misspelt names (GIN trigram index); best match ranks a bounded set of the matches. On SQLite
 every word must appear in ``Candidate.search_document``. Both columns are kept by
 ``search_documents.refresh_search_documents``.
 """
@@ -21,7 +22,7 @@ from django.contrib.postgres.fields.array import ArrayContains, ArrayOverlap
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -303,18 +304,52 @@ def _search(
         query = _text_query(text)
         if query is not None:
             name = text.lower()
-            qs = qs.alias(full_name=FullName()).filter(
-                Q(search_vector=query) | Q(full_name__trigram_similar=name)
-            )
             if sort == "relevance":
-                relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity(
-                    "full_name", name
-                )
-                return qs.alias(relevance=relevance).order_by(F("relevance").desc(), *SORTS["name"])
+                return _best_matches(qs, query, name)
+            qs = qs.alias(full_name=FullName()).filter(
+                Q(search_vector=query) | _name_like(name, F("full_name"))
+            )
     elif text:
         for word in text.lower().split():
             qs = qs.filter(search_document__contains=word)
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+class AmongIds(Func):
+    """pk = ANY(ARRAY(subquery)): the subquery runs once, then each of its ids is a primary key lookup (an IN
+    would let the planner hash-join the whole table against it)."""
+
+    template = "%(expressions)s))"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+    def __init__(self, ids: QuerySet, **extra: Any) -> None:
+        super().__init__(F("pk"), Subquery(ids), **extra)
+
+
+def _name_like(name: str, full_name: F) -> Q:
+    """A misspelt name: the full name alike as a whole (similarity, SEARCH_NAME_SIMILARITY) or in part (word
+    similarity, pg_trgm's 0.6), both answered by the trigram index of migration 0003."""
+    return Q(**{f"{full_name.name}__trigram_similar": name}) | Q(
+        **{f"{full_name.name}__trigram_word_similar": name}
+    )
+
+
+def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) -> QuerySet[Candidate]:
+    """The matches best first, ranked among a bounded set so that a broad term never scores every match: the
+    newest SEARCH_COUNT_BOUND + 1 matches of the words and as many of the name (a walk back along the primary
+    key that stops there, or an index scan and a sort when they are few). Fewer matches are all ranked,
+    exactly as before; more are counted as "10,000+" and their pages reach as far as the bound."""
+    bound = settings.SEARCH_COUNT_BOUND + 1
+    words = filtered.filter(search_vector=query).order_by("-pk").values("pk")[:bound]
+    names = filtered.alias(full_name=FullName()).filter(_name_like(name, F("full_name")))
+    relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity("full_name", name)
+    return (
+        Candidate.objects.filter(Q(AmongIds(words)) | Q(AmongIds(names.order_by("-pk").values("pk")[:bound])))
+        .select_related("owner")
+        .alias(full_name=FullName(), relevance=relevance)
+        .order_by(F("relevance").desc(), *SORTS["name"])
+    )
 
 
 def _text_query(text: str) -> SearchQuery | None:

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from candidates import selectors, services
 from candidates.models import Activity, Candidate, TalentPool
-from candidates.search import CandidateSearchForm, describe_filters, search_candidates, sort_columns
+from candidates.search import (
+    BoundedPaginator,
+    CandidateSearchForm,
+    describe_filters,
+    search_candidates,
+    sort_columns,
+)
 from tests.factories import CandidateFactory, TalentPoolFactory
 
 postgres_only = pytest.mark.skipif(
@@ -307,6 +313,56 @@ def test_postgres_text_search_uses_the_gin_indexes(people):
     plan = search_candidates({"q": "lovelase"}).explain()
     assert "candidate_search_vector_gin" in plan
     assert "candidate_name_trgm" in plan  # the exact expression of the trigram index (migration 0003)
+
+
+def _plan(queryset, *settings_off: str) -> str:
+    """The plan of the first page, with the named planner methods off: on three rows PostgreSQL would rather
+    read the table, so forbidding that shows which indexes the query can use."""
+    with connection.cursor() as cursor:
+        for method in settings_off:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+    return queryset[:50].explain()
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("filters", "off", "indexes"),
+    [
+        # the common filters, which PostgreSQL combines as bitmaps
+        ({"industry": "fintech"}, ("seqscan", "indexscan"), ("candidate_industry_ci_idx",)),
+        ({"country": "GB"}, ("seqscan", "indexscan"), ("candidate_country_idx",)),
+        # orders read from an index, so the first page stops early
+        (
+            {"min_engagement": "60", "sort": "-engagement_score"},
+            ("seqscan", "sort"),
+            ("candidate_engagement_idx",),
+        ),
+        ({}, ("seqscan", "sort"), ("candidate_name_order_idx",)),  # the default order, by name
+    ],
+)
+def test_postgres_filters_and_orders_use_their_indexes(people, filters, off, indexes):
+    plan = _plan(search_candidates(filters), *off)
+    assert all(index in plan for index in indexes), plan
+
+
+@postgres_only
+def test_postgres_best_match_ranks_a_bounded_set_of_the_newest_matches(people, settings):
+    settings.SEARCH_COUNT_BOUND = 1  # rank at most the 2 newest matches of the words (and 2 of the name)
+    CandidateFactory(first_name="Guido", last_name="Rossum", skills=["Python"])
+    results = search_candidates({"q": "python"})
+    assert names(results) == {"Guido", "Grace"}  # Ada, the oldest of three matches, is past the bound
+    page = BoundedPaginator(results, 50).get_page(1)
+    assert (page.paginator.count, page.paginator.exact) == (2, False)  # "1+"
+
+
+@postgres_only
+def test_postgres_misspelt_names_need_the_configured_similarity(people, settings):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_limit()")
+        assert cursor.fetchone()[0] == pytest.approx(settings.SEARCH_NAME_SIMILARITY)
+    CandidateFactory(first_name="Margaret", last_name="Thompson")
+    CandidateFactory(first_name="Mark", last_name="Thomas")  # alike at 0.3, not at 0.45
+    assert names(search_candidates({"q": "Margret Thomson"})) == {"Margaret"}
 
 
 @postgres_only
