@@ -115,13 +115,12 @@ NAME_LIKE = f"({NAME} %% %(name)s OR {NAME} %%> %(name)s)"
 
 def bounded(where: str) -> str:
     """Best match ranks the newest SEARCH_COUNT_BOUND + 1 (%(pool)s) matches of the words and as many of the
-    name, as search_candidates does."""
-    pools = " OR ".join(
-        "c.id = ANY(ARRAY(SELECT c.id FROM candidates_candidate c WHERE c.erased_at IS NULL AND "
-        f"{where} AND {match} ORDER BY c.id DESC LIMIT %(pool)s))"
+    name, read first in one query as search_candidates does; the count and the page then take their %(ids)s."""
+    return " UNION ".join(
+        "(SELECT c.id FROM candidates_candidate c WHERE c.erased_at IS NULL AND "
+        f"{where} AND {match} ORDER BY c.id DESC LIMIT %(pool)s)"
         for match in ("c.search_vector @@ to_tsquery('simple', %(tsquery)s)", NAME_LIKE)
     )
-    return f"({pools})"
 
 
 RELEVANCE = (
@@ -133,11 +132,15 @@ HAS_SKILLS = "string_to_array(c.skill_keys, '|') @> %(skills)s::text[]"
 BY_NAME = "c.last_name, c.first_name, c.id"
 SQL = [
     (
-        bounded("c.seeking_status = 'passive'"),
+        "c.id = ANY(%(ids)s)",
         RELEVANCE,
-        {"tsquery": "python:*", "name": "python"},
+        {"tsquery": "python:*", "name": "python", "pool_sql": bounded("c.seeking_status = 'passive'")},
     ),
-    (bounded("TRUE"), RELEVANCE, {"tsquery": "margret:* & thomson:*", "name": "margret thomson"}),
+    (
+        "c.id = ANY(%(ids)s)",
+        RELEVANCE,
+        {"tsquery": "margret:* & thomson:*", "name": "margret thomson", "pool_sql": bounded("TRUE")},
+    ),
     (
         "upper(c.industry) = upper(%(industry)s) AND c.country = %(country)s AND c.years_experience >= %(years)s",
         BY_NAME,
@@ -364,6 +367,9 @@ def sql_first_page(where: str, order: str, params: dict) -> tuple[int, list[int]
     base = f"FROM candidates_candidate c WHERE c.erased_at IS NULL AND {where}"
     params = {**params, "pool": settings.SEARCH_COUNT_BOUND + 1}
     with connection.cursor() as cursor:
+        if "pool_sql" in params:
+            cursor.execute(params.pop("pool_sql"), params)
+            params["ids"] = sorted(row[0] for row in cursor.fetchall())
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {settings.SEARCH_COUNT_BOUND + 1}) bounded", params
         )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import reduce
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.conf import settings
@@ -22,7 +22,7 @@ from django.contrib.postgres.fields.array import ArrayContains, ArrayOverlap
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -229,15 +229,17 @@ def describe_filters(query: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def search_candidates(
-    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None
+    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None, ranked: bool = True
 ) -> QuerySet[Candidate]:
     """Non-erased candidates matching the filters, in the order asked for (owner joined in).
 
     ``filters`` is form data for CandidateSearchForm: GET or API query parameters, or a smart pool's saved
     query. Values that do not validate are left out (the page and the API validate first and show errors).
     ``pools`` are talent pools already loaded, so that a ``pool`` filter needs no query to look its pool up.
+    Best match ranks a bounded set of the matches (see _best_matches); ``ranked=False`` asks for every match
+    instead, by name, as an export or a smart pool's membership needs.
     """
-    return _search(filters, pools or {}, seen=frozenset())
+    return _search(filters, pools or {}, seen=frozenset(), ranked=ranked)
 
 
 class BoundedPaginator(Paginator):
@@ -261,7 +263,7 @@ class BoundedPaginator(Paginator):
 
 
 def _search(
-    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int]
+    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int], *, ranked: bool
 ) -> QuerySet[Candidate]:
     form = CandidateSearchForm(filters)
     form.is_valid()
@@ -300,31 +302,59 @@ def _search(
         qs = qs.filter(_in_pool(pool, pools, seen))
     text = data.get("q", "").strip()
     sort = sort_order(data)
-    if text and connection.vendor == "postgresql":
-        query = _text_query(text)
-        if query is not None:
-            name = text.lower()
-            if sort == "relevance":
-                return _best_matches(qs, query, name)
-            qs = qs.alias(full_name=FullName()).filter(
-                Q(search_vector=query) | _name_like(name, F("full_name"))
-            )
-    elif text:
-        for word in text.lower().split():
-            qs = qs.filter(search_document__contains=word)
+    if text:
+        return search_backend().match_text(qs, text, sort if ranked or sort != "relevance" else "name")
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-class AmongIds(Func):
-    """pk = ANY(ARRAY(subquery)): the subquery runs once, then each of its ids is a primary key lookup (an IN
-    would let the planner hash-join the whole table against it)."""
+class SearchBackend(Protocol):
+    """The free-text part of a search, the one the search engine answers: of the candidates the other filters
+    leave, those matching what was typed, in the order asked for ("relevance" is the engine's own ranking, of
+    at most SEARCH_COUNT_BOUND + 1 of them). PostgreSQL and SQLite implement it; an engine outside the
+    database (OpenSearch, Meilisearch) would answer with ranked ids: docs/search-at-scale.md."""
 
-    template = "%(expressions)s))"
-    arg_joiner = " = ANY(ARRAY("
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]: ...
+
+
+class PostgresSearch:
+    """Full-text search on the weighted search_vector (GIN), OR'ed with misspelt names (trigram GIN)."""
+
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]:
+        query = _text_query(text)
+        if query is None:  # nothing to search for in what was typed
+            return candidates.order_by(*SORTS.get(sort, SORTS["name"]))
+        name = text.lower()
+        if sort == "relevance":
+            return _best_matches(candidates, query, name)
+        matches = candidates.alias(full_name=FullName()).filter(
+            Q(search_vector=query) | _name_like(name, F("full_name"))
+        )
+        return matches.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+class SubstringSearch:
+    """SQLite: every word a substring of the search document; best match is by name."""
+
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]:
+        for word in text.lower().split():
+            candidates = candidates.filter(search_document__contains=word)
+        return candidates.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def search_backend() -> SearchBackend:
+    """The search engine of this database."""
+    return PostgresSearch() if connection.vendor == "postgresql" else SubstringSearch()
+
+
+class AmongIds(Func):
+    """pk = ANY(%s): an array of ids as one parameter, each looked up by primary key."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
     output_field = BooleanField()
 
-    def __init__(self, ids: QuerySet, **extra: Any) -> None:
-        super().__init__(F("pk"), Subquery(ids), **extra)
+    def __init__(self, ids: list[int], **extra: Any) -> None:
+        super().__init__(F("pk"), Value(ids), **extra)
 
 
 def _name_like(name: str, full_name: F) -> Q:
@@ -339,13 +369,23 @@ def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) 
     """The matches best first, ranked among a bounded set so that a broad term never scores every match: the
     newest SEARCH_COUNT_BOUND + 1 matches of the words and as many of the name (a walk back along the primary
     key that stops there, or an index scan and a sort when they are few). Fewer matches are all ranked,
-    exactly as before; more are counted as "10,000+" and their pages reach as far as the bound."""
+    exactly as before; more are counted as "10,000+" and their pages reach as far as the bound.
+
+    The set's ids are read here, in one query, so that the count and the page do not each look for them."""
     bound = settings.SEARCH_COUNT_BOUND + 1
-    words = filtered.filter(search_vector=query).order_by("-pk").values("pk")[:bound]
-    names = filtered.alias(full_name=FullName()).filter(_name_like(name, F("full_name")))
+    words = filtered.filter(search_vector=query).order_by("-pk").values_list("pk", flat=True)[:bound]
+    names = (
+        filtered.alias(full_name=FullName())
+        .filter(_name_like(name, F("full_name")))
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:bound]
+    )
+    ids = sorted(set(words.union(names)))
+    if not ids:
+        return filtered.none()
     relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity("full_name", name)
     return (
-        Candidate.objects.filter(Q(AmongIds(words)) | Q(AmongIds(names.order_by("-pk").values("pk")[:bound])))
+        Candidate.objects.filter(AmongIds(ids))
         .select_related("owner")
         .alias(full_name=FullName(), relevance=relevance)
         .order_by(F("relevance").desc(), *SORTS["name"])
@@ -391,5 +431,5 @@ def _in_pool(pool: TalentPool | None, pools: Mapping[int, TalentPool], seen: fro
     if pool is None or pool.pk in seen:  # a smart pool that (indirectly) filters by itself matches nobody
         return Q(pk__in=[])
     if pool.kind == TalentPool.Kind.SMART:
-        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}).values("pk"))
+        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}, ranked=False).values("pk"))
     return Q(Exists(PoolMembership.objects.filter(pool=pool, candidate_id=OuterRef("pk"))))

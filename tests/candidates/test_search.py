@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates import selectors, services
@@ -306,13 +307,31 @@ def test_postgres_relevance_puts_the_name_match_first(people):
 
 
 @postgres_only
-def test_postgres_text_search_uses_the_gin_indexes(people):
+@pytest.mark.parametrize("sort", ["relevance", "name"])
+def test_postgres_text_search_uses_the_gin_indexes(people, sort):
     # Three rows: forbid sequential and plain index scans so the plan shows which indexes the search can use.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-    plan = search_candidates({"q": "lovelase"}).explain()
+    with CaptureQueriesContext(connection) as queries:
+        results = search_candidates({"q": "lovelase", "sort": sort})  # best match reads its bounded set now
+    plan = "\n".join(_explain(query["sql"]) for query in queries.captured_queries) + results.explain()
     assert "candidate_search_vector_gin" in plan
     assert "candidate_name_trgm" in plan  # the exact expression of the trigram index (migration 0003)
+
+
+def _explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgres_only
+def test_postgres_export_and_smart_pools_take_every_match_past_the_ranking_bound(people, recruiter, settings):
+    settings.SEARCH_COUNT_BOUND = 0  # best match ranks only the newest match of the words
+    assert names(search_candidates({"q": "python"})) == {"Grace"}
+    assert names(search_candidates({"q": "python"}, ranked=False)) == {"Ada", "Grace"}
+    pool = services.create_smart_pool(name="Pythonistas", query={"q": "python"}, by=recruiter)
+    assert names(selectors.pool_members(pool)) == {"Ada", "Grace"}
 
 
 def _plan(queryset, *settings_off: str) -> str:
