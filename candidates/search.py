@@ -255,6 +255,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        known = getattr(self.object_list, "known_count", None)  # best match has read its ids already
+        if known is not None:
+            return min(known, self.bound + 1)
         return self.object_list.order_by().values("pk")[: self.bound + 1].count()
 
     @property
@@ -371,7 +374,8 @@ def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) 
     key that stops there, or an index scan and a sort when they are few). Fewer matches are all ranked,
     exactly as before; more are counted as "10,000+" and their pages reach as far as the bound.
 
-    The set's ids are read here, in one query, so that the count and the page do not each look for them."""
+    The set's ids are read here, in one query, so that the count and the page do not each look for them: the
+    queryset carries their number as ``known_count`` (lost when cloned), which BoundedPaginator takes."""
     bound = settings.SEARCH_COUNT_BOUND + 1
     words = filtered.filter(search_vector=query).order_by("-pk").values_list("pk", flat=True)[:bound]
     names = (
@@ -384,12 +388,14 @@ def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) 
     if not ids:
         return filtered.none()
     relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity("full_name", name)
-    return (
+    ranked = (
         Candidate.objects.filter(AmongIds(ids))
         .select_related("owner")
         .alias(full_name=FullName(), relevance=relevance)
         .order_by(F("relevance").desc(), *SORTS["name"])
     )
+    ranked.known_count = len(ids)  # type: ignore[attr-defined]  # BoundedPaginator need not count them again
+    return ranked
 
 
 def _text_query(text: str) -> SearchQuery | None:
