@@ -146,6 +146,10 @@ class Candidate(models.Model):
             models.Index(fields=["-engagement_score", "id"], name="candidate_engagement_idx"),
             models.Index(fields=["country"], name="candidate_country_idx"),
             models.Index(Upper("industry"), name="candidate_industry_ci_idx"),
+            # the start of an email typed into the search (PostgreSQL; SQLite ignores the operator class)
+            models.Index(
+                fields=["email"], name="candidate_email_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):

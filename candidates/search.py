@@ -362,10 +362,13 @@ class AmongIds(Func):
 
 def _name_like(name: str, full_name: F) -> Q:
     """A misspelt name: the full name alike as a whole (similarity, SEARCH_NAME_SIMILARITY) or in part (word
-    similarity, pg_trgm's 0.6), both answered by the trigram index of migration 0003."""
-    return Q(**{f"{full_name.name}__trigram_similar": name}) | Q(
+    similarity, pg_trgm's 0.6), both answered by the trigram index of migration 0003. Typed text with an "@"
+    also matches the start of an email (stored lowercased; a pattern index, migration 0013): the text parser
+    splits "ada@example" into two words, which the whole address in the tsvector does not match."""
+    like = Q(**{f"{full_name.name}__trigram_similar": name}) | Q(
         **{f"{full_name.name}__trigram_word_similar": name}
     )
+    return like | Q(email__startswith=name) if "@" in name else like
 
 
 def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) -> QuerySet[Candidate]:

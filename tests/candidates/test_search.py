@@ -319,6 +319,17 @@ def test_postgres_text_search_uses_the_gin_indexes(people, sort):
     assert "candidate_name_trgm" in plan  # the exact expression of the trigram index (migration 0003)
 
 
+@postgres_only
+def test_postgres_the_start_of_an_email_matches_through_its_index(people):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    CandidateFactory(first_name="Augusta", last_name="King", email="ak1815@example.org")
+    with CaptureQueriesContext(connection) as queries:
+        found = names(search_candidates({"q": "AK1815@exa"}))  # one token in the tsvector, no name alike
+    assert found == {"Augusta"}
+    assert "candidate_email_prefix_idx" in _explain(queries.captured_queries[0]["sql"])
+
+
 def _explain(sql: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN {sql}")
