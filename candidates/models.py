@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -141,6 +141,15 @@ class Candidate(models.Model):
             models.Index(fields=["seeking_status", "source"], name="candidate_status_source_idx"),
             models.Index(fields=["owner", "last_contacted_at"], name="candidate_owner_contact_idx"),
             models.Index(fields=["snoozed_until"], name="candidate_snoozed_idx"),
+            # The search's orders (so a first page stops early) and its common filters (combined as bitmaps).
+            models.Index(fields=["last_name", "first_name", "id"], name="candidate_name_order_idx"),
+            models.Index(fields=["-engagement_score", "id"], name="candidate_engagement_idx"),
+            models.Index(fields=["country"], name="candidate_country_idx"),
+            models.Index(Upper("industry"), name="candidate_industry_ci_idx"),
+            # the start of an email typed into the search (PostgreSQL; SQLite ignores the operator class)
+            models.Index(
+                fields=["email"], name="candidate_email_prefix_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self):

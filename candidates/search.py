@@ -1,7 +1,8 @@
 """Candidate search: the filter form shared by the search page, pool pages, CSV export and the API, and the query.
 
 On PostgreSQL free text uses the weighted ``Candidate.search_vector`` (GIN index) with prefix matching for
-as-you-type, OR'ed with trigram similarity on the full name for misspelt names (GIN trigram index). On SQLite
+as-you-type, OR'ed with trigram similarity (SEARCH_NAME_SIMILARITY) or word similarity on the full name for
+misspelt names (GIN trigram index); best match ranks a bounded set of the matches. On SQLite
 every word must appear in ``Candidate.search_document``. Both columns are kept by
 ``search_documents.refresh_search_documents``.
 """
@@ -11,7 +12,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import reduce
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.contrib.postgres.fields.array import ArrayContains, ArrayOverlap
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -228,15 +229,17 @@ def describe_filters(query: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def search_candidates(
-    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None
+    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None, ranked: bool = True
 ) -> QuerySet[Candidate]:
     """Non-erased candidates matching the filters, in the order asked for (owner joined in).
 
     ``filters`` is form data for CandidateSearchForm: GET or API query parameters, or a smart pool's saved
     query. Values that do not validate are left out (the page and the API validate first and show errors).
     ``pools`` are talent pools already loaded, so that a ``pool`` filter needs no query to look its pool up.
+    Best match ranks a bounded set of the matches (see _best_matches); ``ranked=False`` asks for every match
+    instead, by name, as an export or a smart pool's membership needs.
     """
-    return _search(filters, pools or {}, seen=frozenset())
+    return _search(filters, pools or {}, seen=frozenset(), ranked=ranked)
 
 
 class BoundedPaginator(Paginator):
@@ -252,6 +255,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        known = getattr(self.object_list, "known_count", None)  # best match has read its ids already
+        if known is not None:
+            return min(known, self.bound + 1)
         return self.object_list.order_by().values("pk")[: self.bound + 1].count()
 
     @property
@@ -260,7 +266,7 @@ class BoundedPaginator(Paginator):
 
 
 def _search(
-    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int]
+    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int], *, ranked: bool
 ) -> QuerySet[Candidate]:
     form = CandidateSearchForm(filters)
     form.is_valid()
@@ -299,22 +305,100 @@ def _search(
         qs = qs.filter(_in_pool(pool, pools, seen))
     text = data.get("q", "").strip()
     sort = sort_order(data)
-    if text and connection.vendor == "postgresql":
-        query = _text_query(text)
-        if query is not None:
-            name = text.lower()
-            qs = qs.alias(full_name=FullName()).filter(
-                Q(search_vector=query) | Q(full_name__trigram_similar=name)
-            )
-            if sort == "relevance":
-                relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity(
-                    "full_name", name
-                )
-                return qs.alias(relevance=relevance).order_by(F("relevance").desc(), *SORTS["name"])
-    elif text:
-        for word in text.lower().split():
-            qs = qs.filter(search_document__contains=word)
+    if text:
+        return search_backend().match_text(qs, text, sort if ranked or sort != "relevance" else "name")
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+class SearchBackend(Protocol):
+    """The free-text part of a search, the one the search engine answers: of the candidates the other filters
+    leave, those matching what was typed, in the order asked for ("relevance" is the engine's own ranking, of
+    at most SEARCH_COUNT_BOUND + 1 of them). PostgreSQL and SQLite implement it; an engine outside the
+    database (OpenSearch, Meilisearch) would answer with ranked ids: docs/search-at-scale.md."""
+
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]: ...
+
+
+class PostgresSearch:
+    """Full-text search on the weighted search_vector (GIN), OR'ed with misspelt names (trigram GIN)."""
+
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]:
+        query = _text_query(text)
+        if query is None:  # nothing to search for in what was typed
+            return candidates.order_by(*SORTS.get(sort, SORTS["name"]))
+        name = text.lower()
+        if sort == "relevance":
+            return _best_matches(candidates, query, name)
+        matches = candidates.alias(full_name=FullName()).filter(
+            Q(search_vector=query) | _name_like(name, F("full_name"))
+        )
+        return matches.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+class SubstringSearch:
+    """SQLite: every word a substring of the search document; best match is by name."""
+
+    def match_text(self, candidates: QuerySet[Candidate], text: str, sort: str) -> QuerySet[Candidate]:
+        for word in text.lower().split():
+            candidates = candidates.filter(search_document__contains=word)
+        return candidates.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def search_backend() -> SearchBackend:
+    """The search engine of this database."""
+    return PostgresSearch() if connection.vendor == "postgresql" else SubstringSearch()
+
+
+class AmongIds(Func):
+    """pk = ANY(%s): an array of ids as one parameter, each looked up by primary key."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int], **extra: Any) -> None:
+        super().__init__(F("pk"), Value(ids), **extra)
+
+
+def _name_like(name: str, full_name: F) -> Q:
+    """A misspelt name: the full name alike as a whole (similarity, SEARCH_NAME_SIMILARITY) or in part (word
+    similarity, pg_trgm's 0.6), both answered by the trigram index of migration 0003. Typed text with an "@"
+    also matches the start of an email (stored lowercased; a pattern index, migration 0013): the text parser
+    splits "ada@example" into two words, which the whole address in the tsvector does not match."""
+    like = Q(**{f"{full_name.name}__trigram_similar": name}) | Q(
+        **{f"{full_name.name}__trigram_word_similar": name}
+    )
+    return like | Q(email__startswith=name) if "@" in name else like
+
+
+def _best_matches(filtered: QuerySet[Candidate], query: SearchQuery, name: str) -> QuerySet[Candidate]:
+    """The matches best first, ranked among a bounded set so that a broad term never scores every match: the
+    newest SEARCH_COUNT_BOUND + 1 matches of the words and as many of the name (a walk back along the primary
+    key that stops there, or an index scan and a sort when they are few). Fewer matches are all ranked,
+    exactly as before; more are counted as "10,000+" and their pages reach as far as the bound.
+
+    The set's ids are read here, in one query, so that the count and the page do not each look for them: the
+    queryset carries their number as ``known_count`` (lost when cloned), which BoundedPaginator takes."""
+    bound = settings.SEARCH_COUNT_BOUND + 1
+    words = filtered.filter(search_vector=query).order_by("-pk").values_list("pk", flat=True)[:bound]
+    names = (
+        filtered.alias(full_name=FullName())
+        .filter(_name_like(name, F("full_name")))
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:bound]
+    )
+    ids = sorted(set(words.union(names)))
+    if not ids:
+        return filtered.none()
+    relevance = Coalesce(SearchRank(F("search_vector"), query), 0.0) + TrigramSimilarity("full_name", name)
+    ranked = (
+        Candidate.objects.filter(AmongIds(ids))
+        .select_related("owner")
+        .alias(full_name=FullName(), relevance=relevance)
+        .order_by(F("relevance").desc(), *SORTS["name"])
+    )
+    ranked.known_count = len(ids)  # type: ignore[attr-defined]  # BoundedPaginator need not count them again
+    return ranked
 
 
 def _text_query(text: str) -> SearchQuery | None:
@@ -356,5 +440,5 @@ def _in_pool(pool: TalentPool | None, pools: Mapping[int, TalentPool], seen: fro
     if pool is None or pool.pk in seen:  # a smart pool that (indirectly) filters by itself matches nobody
         return Q(pk__in=[])
     if pool.kind == TalentPool.Kind.SMART:
-        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}).values("pk"))
+        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}, ranked=False).values("pk"))
     return Q(Exists(PoolMembership.objects.filter(pool=pool, candidate_id=OuterRef("pk"))))

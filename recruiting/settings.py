@@ -133,6 +133,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# How alike a typed name must be to a candidate's full name to match it misspelt (pg_trgm's similarity, set
+# for each PostgreSQL connection); a misspelt part of a name matches by word similarity (pg_trgm's 0.6).
+SEARCH_NAME_SIMILARITY = env.float("SEARCH_NAME_SIMILARITY", default=0.45)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c pg_trgm.similarity_threshold={SEARCH_NAME_SIMILARITY}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

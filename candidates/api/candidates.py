@@ -3,6 +3,7 @@ audited erase."""
 
 from django import forms
 from django.forms.utils import pretty_name
+from django.utils.functional import cached_property
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -173,12 +174,21 @@ class CandidateViewSet(viewsets.ModelViewSet):
     pagination_class = BoundedPagination
     filter_backends = []  # the list is filtered and sorted by CandidateSearchForm, as the search page is
 
+    @cached_property
+    def _search_results(self):
+        """The list's search, once a request: best match reads its ranked set's ids when it runs, and the
+        permission check asks for the queryset too."""
+        form = CandidateSearchForm(self.request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(form.errors)
+        results = search_candidates(self.request.query_params)
+        found = results.prefetch_related("skills")
+        found.known_count = getattr(results, "known_count", None)  # type: ignore[attr-defined]
+        return found
+
     def get_queryset(self):
         if self.action == "list":
-            form = CandidateSearchForm(self.request.query_params)
-            if not form.is_valid():
-                raise serializers.ValidationError(form.errors)
-            return search_candidates(self.request.query_params).prefetch_related("skills")
+            return self._search_results
         return (
             Candidate.objects.filter(erased_at__isnull=True)
             .select_related("owner")

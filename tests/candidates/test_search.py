@@ -5,11 +5,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from candidates import selectors, services
 from candidates.models import Activity, Candidate, TalentPool
-from candidates.search import CandidateSearchForm, describe_filters, search_candidates, sort_columns
+from candidates.search import (
+    BoundedPaginator,
+    CandidateSearchForm,
+    describe_filters,
+    search_candidates,
+    sort_columns,
+)
 from tests.factories import CandidateFactory, TalentPoolFactory
 
 postgres_only = pytest.mark.skipif(
@@ -300,13 +307,92 @@ def test_postgres_relevance_puts_the_name_match_first(people):
 
 
 @postgres_only
-def test_postgres_text_search_uses_the_gin_indexes(people):
+@pytest.mark.parametrize("sort", ["relevance", "name"])
+def test_postgres_text_search_uses_the_gin_indexes(people, sort):
     # Three rows: forbid sequential and plain index scans so the plan shows which indexes the search can use.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-    plan = search_candidates({"q": "lovelase"}).explain()
+    with CaptureQueriesContext(connection) as queries:
+        results = search_candidates({"q": "lovelase", "sort": sort})  # best match reads its bounded set now
+    plan = "\n".join(_explain(query["sql"]) for query in queries.captured_queries) + results.explain()
     assert "candidate_search_vector_gin" in plan
     assert "candidate_name_trgm" in plan  # the exact expression of the trigram index (migration 0003)
+
+
+@postgres_only
+def test_postgres_the_start_of_an_email_matches_through_its_index(people):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    CandidateFactory(first_name="Augusta", last_name="King", email="ak1815@example.org")
+    with CaptureQueriesContext(connection) as queries:
+        found = names(search_candidates({"q": "AK1815@exa"}))  # one token in the tsvector, no name alike
+    assert found == {"Augusta"}
+    assert "candidate_email_prefix_idx" in _explain(queries.captured_queries[0]["sql"])
+
+
+def _explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgres_only
+def test_postgres_export_and_smart_pools_take_every_match_past_the_ranking_bound(people, recruiter, settings):
+    settings.SEARCH_COUNT_BOUND = 0  # best match ranks only the newest match of the words
+    assert names(search_candidates({"q": "python"})) == {"Grace"}
+    assert names(search_candidates({"q": "python"}, ranked=False)) == {"Ada", "Grace"}
+    pool = services.create_smart_pool(name="Pythonistas", query={"q": "python"}, by=recruiter)
+    assert names(selectors.pool_members(pool)) == {"Ada", "Grace"}
+
+
+def _plan(queryset, *settings_off: str) -> str:
+    """The plan of the first page, with the named planner methods off: on three rows PostgreSQL would rather
+    read the table, so forbidding that shows which indexes the query can use."""
+    with connection.cursor() as cursor:
+        for method in settings_off:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+    return queryset[:50].explain()
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("filters", "off", "indexes"),
+    [
+        # the common filters, which PostgreSQL combines as bitmaps
+        ({"industry": "fintech"}, ("seqscan", "indexscan"), ("candidate_industry_ci_idx",)),
+        ({"country": "GB"}, ("seqscan", "indexscan"), ("candidate_country_idx",)),
+        # orders read from an index, so the first page stops early
+        (
+            {"min_engagement": "60", "sort": "-engagement_score"},
+            ("seqscan", "sort"),
+            ("candidate_engagement_idx",),
+        ),
+        ({}, ("seqscan", "sort"), ("candidate_name_order_idx",)),  # the default order, by name
+    ],
+)
+def test_postgres_filters_and_orders_use_their_indexes(people, filters, off, indexes):
+    plan = _plan(search_candidates(filters), *off)
+    assert all(index in plan for index in indexes), plan
+
+
+@postgres_only
+def test_postgres_best_match_ranks_a_bounded_set_of_the_newest_matches(people, settings):
+    settings.SEARCH_COUNT_BOUND = 1  # rank at most the 2 newest matches of the words (and 2 of the name)
+    CandidateFactory(first_name="Guido", last_name="Rossum", skills=["Python"])
+    results = search_candidates({"q": "python"})
+    assert names(results) == {"Guido", "Grace"}  # Ada, the oldest of three matches, is past the bound
+    page = BoundedPaginator(results, 50).get_page(1)
+    assert (page.paginator.count, page.paginator.exact) == (2, False)  # "1+"
+
+
+@postgres_only
+def test_postgres_misspelt_names_need_the_configured_similarity(people, settings):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_limit()")
+        assert cursor.fetchone()[0] == pytest.approx(settings.SEARCH_NAME_SIMILARITY)
+    CandidateFactory(first_name="Margaret", last_name="Thompson")
+    CandidateFactory(first_name="Mark", last_name="Thomas")  # alike at 0.3, not at 0.45
+    assert names(search_candidates({"q": "Margret Thomson"})) == {"Margaret"}
 
 
 @postgres_only

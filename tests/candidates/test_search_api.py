@@ -1,6 +1,7 @@
 """/api/candidates/ filters (the same form as the search page) and /api/pools/ with their members."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -68,6 +69,16 @@ def test_api_count_is_exact_up_to_the_bound(api, people, settings):
     data = api.get("/api/candidates/").json()
     assert (data["count"], data["count_exact"]) == (2, False)  # more than 2
     assert len(data["results"]) == 3 and data["next"] is None  # the page still holds every one found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="best match ranks a bounded set on PostgreSQL")
+def test_api_best_match_counts_the_set_it_ranked(api, people, settings, django_assert_num_queries):
+    settings.SEARCH_COUNT_BOUND = 1
+    # the user's roles, the ranked set's ids (once), the page, its skills: no count query
+    with django_assert_num_queries(4):
+        data = api.get("/api/candidates/", {"q": "python"}).json()
+    assert (data["count"], data["count_exact"]) == (1, False)
+    assert sorted(first_names(data)) == ["Ada", "Grace"]
 
 
 def test_api_list_rows_carry_skills(api, people):
