@@ -17,6 +17,7 @@ from rest_framework import mixins, serializers
 from rest_framework.views import APIView
 
 from candidates.models import Candidate, PrivacyPolicy
+from outreach.models import Topic
 from pipelines.models import CareersSettings, ForecastSettings
 from recruiting.api import router
 from recruiting.models import InsightSettings
@@ -46,8 +47,8 @@ NOT_SERVICES = {
     "urls",
     "views",
 }
-# Pure settings, one row each, edited as such in the admin (and on their pages).
-SETTINGS_MODELS = {PrivacyPolicy, ForecastSettings, CareersSettings, InsightSettings}
+# Pure settings, edited as such in the admin (and on their pages): one row each, and the names topics show as.
+SETTINGS_MODELS = {PrivacyPolicy, ForecastSettings, CareersSettings, InsightSettings, Topic}
 STATUS_LIKE = re.compile(r"(^|_)(status|state)$|_at$")
 # A candidate's own attribute (active / passive), edited with the rest of the profile by update_candidate.
 NOT_A_STATE = {"seeking_status"}

@@ -457,7 +457,9 @@ def main() -> int:
             expect(home.status_code == 200 and "Dispatcher" in home.text, f"home answered {home.status_code}")
             note(f"signed in as {admin['username']} (a superuser: the Admin role)")
 
-        with log.step("create a sequence of two emails and two candidates (REST API, session)") as note:
+        with log.step(
+            "create a sequence of two emails, activate it, and two candidates (REST API, session)"
+        ) as note:
             sequence = site.api(
                 "POST",
                 "/api/sequences/",
@@ -489,6 +491,8 @@ def main() -> int:
                     },
                     status=201,
                 )
+            activated = site.api("POST", f"/api/sequences/{sequence['id']}/status/", {"status": "active"})
+            expect(activated["status"] == "active", f"the sequence is {activated['status']}, not active")
             people = {
                 who: site.api(
                     "POST",
