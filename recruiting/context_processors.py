@@ -3,26 +3,56 @@ from django.urls import reverse
 from candidates.roles import role_names
 from outreach import selectors as outreach_selectors
 
-# (label, url name, permission that shows it)
+# The sidebar, grouped by task: (group heading or "" for none, [(label, url name, permission that shows it)]).
 NAVIGATION = [
-    ("Home", "home", None),
-    ("Candidates", "candidates:list", "candidates.view_candidate"),
-    ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
-    ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
-    ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
-    ("Forecast", "pipelines:forecast", "pipelines.view_forecast"),
-    ("Reports", "reports", "recruiting.view_reports"),
-    ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
-    ("Sequences", "outreach:sequences", "outreach.view_sequence"),
-    ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
-    ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
-    ("Replies", "outreach:replies", "outreach.view_reply"),
-    ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
-    ("Privacy", "candidates:privacy", "candidates.view_candidate"),
-    ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
-    ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
-    ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
-    ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
+    ("", [("Home", "home", None)]),
+    (
+        "Find",
+        [
+            ("Candidates", "candidates:list", "candidates.view_candidate"),
+            ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
+        ],
+    ),
+    (
+        "Engage",
+        [
+            ("Sequences", "outreach:sequences", "outreach.view_sequence"),
+            ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
+            ("Replies", "outreach:replies", "outreach.view_reply"),
+        ],
+    ),
+    (
+        "Hire",
+        [
+            ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
+            ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
+            ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
+            ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
+        ],
+    ),
+    (
+        "Insights",
+        [
+            ("Reports", "reports", "recruiting.view_reports"),
+            ("Forecast", "pipelines:forecast", "pipelines.view_forecast"),
+        ],
+    ),
+    (
+        "Referrals",
+        [
+            ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
+            ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
+        ],
+    ),
+    (
+        "Settings",
+        [
+            ("Privacy", "candidates:privacy", "candidates.view_candidate"),
+            ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
+            ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
+            ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
+        ],
+    ),
 ]
 
 # What higher apps can do with a set of candidates, offered on lower apps' pages (candidate search, a pool, the
@@ -39,11 +69,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = []
-    for label, url_name, perm in NAVIGATION:
-        if perm is None or user.has_perm(perm):
-            url = reverse(url_name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
-            items.append({"label": label, "url": url, "current": current})
+    for group, links in NAVIGATION:
+        for label, url_name, perm in links:
+            if perm is None or user.has_perm(perm):
+                url = reverse(url_name)
+                current = request.path == url if url == "/" else request.path.startswith(url)
+                items.append({"group": group, "label": label, "url": url, "current": current})
     return {"nav_items": items, "user_roles": role_names(user)}
 
 

@@ -91,6 +91,19 @@ def test_navigation_shows_only_what_the_role_may_open(client, employee, hiring_m
     assert [item["label"] for item in nav] == ["Home", "Requisitions", "Refer someone", "My referrals"]
 
 
+def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_user, recruiter):
+    client.force_login(recruiter)
+    page = client.get(reverse("home"))
+    groups = [item["group"] for item in page.context["nav_items"]]
+    assert list(dict.fromkeys(groups)) == ["", "Find", "Engage", "Hire", "Insights", "Referrals", "Settings"]
+    html = page.content.decode()
+    assert html.index('id="nav-engage"') < html.index(">Sequences<") < html.index('id="nav-hire"')
+    client.force_login(admin_user)
+    nav = client.get(reverse("home")).context["nav_items"]
+    settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
+    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher"]
+
+
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
     own = RequisitionFactory(hiring_manager=hiring_manager, title="Mine")
     RequisitionFactory(title="Someone else's")
