@@ -32,6 +32,12 @@ def start_django(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def test_manage_py_without_debug_or_a_key_is_development():
+    result = start_django("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def configured_caches(**env: str) -> str:
     result = start_django("shell", "-c", "from django.conf import settings; print(settings.CACHES)", **env)
     assert result.returncode == 0, result.stderr
