@@ -5,13 +5,14 @@ apart from a refusal."""
 import smtplib
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends import smtp
 from django.urls import reverse
 from django.utils.html import escape
 
 from candidates.mail_headers import header_text, mailbox
-from candidates.models import PrivacyPolicy
+from candidates.models import Candidate, PrivacyPolicy
 
 from . import placeholders, tokens
 from .models import Touch
@@ -55,8 +56,11 @@ def open_pixel_url(touch: Touch) -> str:
 
 
 def message_values(touch: Touch) -> dict[str, str]:
-    candidate = touch.candidate
-    sender = touch.enrollment.sequence.sender
+    return placeholder_values(touch.candidate, touch.enrollment.sequence.sender)
+
+
+def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, str]:
+    """What the placeholders of a message to this person from this sender stand for (sequences, rejections)."""
     return {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,

@@ -13,6 +13,7 @@ from candidates.models import Activity
 from candidates.services import record_activity
 from pipelines.models import Card
 
+from . import email as outreach_email
 from . import placeholders
 from .models import RejectionEmail, RejectionTemplate
 
@@ -68,20 +69,6 @@ def cancel_rejection_emails(*, card: Card, by) -> int:
     )
 
 
-def _values(email: RejectionEmail) -> dict[str, str]:
-    candidate, sender = email.candidate, email.sender
-    return {
-        "first_name": candidate.first_name,
-        "last_name": candidate.last_name,
-        "full_name": candidate.full_name,
-        "company": candidate.company,
-        "title": candidate.title,
-        "city": candidate.city,
-        "sender_name": (sender.get_full_name() or sender.get_username()) if sender else "",
-        "sender_first_name": sender.first_name if sender else "",
-    }
-
-
 def _why_not(email: RejectionEmail) -> str:
     candidate = email.candidate
     if email.card.status != Card.Status.REJECTED:
@@ -114,7 +101,7 @@ def send_due_rejection_emails(now: datetime | None = None) -> int:
                 email.status, email.outcome = RejectionEmail.Status.SKIPPED, reason
                 email.save(update_fields=["status", "outcome"])
                 continue
-            values = _values(email)
+            values = outreach_email.placeholder_values(email.candidate, email.sender)
             send_mail(
                 placeholders.render_text(email.template.subject, values),
                 placeholders.render_text(email.template.body, values),
