@@ -8,6 +8,8 @@ from django.db import models
 
 from candidates.models import Candidate, TalentPool
 
+from .fields import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
@@ -19,6 +21,48 @@ class Channel(models.TextChoices):
 
 
 MANUAL_CHANNELS = {c for c in Channel.values if c != Channel.EMAIL}
+
+
+class SenderIdentity(models.Model):
+    """Who a user's emails are from: name, address, signature and pace, and optionally their own mail server so
+    that mail leaves from their real mailbox (otherwise the site's EMAIL_URL or provider carries it)."""
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls", "STARTTLS (usually port 587)"
+        TLS = "tls", "TLS from the start (usually port 465)"
+        NONE = "none", "None (only for a server on this machine)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sender_identity"
+    )
+    display_name = models.CharField(max_length=150)
+    address = models.EmailField()
+    reply_to = models.EmailField(blank=True)
+    signature = models.TextField(blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    daily_limit = models.PositiveIntegerField(
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text="Emails from this identity per day, all kinds",
+    )
+    send_window_start = models.TimeField(default=datetime.time(9, 0))
+    send_window_end = models.TimeField(default=datetime.time(17, 0))
+    min_spacing_minutes = models.PositiveSmallIntegerField(
+        default=2, help_text="Minutes between two emails from this identity"
+    )
+    smtp_host = models.CharField(max_length=255, blank=True, help_text="Empty: the site's mail settings")
+    smtp_port = models.PositiveIntegerField(default=587, validators=[MaxValueValidator(65535)])
+    smtp_security = models.CharField(max_length=10, choices=Security.choices, default=Security.STARTTLS)
+    smtp_username = models.CharField(max_length=255, blank=True)
+    smtp_password = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "sender identities"
+
+    def __str__(self):
+        return f"{self.display_name} <{self.address}>"
 
 
 class Sequence(models.Model):
@@ -218,6 +262,7 @@ class EngagementEvent(models.Model):
         CONNECTED = "connected", "Connected"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Marked as spam"
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="engagement_events")
     touch = models.ForeignKey(Touch, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")

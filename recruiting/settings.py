@@ -232,6 +232,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Longlist <recruiting
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Shared secret of the inbound-email webhook (POST /api/inbound-email/); empty refuses every call.
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
+# Fernet keys (comma-separated, newest first) that encrypt stored mail passwords (outreach/fields.py). Unset:
+# one key derived from SECRET_KEY, so rotating SECRET_KEY then needs the passwords entered again.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # --- Dispatcher (outreach/dispatch.py; README "The nurture engine") ------------------------------------------
 # Seconds between two runs of the dispatcher by Celery beat.
