@@ -213,6 +213,15 @@ class Touch(models.Model):
         # The mail server had the whole message but its answer never came; not sent again unless resent.
         POSSIBLY_DELIVERED = "possibly_delivered", "Possibly delivered"
 
+    class Kind(models.TextChoices):
+        SEQUENCE = "sequence", "Sequence step"
+        ONE_OFF = "one_off", "One-off email"
+        BULK = "bulk", "Bulk email"
+        REPLY = "reply", "Reply"
+        REJECTION = "rejection", "Rejection email"
+        MEETING = "meeting", "Meeting invitation"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEQUENCE)
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="touches")
     step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="touches")
     step_position = models.PositiveSmallIntegerField(
@@ -232,6 +241,21 @@ class Touch(models.Model):
     last_error = models.TextField(blank=True)
     subject = models.CharField(max_length=255, blank=True)
     body = models.TextField(blank=True)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose sender identity the email goes out as",
+    )
+    to_address = models.EmailField(blank=True, help_text="Empty: the candidate's address")
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    personal = models.BooleanField(
+        default=False, help_text="A personal message, never marketing: no unsubscribe headers or footer"
+    )
+    calendar = models.TextField(blank=True, help_text="An iCalendar invitation or cancellation sent with it")
     outcome = models.CharField(max_length=20, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
