@@ -197,7 +197,7 @@ document.addEventListener("change", (event) => {
 
 // Bulk on a role's board: "Select cards" puts a checkbox on each card (Tab and Space tick one; shift-click
 // ticks the range from the last one ticked); the bar sends the ticked cards as id:version, as the page shows
-// them, and its "Enroll…" / "Add to role…" links carry the people (data-selection-link, above).
+// them, and its "Enroll…" / "Add to role…" / "Add to pool…" links carry the people (data-selection-link, above).
 (() => {
   let lastTicked = null;
   const board = () => document.getElementById("board");
