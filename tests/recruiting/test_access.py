@@ -5,22 +5,35 @@ from django.urls import reverse
 
 from tests.factories import (
     CandidateFactory,
+    CardFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
+    attach_resume,
 )
 
 ROLES = ["admin", "recruiter", "manager", "employee"]
 
 
 @pytest.fixture
-def objects(hiring_manager):
+def objects(hiring_manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own_requisition = RequisitionFactory(hiring_manager=hiring_manager)
+    other_requisition = RequisitionFactory()
+    own_card, other_card = (
+        CardFactory(pipeline=requisition.pipeline, stage=requisition.pipeline.stages.first())
+        for requisition in (own_requisition, other_requisition)
+    )
+    for card in (own_card, other_card):
+        attach_resume(card.candidate)
     return {
         "candidate": CandidateFactory(),
         "pool": TalentPoolFactory(),
         "sequence": SequenceFactory(),
-        "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
-        "other_requisition": RequisitionFactory(),
+        "own_requisition": own_requisition,
+        "other_requisition": other_requisition,
+        "own_card": own_card,
+        "other_card": other_card,
     }
 
 
@@ -43,6 +56,14 @@ PAGES = [
     ("pipelines:board", "other_requisition", (200, 200, 404, 404)),
     ("pipelines:shortlist", "own_requisition", (200, 200, 200, 404)),
     ("pipelines:shortlist", "other_requisition", (200, 200, 404, 404)),
+    ("pipelines:card_summary", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_summary", "other_card", (200, 200, 404, 403)),
+    ("pipelines:card_resume", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_resume", "other_card", (200, 200, 404, 403)),
+    ("pipelines:card_feedback", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_feedback", "other_card", (200, 200, 404, 403)),
+    ("pipelines:turned_down", "own_requisition", (200, 200, 403, 403)),
+    ("pipelines:turned_down", "other_requisition", (200, 200, 404, 403)),
     ("pipelines:talent_board", None, (200, 200, 403, 403)),
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
