@@ -34,6 +34,7 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/settings/", views.insight_settings, name="insight_settings"),
+    path("settings/", views.settings_area, name="settings"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

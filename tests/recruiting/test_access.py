@@ -121,8 +121,37 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     assert html.index('data-group="Engage"') < html.index(">Sequences<") < html.index('data-group="Hire"')
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
-    settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher"]
+    assert [item["label"] for item in nav if item["group"] == "Settings"] == ["Settings"]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (
+            "admin",
+            [
+                "Rejection emails",
+                "Dispatcher",
+                "Careers page",
+                "Stages of a role",
+                "Report alerts",
+                "Forecast",
+                "Privacy",
+            ],
+        ),
+        ("recruiter", ["Rejection emails", "Privacy"]),
+        ("manager", []),
+        ("employee", []),
+    ],
+)
+def test_one_settings_area_holds_what_each_role_may_configure(
+    client, users_by_role, settings_labels, role, expected
+):
+    client.force_login(users_by_role[role])
+    assert settings_labels() == expected
+    nav = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
+    assert ("Settings" in nav) == bool(expected)
+    assert client.get(reverse("settings")).status_code == (200 if expected else 403)
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):

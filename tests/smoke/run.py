@@ -454,7 +454,10 @@ def main() -> int:
         with log.step("sign in on the login page") as note:
             site.sign_in(admin["username"], admin["password"])
             home = site.get("/")
-            expect(home.status_code == 200 and "Dispatcher" in home.text, f"home answered {home.status_code}")
+            expect(
+                home.status_code == 200 and 'href="/settings/"' in home.text,
+                f"home answered {home.status_code}",
+            )
             note(f"signed in as {admin['username']} (a superuser: the Admin role)")
 
         with log.step(
