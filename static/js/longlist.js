@@ -1,6 +1,16 @@
 // Longlist's own front-end code. htmx sends the CSRF token on every request through the
 // hx-headers attribute on <body>.
 
+document.documentElement.classList.add("js");
+
+// On a phone the sidebar's menu folds behind a "Menu" button (CSS shows the button only on narrow screens).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".nav-toggle");
+  if (!toggle) return;
+  const open = document.getElementById("sidebar").classList.toggle("menu-open");
+  toggle.setAttribute("aria-expanded", String(open));
+});
+
 // Validation errors come back as 422 with the form fragment to show: swap them in like a success.
 document.addEventListener("htmx:beforeSwap", (event) => {
   if (event.detail.xhr.status === 422 || event.detail.xhr.status === 409) {
