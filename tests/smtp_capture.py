@@ -6,7 +6,6 @@ import socket
 import threading
 from email.message import Message
 
-import pytest
 from aiosmtpd.controller import Controller
 
 
@@ -47,10 +46,3 @@ def capture_mail(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
     return handler, controller
-
-
-@pytest.fixture
-def captured_mail(settings):
-    handler, controller = capture_mail(settings)
-    yield handler
-    controller.stop()

@@ -14,7 +14,7 @@ from outreach import outbox
 from outreach.dispatch import dispatch_due_touches
 from outreach.models import EngagementEvent, SenderIdentity, Touch
 from tests.factories import CandidateFactory, RecruiterFactory, ReplyFactory, TouchFactory
-from tests.smtp_capture import captured_mail  # noqa: F401  (a fixture)
+from tests.smtp_capture import capture_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,13 @@ def sender():
         signature="Rita Recruiter\nAcme Talent",
     )
     return user
+
+
+@pytest.fixture
+def captured_mail(settings):
+    handler, controller = capture_mail(settings)
+    yield handler
+    controller.stop()
 
 
 def sent_to(address: str):
