@@ -328,7 +328,7 @@ def send_touch(
     return DispatchResult(sent=1)
 
 
-SENT_SUMMARIES = {
+SENT_SUMMARIES: dict[str, str] = {
     Touch.Kind.BULK: "Bulk email sent",
     Touch.Kind.REPLY: "Reply sent",
     Touch.Kind.REJECTION: "Rejection email sent",
@@ -397,7 +397,7 @@ def _skip(touch: Touch, token: uuid.UUID, reason: str) -> DispatchResult:
         return DispatchResult(skipped=1)
     if (
         reason == ENROLLMENT_NOT_ACTIVE
-        and Enrollment.objects.filter(pk=touch.enrollment_id, status__in=Enrollment.LIVE_STATUSES).exists()
+        and Enrollment.objects.filter(pk=touch.enrollment.pk, status__in=Enrollment.LIVE_STATUSES).exists()
     ):
         claimed.update(status=Touch.Status.SCHEDULED, lease_expires_at=None, claim_token=None)
         return DispatchResult()

@@ -183,7 +183,7 @@ def campaigns_of(sequence: Sequence) -> QuerySet[PlannedRoleCampaign]:
 
 @dataclass(frozen=True)
 class DispatcherStats:
-    backlog: int  # emails the dispatcher would send now: due, of active enrollments in active sequences
+    backlog: int  # emails the dispatcher would send now: due, and for sequence steps of live enrollments
     oldest_due_at: datetime | None
     oldest_due_seconds: float  # how long the oldest of them has waited; 0 when none waits
     failed: int  # gave up after every attempt, or refused by the mail server: waiting for a person to resend
@@ -196,9 +196,9 @@ def dispatcher_stats(now: datetime | None = None) -> DispatcherStats:
     due = Touch.objects.filter(
         Q(status=Touch.Status.SCHEDULED, due_at__lte=now)
         | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
+        Q(enrollment__isnull=True)
+        | Q(enrollment__status=Enrollment.Status.ACTIVE, enrollment__sequence__status=Sequence.Status.ACTIVE),
         channel=Channel.EMAIL,
-        enrollment__status=Enrollment.Status.ACTIVE,
-        enrollment__sequence__status=Sequence.Status.ACTIVE,
     ).aggregate(count=Count("pk"), oldest=Min("due_at"))
     stuck = dict(
         Touch.objects.filter(status__in=[Touch.Status.FAILED, Touch.Status.POSSIBLY_DELIVERED])
