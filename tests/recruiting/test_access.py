@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import (
     CandidateFactory,
+    ReplyFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
@@ -21,6 +22,7 @@ def objects(hiring_manager):
         "sequence": SequenceFactory(),
         "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
         "other_requisition": RequisitionFactory(),
+        "reply": ReplyFactory(),
     }
 
 
@@ -47,6 +49,10 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:compose", "candidate", (200, 200, 403, 403)),
+    ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
+    ("outreach:bulk_email", None, (200, 200, 403, 403)),
+    ("outreach:outbox", None, (200, 200, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
