@@ -112,6 +112,7 @@ def reply_compose(request, pk):
         key=f"reply-{reply.pk}",
         action=reverse("outreach:reply_compose", args=[reply.pk]),
         reply=reply,
+        beside_reply=request.GET.get("in") == "replies",  # the Replies page shows the reply right above
         subject=outbox.reply_subject(reply.subject or (reply.touch.subject if reply.touch else "")),
     )
     if request.method != "POST":
@@ -157,7 +158,13 @@ def bulk_email(request):
     raw = (data or request.GET).get("candidates", "")
     ids = [int(pk) for pk in raw.split(",") if pk.strip().isdigit()][: MAX_BULK + 1]
     people = selectors.email_recipients(ids)
-    context = {"form": form, "people": people, "too_many": len(ids) > MAX_BULK, "max_bulk": MAX_BULK}
+    context = {
+        "form": form,
+        "people": people,
+        "too_many": len(ids) > MAX_BULK,
+        "max_bulk": MAX_BULK,
+        "from_line": _from_line(request.user),
+    }
     if request.method != "POST":
         return render(request, "outreach/bulk_email.html", context)
     if form.is_valid() and not context["too_many"]:

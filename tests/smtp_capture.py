@@ -4,7 +4,8 @@ tests that read back the headers of what the dispatcher sent."""
 import email
 import socket
 import threading
-from email.message import Message
+from email import policy
+from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
@@ -13,16 +14,16 @@ class CapturingServer:
     """aiosmtpd handler: accepts every message and keeps it parsed, with its envelope recipients."""
 
     def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Message]] = []
+        self.messages: list[tuple[list[str], EmailMessage]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        parsed = email.message_from_bytes(envelope.original_content)
+        parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 OK"
 
-    def to(self, address: str) -> list[Message]:
+    def to(self, address: str) -> list[EmailMessage]:
         """The messages whose envelope went to this address, in the order received."""
         with self.lock:
             return [message for recipients, message in self.messages if address in recipients]
@@ -46,3 +47,10 @@ def capture_mail(settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
     return handler, controller
+
+
+def plain_text(message: EmailMessage) -> str:
+    """The text/plain body, with the wire's CRLF line ends read as \\n."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None, "no text/plain part"
+    return body.get_content().replace("\r\n", "\n")
