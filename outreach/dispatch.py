@@ -363,7 +363,9 @@ def _record_sent(
     if touch.kind == Touch.Kind.REJECTION:
         rejection = RejectionEmail.objects.filter(touch=touch).select_related("template").first()
         if rejection is not None:
-            RejectionEmail.objects.filter(pk=rejection.pk).update(status=RejectionEmail.Status.SENT, sent_at=now)
+            RejectionEmail.objects.filter(pk=rejection.pk).update(
+                status=RejectionEmail.Status.SENT, sent_at=now
+            )
             summary = f"Rejection email “{rejection.template.name}” sent"
             data["rejection_email_id"] = rejection.pk
     record_activity(

@@ -29,4 +29,3 @@ def run_enrollment_batch(batch_id: int) -> None:
 def refresh_engagement_scores() -> int:
     """Run by Celery beat daily so that scores decay; idempotent, so safe on many workers."""
     return engagement.refresh_all()
-
