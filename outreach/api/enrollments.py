@@ -207,7 +207,7 @@ class TouchViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(TouchSerializer(touch).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
+    @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         touch = self.get_object()
         if touch.kind == Touch.Kind.SEQUENCE or not request.user.has_perm("outreach.cancel_email", touch):
