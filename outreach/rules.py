@@ -23,3 +23,13 @@ rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)
 rules.add_perm("outreach.view_dispatcher", is_admin)
+
+
+@rules.predicate
+def wrote_email(user, touch) -> bool:
+    return touch is not None and user.pk in (touch.created_by_id, touch.sender_id)
+
+
+# The outbox: the recruiting team writes emails (one-off, replies, bulk); each cancels their own, admins any.
+rules.add_perm("outreach.send_email", is_recruiting_team)
+rules.add_perm("outreach.cancel_email", is_admin | (is_recruiting_team & wrote_email))

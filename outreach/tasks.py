@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import conversation, dispatch, engagement, enrollment, rejections
+from . import conversation, dispatch, engagement, enrollment
 
 
 @shared_task
@@ -29,9 +29,3 @@ def run_enrollment_batch(batch_id: int) -> None:
 def refresh_engagement_scores() -> int:
     """Run by Celery beat daily so that scores decay; idempotent, so safe on many workers."""
     return engagement.refresh_all()
-
-
-@shared_task
-def send_due_rejection_emails() -> int:
-    """Run by Celery beat every minute; rows are locked one at a time, so workers may overlap."""
-    return rejections.send_due_rejection_emails()

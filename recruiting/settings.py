@@ -279,7 +279,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DISPATCH_INTERVAL_SECONDS,
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
-    "send-rejection-emails": {"task": "outreach.tasks.send_due_rejection_emails", "schedule": 60.0},
 }
 # Minutes between turning someone down with an email and the email going out: the time to undo.
 REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)

@@ -73,6 +73,7 @@ def candidate_profile(request, pk):
         "cards": pipeline_selectors.candidate_cards(candidate),
         "enrollments": outreach_selectors.candidate_enrollments(candidate),
         "to_resume": outreach_selectors.nurture_to_resume(candidate),
+        "reply_to": outreach_selectors.reply_to_answer(candidate, request.GET.get("reply", "")),
     }
     return render(request, "recruiting/profile.html", context)
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import (
     CandidateFactory,
     CardFactory,
+    ReplyFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
@@ -34,6 +35,7 @@ def objects(hiring_manager, settings, tmp_path):
         "other_requisition": other_requisition,
         "own_card": own_card,
         "other_card": other_card,
+        "reply": ReplyFactory(),
     }
 
 
@@ -68,6 +70,10 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:compose", "candidate", (200, 200, 403, 403)),
+    ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
+    ("outreach:bulk_email", None, (200, 200, 403, 403)),
+    ("outreach:outbox", None, (200, 200, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
