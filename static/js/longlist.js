@@ -19,6 +19,27 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
+// Focus is never lost to an htmx swap: when the focused element is swapped away (a completed task's button,
+// a row's form), focus goes to its replacement (the same id) or to the swapped-in element, which becomes
+// focusable for that; htmx itself keeps the focus of a text field that comes back with the same id.
+let swapFocus = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const focused = document.activeElement;
+  const target = event.detail.target;
+  swapFocus = focused && focused !== document.body && target && target.contains(focused)
+    ? { focused, id: target.id, parent: target.parentElement } : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!swapFocus) return;
+  const { focused, id, parent } = swapFocus;
+  swapFocus = null;
+  if (focused.isConnected || (document.activeElement && document.activeElement !== document.body)) return;
+  const next = (id && document.getElementById(id)) || (parent && parent.isConnected ? parent : document.getElementById("main"));
+  if (!next) return;
+  if (!next.matches("a[href], button, input, select, textarea, summary, [tabindex]")) next.setAttribute("tabindex", "-1");
+  next.focus({ preventScroll: true });
+});
+
 // Drag and drop: any element with data-sortable becomes a Sortable list. Sortable fires an "end" event on
 // the element when a drag ends; the element's hx-post (with hx-trigger="end") sends the new order.
 htmx.onLoad((content) => {
