@@ -33,12 +33,15 @@ document.addEventListener("htmx:afterSettle", () => {
   if (!swapFocus) return;
   const { focused, id, parent } = swapFocus;
   swapFocus = null;
+  setTimeout(() => restoreFocus(focused, id, parent));  // after the page's own handlers (cardMoved) had their turn
+});
+function restoreFocus(focused, id, parent) {
   if (focused.isConnected || (document.activeElement && document.activeElement !== document.body)) return;
   const next = (id && document.getElementById(id)) || (parent && parent.isConnected ? parent : document.getElementById("main"));
   if (!next) return;
   if (!next.matches("a[href], button, input, select, textarea, summary, [tabindex]")) next.setAttribute("tabindex", "-1");
   next.focus({ preventScroll: true });
-});
+}
 
 // Drag and drop: any element with data-sortable becomes a Sortable list. Sortable fires an "end" event on
 // the element when a drag ends; the element's hx-post (with hx-trigger="end") sends the new order.
