@@ -51,6 +51,7 @@ NAVIGATION = [
             ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
             ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
             ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
+            ("Webhooks", "webhooks", "recruiting.view_webhookendpoint"),
         ],
     ),
 ]

@@ -1,5 +1,10 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from outreach.fields import EncryptedTextField
 
 
 class InsightSettings(models.Model):
@@ -30,3 +35,88 @@ class InsightSettings(models.Model):
     @classmethod
     def current(cls) -> "InsightSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class WebhookEvent(models.TextChoices):
+    """What an outgoing webhook can tell another system; the value is the payload's `type`."""
+
+    CANDIDATE_CREATED = "candidate.created", "Candidate created"
+    CARD_MOVED = "card.moved", "Card moved"
+    CANDIDATE_HIRED = "candidate.hired", "Candidate hired"
+    REPLY_RECEIVED = "reply.received", "Reply received"
+    CANDIDATE_UNSUBSCRIBED = "candidate.unsubscribed", "Candidate unsubscribed"
+    APPLICATION_RECEIVED = "application.received", "Application received"
+    MEETING_BOOKED = "meeting.booked", "Meeting booked"
+
+
+class WebhookEndpoint(models.Model):
+    """An address of another system that admins registered to be told about the events it chose."""
+
+    url = models.URLField("URL", max_length=2000)
+    description = models.CharField(max_length=200, blank=True)
+    # Signs every delivery (HMAC-SHA256); stored encrypted like the mail passwords.
+    secret = EncryptedTextField()
+    events = models.JSONField(
+        default=list, help_text="Event types (WebhookEvent values) sent to this endpoint"
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.url
+
+    def get_absolute_url(self):
+        return reverse("webhook", args=[self.pk])
+
+    def event_labels(self) -> list[str]:
+        return [WebhookEvent(name).label for name in self.events if name in WebhookEvent.values]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: a row the sender claims under a lease, posts, and retries with backoff.
+
+    The event id is the same for every endpoint told about one event, and for every attempt, so a receiver
+    can drop a delivery it has already seen (delivery is at-least-once)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_ms = models.PositiveIntegerField("response time (ms)", null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="one_delivery_per_event_and_endpoint"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_log"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type} → {self.endpoint_id} ({self.status})"

@@ -245,6 +245,19 @@ DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
 # of being marked "possibly delivered" for a person to resend.
 DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
 
+# --- Outgoing webhooks (recruiting/webhooks/; docs/integrations.md) -------------------------------------------
+# 1 lets endpoints resolve to private, loopback, link-local or reserved addresses (a receiver inside your own
+# network); off, such an endpoint is refused when saved and each request is refused at send time.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Seconds to connect, and to wait for each part of the answer.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Attempts before a delivery is failed; the wait after the n-th failure is the base times 2^(n-1).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+# How long a claim holds a delivery (at least the slowest request): a dead worker's delivery is sent again after.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -280,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
     "send-rejection-emails": {"task": "outreach.tasks.send_due_rejection_emails", "schedule": 60.0},
+    "send-due-webhooks": {"task": "recruiting.webhooks.tasks.send_due_webhooks", "schedule": 60.0},
 }
 # Minutes between turning someone down with an email and the email going out: the time to undo.
 REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)
@@ -305,6 +319,8 @@ CELERY_TASK_ANNOTATIONS = {
     "pipelines.tasks.email_new_application": {"soft_time_limit": 120, "time_limit": 150},
     "pipelines.tasks.email_decision": {"soft_time_limit": 120, "time_limit": 150},
     "recruiting.tasks.ping": {"soft_time_limit": 10, "time_limit": 20},
+    "recruiting.webhooks.tasks.deliver_webhook": {"soft_time_limit": 120, "time_limit": 150},
+    "recruiting.webhooks.tasks.send_due_webhooks": {"soft_time_limit": 1800, "time_limit": 1860},
 }
 
 # --- REST API -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from candidates import urls as candidate_urls
 from outreach.api.conversation import InboundEmailView
 
 from . import api, health, views
+from .webhooks import views as webhook_views
 
 
 def api_urls(patterns):
@@ -36,6 +37,18 @@ urlpatterns = [
     path("reports/settings/", views.insight_settings, name="insight_settings"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("settings/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
+    path(
+        "settings/webhooks/<int:pk>/secret/",
+        webhook_views.webhook_rotate_secret,
+        name="webhook_rotate_secret",
+    ),
+    path(
+        "settings/webhooks/deliveries/<int:pk>/redeliver/",
+        webhook_views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
     path("admin/", admin.site.urls),
     path("", include((candidate_patterns, candidate_urls.app_name))),
     path("", include("pipelines.urls")),

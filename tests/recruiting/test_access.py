@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     RequisitionFactory,
@@ -21,6 +22,9 @@ def objects(hiring_manager):
         "sequence": SequenceFactory(),
         "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
         "other_requisition": RequisitionFactory(),
+        "webhook": WebhookEndpoint.objects.create(
+            url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
+        ),
     }
 
 
@@ -47,6 +51,8 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("webhooks", None, (200, 403, 403, 403)),
+    ("webhook", "webhook", (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -101,7 +107,7 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
     settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher"]
+    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher", "Webhooks"]
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
