@@ -52,6 +52,7 @@ NAVIGATION = [
             ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
             ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
             ("Webhooks", "webhooks", "recruiting.view_webhookendpoint"),
+            ("Single sign-on", "sso_settings", "recruiting.change_singlesignonsettings"),
         ],
     ),
 ]

@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.roles import ALL_ROLES
 from outreach.fields import EncryptedTextField
 
 
@@ -120,3 +122,94 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event_type} → {self.endpoint_id} ({self.status})"
+
+
+ROLE_CHOICES = [(role, role) for role in ALL_ROLES]
+
+
+class SingleSignOnSettings(models.Model):
+    """How people signing in through the OpenID provider get their role; there is one row (see current()).
+
+    The first time it is read its values come from the environment (OIDC_ROLE_CLAIM, OIDC_ROLE_MAPPING,
+    OIDC_DEFAULT_ROLE); from then on admins change them on the Single sign-on page."""
+
+    role_claim = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The claim of the ID token (or user info) that lists the person's groups or roles, e.g. "
+        "groups; a dotted path reads a nested claim, e.g. realm_access.roles",
+    )
+    role_mapping = models.TextField(
+        blank=True,
+        help_text="One per line: a value of that claim = a Longlist role (Admin, Recruiter, Hiring manager or "
+        "Employee), e.g. ats-recruiters = Recruiter",
+    )
+    default_role = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=ROLE_CHOICES,
+        help_text="The role of someone none of whose values is mapped; empty: they cannot sign in",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "single sign-on settings"
+
+    def __str__(self):
+        return "Single sign-on settings"
+
+    @classmethod
+    def current(cls) -> "SingleSignOnSettings":
+        return cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "role_claim": settings.OIDC_ROLE_CLAIM,
+                "role_mapping": "\n".join(
+                    line.strip() for line in settings.OIDC_ROLE_MAPPING.split(";") if line.strip()
+                ),
+                "default_role": settings.OIDC_DEFAULT_ROLE,
+            },
+        )[0]
+
+    def mapping(self) -> list[tuple[str, str]]:
+        """(claim value, role) for each line of the mapping; lines that are not `value = role` are left out
+        (clean() refuses them)."""
+        pairs = []
+        for line in self.role_mapping.splitlines():
+            value, _, role = line.rpartition("=")
+            if value.strip() and role.strip() in ALL_ROLES:
+                pairs.append((value.strip(), role.strip()))
+        return pairs
+
+    def clean(self):
+        wrong = [
+            line
+            for line in self.role_mapping.splitlines()
+            if line.strip()
+            and (not line.rpartition("=")[0].strip() or line.rpartition("=")[2].strip() not in ALL_ROLES)
+        ]
+        if wrong:
+            raise ValidationError(
+                {
+                    "role_mapping": f"Write each line as value = role, the role one of {', '.join(ALL_ROLES)}: {wrong[0]!r}"
+                }
+            )
+
+
+class SingleSignOnIdentity(models.Model):
+    """The provider's account (issuer and subject) a Longlist user signs in as: found again by these, never by
+    an email address that could change hands."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sign_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "single sign-on identities"
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="one_user_per_sso_subject")]
+
+    def __str__(self):
+        return f"{self.subject} at {self.issuer}"

@@ -7,3 +7,4 @@ rules.add_perm("recruiting.view_reports", is_recruiting_team)
 add_model_perms("recruiting", ["insightsettings"], view=is_recruiting_team, change=is_admin)
 # Outgoing webhooks and single sign-on: admins only.
 add_model_perms("recruiting", ["webhookendpoint", "webhookdelivery"], view=is_admin, change=is_admin)
+add_model_perms("recruiting", ["singlesignonsettings"], view=is_admin, change=is_admin)

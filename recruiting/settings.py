@@ -98,7 +98,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before any other
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "recruiting.sso.LocalPasswordBackend",  # Django's username and password, unless LOCAL_LOGIN is off
+    "recruiting.sso.OpenIDConnectBackend",  # the OpenID provider's callback (recruiting/sso.py)
 ]
 
 ROOT_URLCONF = "recruiting.urls"
@@ -212,6 +213,34 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "pipelines.careers_views.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Single sign-on (OpenID Connect through mozilla-django-oidc: recruiting/sso.py, docs/integrations.md) -----
+# The provider: its issuer (endpoints read from its discovery document), or each endpoint set explicitly.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+# The button's words: "Sign in with <name>".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
+# First values of the admins' Single sign-on page (SingleSignOnSettings): the claim holding groups or roles,
+# `value=Role` pairs separated by semicolons, and the role of someone whose values map to none ("" refuses).
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="groups")
+OIDC_ROLE_MAPPING = env.str("OIDC_ROLE_MAPPING", default="")
+OIDC_DEFAULT_ROLE = env.str("OIDC_DEFAULT_ROLE", default="Employee")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# 0: the login page shows only the provider's button and refuses usernames and passwords (the page and POST
+# /api/token/), except a superuser's, whose form stays at /accounts/login/?local=1 for when the provider is down.
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
 
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -53,6 +53,7 @@ PAGES = [
     ("outreach:tasks", None, (200, 200, 403, 403)),
     ("webhooks", None, (200, 403, 403, 403)),
     ("webhook", "webhook", (200, 403, 403, 403)),
+    ("sso_settings", None, (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -107,7 +108,14 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
     settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher", "Webhooks"]
+    assert settings_links == [
+        "Privacy",
+        "Careers page",
+        "Rejection emails",
+        "Dispatcher",
+        "Webhooks",
+        "Single sign-on",
+    ]
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
