@@ -90,6 +90,8 @@ def redeliver(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
         attempts=0,
         next_attempt_at=now,
         last_error="",
+        response_status=None,
+        response_ms=None,
         claim_token=None,
         lease_expires_at=None,
     )
