@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from candidates.roles import ALL_ROLES
+from candidates.roles import ADMIN, ALL_ROLES
 
 from .models import SingleSignOnIdentity, SingleSignOnSettings
 
@@ -120,9 +120,14 @@ def roles_after_sign_in(current: set[str], claims: dict[str, Any], sso: SingleSi
 
 
 def set_roles(user: User, roles: set[str]) -> None:
+    """Give exactly these roles; an Admin gets the Django admin site too (is_staff), as admins made by hand do."""
     groups = {group.name: group for group in Group.objects.filter(name__in=ALL_ROLES)}
     user.groups.remove(*[group for name, group in groups.items() if name not in roles])
     user.groups.add(*[group for name, group in groups.items() if name in roles])
+    is_staff = user.is_superuser or ADMIN in roles
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
 
 
 def current_roles(user: User) -> set[str]:
@@ -176,6 +181,10 @@ class OpenIDConnectBackend(OIDCAuthenticationBackend):
     @property
     def OIDC_RP_SIGN_ALGO(self) -> str:
         return settings.OIDC_RP_SIGN_ALGO
+
+    def get_user(self, user_id):
+        """The session's user, unless deactivated since (the base class skips that check)."""
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request, **kwargs):
         """Only the provider's callback (with a code and a state) is ours. Any refusal (a bad signature, nonce,

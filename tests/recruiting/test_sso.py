@@ -103,11 +103,24 @@ def test_the_role_follows_the_provider_at_each_sign_in(client, provider):
     sign_in(client, provider)
     assert signed_in_user(client) == user  # found by issuer and subject, not by email
     assert roles(user) == ["Admin"]
+    user.refresh_from_db()
+    assert user.is_staff  # the Django admin site, as for admins made by hand
     client.logout()
     provider.claims = {**RITA, "groups": ["staff"]}  # in no mapped group any more: the default role
     sign_in(client, provider)
     assert roles(user) == ["Employee"]
+    user.refresh_from_db()
+    assert not user.is_staff
     assert User.objects.count() == 1
+
+
+def test_a_deactivated_user_is_signed_out_and_cannot_sign_in_again(client, provider):
+    sign_in(client, provider)
+    user = signed_in_user(client)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(reverse("home")).status_code == 302  # the session no longer signs them in
+    assert sign_in(client, provider)["Location"] == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_a_role_the_mapping_never_names_stays_as_admins_set_it(client, provider):
