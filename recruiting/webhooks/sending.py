@@ -124,8 +124,9 @@ def headers_for(delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[
     }
 
 
-def send(delivery: WebhookDelivery, *, now: datetime) -> str:
-    """Post a claimed delivery and record the outcome; returns its new status."""
+def send(delivery: WebhookDelivery, *, now: datetime) -> str | None:
+    """Post a claimed delivery and record the outcome; returns its new status, or None when the claim was lost
+    meanwhile (its lease ran out and another worker took the delivery: that one records the outcome)."""
     if not delivery.endpoint.is_active:
         return _record(delivery, now=now, error="The endpoint is inactive.", final=True)
     body = body_of(delivery.payload)
@@ -154,7 +155,7 @@ def _record(
     elapsed_ms: int | None = None,
     error: str = "",
     final: bool = False,
-) -> str:
+) -> str | None:
     """Write the outcome, if the claim is still ours (a claim whose lease ran out may have been taken over)."""
     fields: dict = {"response_status": status, "response_ms": elapsed_ms, "last_error": error}
     if not error:
@@ -165,14 +166,14 @@ def _record(
         fields.update(
             status=WebhookDelivery.Status.PENDING, next_attempt_at=now + retry_delay(delivery.attempts)
         )
-    WebhookDelivery.objects.filter(
+    recorded = WebhookDelivery.objects.filter(
         pk=delivery.pk, claim_token=delivery.claim_token, status=WebhookDelivery.Status.SENDING
     ).update(lease_expires_at=None, **fields)
-    return fields["status"]
+    return fields["status"] if recorded else None
 
 
 def deliver(delivery_id: int, *, now: datetime | None = None) -> str | None:
-    """Claim and post one delivery; None when it was not due or someone else holds it."""
+    """Claim and post one delivery; None when it was not due, someone else holds it, or took it over."""
     now = now or timezone.now()
     delivery = claim(delivery_id, now=now)
     return None if delivery is None else send(delivery, now=now)

@@ -145,6 +145,23 @@ def test_a_delivery_fails_after_the_last_attempt_and_redeliver_sends_it_again(db
     assert [r.headers["X-Longlist-Event-Id"] for r in receiver.received] == [str(delivery.event_id)] * 3
 
 
+def test_a_delivery_is_held_by_one_claim_at_a_time_until_its_lease_expires(db, loopback_allowed):
+    endpoint_for("http://127.0.0.1:9/hooks")
+    create_candidate(first_name="Ada", last_name="Lovelace", email="ada@example.org")
+    delivery = WebhookDelivery.objects.get()
+    now = timezone.now()
+    first = sending.claim(delivery.pk, now=now)
+    assert first is not None and (first.status, first.attempts) == ("sending", 1)
+    assert sending.claim(delivery.pk, now=now) is None  # another worker, or the periodic pass: not theirs
+    assert sending.send_due_deliveries(now=now + sending.lease_length() - timedelta(seconds=1)) == {}
+    second = sending.claim(delivery.pk, now=now + sending.lease_length() + timedelta(seconds=1))
+    assert second is not None and second.attempts == 2 and second.claim_token != first.claim_token
+    # The first holder's late outcome is not recorded over the second claim's.
+    assert sending.send(first, now=now) is None
+    second.refresh_from_db()
+    assert (second.status, second.last_error) == ("sending", "")
+
+
 def test_a_redirect_is_not_followed(db, loopback_allowed):
     with webhook_receiver(statuses=[302]) as receiver:
         endpoint_for(receiver.url)
