@@ -388,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentBatchStatusEnum": "outreach.models.EnrollmentBatch.Status",
         "TouchStatusEnum": "outreach.models.Touch.Status",
         "ReplySourceEnum": "outreach.models.Reply.Source",
+        "WebhookDeliveryStatusEnum": "recruiting.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "recruiting.models.WebhookEvent",
     },
 }
 
