@@ -171,6 +171,23 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
         ],
     ),
     (
+        "Integrations",
+        [
+            SettingsPage(
+                "Single sign-on",
+                "sso_settings",
+                "recruiting.change_singlesignonsettings",
+                "Sign in through your company's identity provider, and which of its groups get which role.",
+            ),
+            SettingsPage(
+                "Webhooks",
+                "webhooks",
+                "recruiting.view_webhookendpoint",
+                "Tell other systems what happens in Longlist: endpoints, their events and the delivery log.",
+            ),
+        ],
+    ),
+    (
         "People and privacy",
         [
             SettingsPage(

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     CardFactory,
@@ -36,6 +37,9 @@ def objects(hiring_manager, settings, tmp_path):
         "own_card": own_card,
         "other_card": other_card,
         "reply": ReplyFactory(),
+        "webhook": WebhookEndpoint.objects.create(
+            url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
+        ),
     }
 
 
@@ -74,6 +78,9 @@ PAGES = [
     ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
     ("outreach:bulk_email", None, (200, 200, 403, 403)),
     ("outreach:outbox", None, (200, 200, 403, 403)),
+    ("webhooks", None, (200, 403, 403, 403)),
+    ("webhook", "webhook", (200, 403, 403, 403)),
+    ("sso_settings", None, (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -142,6 +149,8 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Stages of a role",
                 "Report alerts",
                 "Forecast",
+                "Single sign-on",
+                "Webhooks",
                 "Privacy",
             ],
         ),
