@@ -194,7 +194,14 @@ class OpenIDConnectBackend(OIDCAuthenticationBackend):
             return None
         try:
             return super().authenticate(request, **kwargs)
-        except (SuspiciousOperation, ProviderUnavailable, requests.RequestException, ValueError) as error:
+        except (
+            SuspiciousOperation,
+            ProviderUnavailable,
+            requests.RequestException,
+            jwt.PyJWTError,
+            ValueError,  # an answer that is not JSON
+            KeyError,  # a JWKS key without a kid, a token answer without an id_token
+        ) as error:
             logger.warning("Single sign-on refused: %s", error)
             return None
 

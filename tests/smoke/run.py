@@ -94,6 +94,12 @@ def compose_variables(*, database_url: str, redis_url: str, site_url: str, email
         "SENTRY_DSN": "",
         "METRICS_TOKEN": secrets.token_urlsafe(24),
         "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(24),
+        "OIDC_ISSUER": "",
+        "OIDC_CLIENT_ID": "",
+        "OIDC_CLIENT_SECRET": "",
+        "OIDC_PROVIDER_NAME": "single sign-on",
+        "LOCAL_LOGIN": "1",
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "0",
     }
 
 
