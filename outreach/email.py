@@ -149,7 +149,6 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     subject = header_text(placeholders.render_text(touch.subject, values)) or "Hello"
     text = placeholders.render_text(touch.body, values, link_url=track)
     html = placeholders.render_html(touch.body, values, link_url=track)
-    unsubscribe = unsubscribe_url(touch)
     notice = ""
     if privacy_notice:
         origin = ORIGINS.get(touch.candidate.source, "a public source")
@@ -162,7 +161,7 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         html += f'\n<p style="color:#5f6877;font-size:12px">{escape(notice)}</p>'
     headers = {"Message-ID": touch.message_id}
     if marketing:
-        preferences = preferences_url(touch)
+        unsubscribe, preferences = unsubscribe_url(touch), preferences_url(touch)
         text += f"\n\nEmail preferences (topics, fewer emails, check back later): {preferences}\n"
         text += f"Not interested? Unsubscribe: {unsubscribe}\n"
         html += (

@@ -26,7 +26,7 @@ from .models import RejectionEmail, Reply, Touch
 from .stop_rules import email_facts, email_reason
 
 UNSUBSCRIBED = "unsubscribed"
-_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|antw)\s*:", re.IGNORECASE)
+_REPLY_PREFIXES = re.compile(r"^\s*(?:(?:re|aw|sv|antw)\s*:\s*)+", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_REFERENCES = 20  # the newest ids kept in References (RFC 5322 lets a client trim the middle)
 
@@ -205,11 +205,10 @@ def write_one_off(
 
 
 def reply_subject(subject: str) -> str:
-    """ "Re: " once, whatever the earlier replies put in front."""
-    subject = subject.strip()
-    if _REPLY_PREFIX.match(subject):
-        return "Re: " + _REPLY_PREFIX.sub("", subject, count=1).strip()
-    return f"Re: {subject}" if subject else "Re: your message"
+    """ "Re: " once, whatever the earlier replies put in front ("RE: Re: AW: x" is "Re: x"), within the
+    subject's 255 characters."""
+    subject = _REPLY_PREFIXES.sub("", subject.strip())
+    return f"Re: {subject}"[:255] if subject else "Re: your message"
 
 
 def thread_of(reply: Reply) -> tuple[str, str]:

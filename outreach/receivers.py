@@ -41,11 +41,17 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
 
 @receiver(candidate_erasing, dispatch_uid="outreach.stop_and_scrub")
 def stop_and_scrub(sender, *, candidate, by, **kwargs) -> None:
-    """Stop every live enrollment of an erased person and blank the messages written to and by them."""
+    """Stop every live enrollment of an erased person, cancel the other emails waiting for them in the outbox,
+    and blank the messages written to and by them."""
     live = Enrollment.objects.filter(candidate=candidate, status__in=Enrollment.LIVE_STATUSES)
     for enrollment in live.select_related("candidate", "sequence"):
         stop_enrollment(enrollment=enrollment, reason="erased", by=by)
-    Touch.objects.filter(candidate=candidate).update(subject="", body="", last_error="")
+    Touch.objects.filter(candidate=candidate, enrollment=None, status=Touch.Status.SCHEDULED).update(
+        status=Touch.Status.CANCELLED
+    )
+    Touch.objects.filter(candidate=candidate).update(
+        subject="", body="", last_error="", in_reply_to="", references="", calendar="", to_address=""
+    )
     EngagementEvent.objects.filter(candidate=candidate).update(url="", data={})
     Reply.objects.filter(candidate=candidate).update(from_address="", subject="", body="")
 

@@ -63,6 +63,9 @@ def staff_pages(page, live_server, role: str) -> list[str]:
             f"/candidates/{candidate.pk}/",
             f"/sequences/{sequence.pk}/",
             f"/pools/{TalentPool.objects.order_by('pk').first().pk}/edit/",
+            f"/candidates/{candidate.pk}/email/",
+            f"/email/?candidates={','.join(str(card.candidate_id) for card in requisition.pipeline.cards.all()[:3])}",
+            "/outbox/",
         ]
     elif role == "manager":
         requisition = Requisition.objects.filter(hiring_manager__username=role).order_by("pk").first()

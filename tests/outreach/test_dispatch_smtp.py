@@ -23,7 +23,8 @@ from django.utils import timezone
 from candidates.models import Activity
 from outreach.dispatch import dispatch_due_touches, resend_touch
 from outreach.models import Touch
-from tests.factories import RecruiterFactory, make_due_emails
+from outreach.outbox import queue_email, write_bulk
+from tests.factories import CandidateFactory, RecruiterFactory, make_due_emails
 
 LEASE_SECONDS = 2
 
@@ -247,3 +248,19 @@ def test_the_sent_mark_waits_for_the_disk(smtp_server):
     with connection.execute_wrapper(spy):
         assert dispatch_due_touches().sent == 3
     assert seen == ["on", "on", "on"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_send_every_kind_of_the_outbox_once(smtp_server, postgresql_only):
+    """Sequence steps, bulk emails and one-off emails share the claim and the lease."""
+    make_due_emails(40)
+    sender = RecruiterFactory()
+    write_bulk(candidates=CandidateFactory.create_batch(30), sender=sender, subject="Hi", body="News")
+    for candidate in CandidateFactory.create_batch(10):
+        queue_email(candidate, sender=sender, subject="One", body="Just you", kind=Touch.Kind.ONE_OFF)
+    smtp_server.delay = 0.01
+    results = run_side_by_side({"batch_size": 10}, {"batch_size": 10}, second_after=0.1)
+    assert smtp_server.duplicates() == {}
+    assert len(smtp_server.message_ids) == 80
+    assert sum(r.sent for r in results) == 80
+    assert Touch.objects.filter(status="sent").count() == 80

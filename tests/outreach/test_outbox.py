@@ -167,7 +167,7 @@ def test_a_reply_threads_with_re_in_reply_to_and_references_and_the_reply_links_
     dispatch_due_touches()
 
     [message] = sent_to(candidate.email)
-    assert message.subject == "Re: Re: A role in Berlin"
+    assert message.subject == "Re: A role in Berlin"
     assert header(message, "In-Reply-To") == "<answer-2@mail.example.org>"
     assert header(message, "References") == "<first@longlist> <answer-2@mail.example.org>"
     assert list(reply.answers.all()) == [touch]
@@ -180,8 +180,11 @@ def test_a_reply_threads_with_re_in_reply_to_and_references_and_the_reply_links_
     [
         ("Hello", "Re: Hello"),
         ("Re: Hello", "Re: Hello"),
+        ("RE: re:Re: Hello", "Re: Hello"),
         ("AW: Hallo", "Re: Hallo"),
+        ("Reply needed", "Re: Reply needed"),
         ("", "Re: your message"),
+        ("Re: " + "x" * 300, "Re: " + "x" * 251),
     ],
 )
 def test_reply_subjects_get_one_re(subject, expected):

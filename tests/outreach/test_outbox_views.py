@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from outreach import outbox
 from outreach.conversation import receive_inbound_email
 from outreach.models import SenderIdentity, Touch
-from tests.factories import CandidateFactory, RecruiterFactory, RequisitionFactory
+from tests.factories import CandidateFactory, RecruiterFactory, ReplyFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +178,27 @@ def test_managers_and_employees_cannot_write_preview_or_cancel(client, users_by_
     assert client.get(reverse("outreach:email_preview"), {"candidate": candidate.pk}).status_code == 403
     assert client.post(reverse("outreach:email_cancel", args=[touch.pk])).status_code == 403
     assert not client.get(candidate.get_absolute_url()).content.decode().count("write-email")
+
+
+def test_the_outbox_bulk_and_replies_pages_read_in_a_flat_number_of_queries(
+    client, writer, django_assert_max_num_queries
+):
+    def page_sizes(count: int) -> list[int]:
+        people = CandidateFactory.create_batch(count)
+        outbox.write_bulk(candidates=people, sender=writer, subject="Hi", body="x")
+        for person in people:
+            reply = ReplyFactory(candidate=person)
+            outbox.write_reply(reply=reply, sender=writer, body="Thanks")
+        ids = ",".join(str(p.pk) for p in people)
+        sizes = []
+        for url in (
+            reverse("outreach:outbox"),
+            f"{reverse('outreach:bulk_email')}?candidates={ids}",
+            reverse("outreach:replies"),
+        ):
+            with django_assert_max_num_queries(30) as captured:
+                assert client.get(url).status_code == 200
+            sizes.append(len(captured.captured_queries))
+        return sizes
+
+    assert page_sizes(2) == page_sizes(12)

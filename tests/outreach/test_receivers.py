@@ -6,6 +6,7 @@ from candidates.merge import merge_candidates
 from candidates.privacy import erase_candidate
 from outreach.enrollment import enroll
 from outreach.models import Enrollment, Touch
+from outreach.outbox import queue_email
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -39,3 +40,22 @@ def test_erasing_a_person_stops_their_enrollments_and_cancels_their_touches(admi
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.stop_reason) == (Enrollment.Status.STOPPED, "erased")
     assert enrollment.touches.get().status == Touch.Status.CANCELLED
+
+
+def test_erasing_a_person_cancels_the_outbox_emails_waiting_for_them_and_blanks_them(admin_user):
+    person = CandidateFactory()
+    waiting = queue_email(
+        person,
+        sender=admin_user,
+        subject="Hi",
+        body="About your role",
+        kind=Touch.Kind.MEETING,
+        in_reply_to="<theirs@example.org>",
+        calendar="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    )
+
+    erase_candidate(candidate=person, by=admin_user)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Touch.Status.CANCELLED
+    assert (waiting.subject, waiting.body, waiting.in_reply_to, waiting.calendar) == ("", "", "", "")
