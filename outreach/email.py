@@ -15,7 +15,7 @@ from candidates.mail_headers import header_text, mailbox
 from candidates.models import Candidate, PrivacyPolicy
 
 from . import placeholders, tokens
-from .models import Touch
+from .models import SenderIdentity, Touch
 
 PRIVACY_NOTICE = (
     "Why you are hearing from us: we have your details from {origin}, and think you could be a great fit for "
@@ -73,7 +73,29 @@ def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, s
     }
 
 
+def sender_identity(touch: Touch) -> SenderIdentity | None:
+    """The identity an email goes out as: its sender's (for a sequence step, the sequence's sender)."""
+    sender = (
+        touch.sender
+        if touch.sender_id
+        else (touch.enrollment.sequence.sender if touch.enrollment_id else None)
+    )
+    if sender is None:
+        return None
+    try:
+        return sender.sender_identity
+    except SenderIdentity.DoesNotExist:
+        return None
+
+
+def identity_mailbox(identity: SenderIdentity | None) -> str:
+    return mailbox(identity.display_name, identity.address) if identity else settings.DEFAULT_FROM_EMAIL
+
+
 def sender_address(touch: Touch) -> str:
+    identity = sender_identity(touch)
+    if identity is not None:
+        return identity_mailbox(identity)
     sender = touch.enrollment.sequence.sender
     if sender and sender.email:
         return mailbox(sender.get_full_name() or sender.get_username(), sender.email)
@@ -107,10 +129,12 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     )
     if touch.enrollment.sequence.track_opens:
         html += f'\n<img src="{escape(open_pixel_url(touch))}" width="1" height="1" alt="">'
+    identity = sender_identity(touch)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=sender_address(touch),
+        reply_to=[identity.reply_to] if identity and identity.reply_to else None,
         to=[touch.candidate.email],
         headers={
             "Message-ID": touch.message_id,

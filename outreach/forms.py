@@ -7,11 +7,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
+from candidates.roles import is_admin
 from candidates.selectors import find_existing_candidate
 from pipelines.models import Requisition
 from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
+from .identities import NOT_YOURS, may_send_as
 from .manual_tasks import TASK_OUTCOMES
 from .models import Reply, Sequence, Step, Topic
 
@@ -37,7 +39,6 @@ class SequenceForm(forms.ModelForm):
             "send_window_start",
             "send_window_end",
             "business_days_only",
-            "daily_cap",
             "min_gap_days",
             "track_opens",
         ]
@@ -47,14 +48,17 @@ class SequenceForm(forms.ModelForm):
             "send_window_end": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Emails go out in a recruiter's (or an admin's) name: only they are offered, by their full names. A
-        # sender who has since left the team stays listed on their sequences until someone picks another.
+        self.user = user
+        # Emails go out as the sender's identity: an admin may choose any recruiter or admin, anyone else only
+        # themselves; by full names. A sender who has since left the team stays listed on their sequences
+        # until someone picks another.
         sender = self.fields["sender"]
+        allowed = recruiting_users().values("pk") if is_admin(user) else [user.pk]
         sender.queryset = (
             get_user_model()
-            .objects.filter(Q(pk__in=recruiting_users().values("pk")) | Q(pk=self.instance.sender_id))
+            .objects.filter(Q(pk__in=allowed) | Q(pk=self.instance.sender_id))
             .order_by("first_name", "last_name", "username")
         )
         sender.label_from_instance = lambda user: user.get_full_name() or user.get_username()
@@ -66,8 +70,9 @@ class SequenceForm(forms.ModelForm):
         start, end = cleaned.get("send_window_start"), cleaned.get("send_window_end")
         if start and end and start >= end:
             self.add_error("send_window_end", "The send window must end after it starts.")
-        if cleaned.get("daily_cap") == 0:
-            self.add_error("daily_cap", "Allow at least one email a day.")
+        sender = cleaned.get("sender")
+        if sender is not None and sender.pk != self.instance.sender_id and not may_send_as(self.user, sender):
+            self.add_error("sender", NOT_YOURS)
         return cleaned
 
 

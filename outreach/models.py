@@ -85,7 +85,6 @@ class Sequence(models.Model):
     send_window_start = models.TimeField(default=datetime.time(9, 0))
     send_window_end = models.TimeField(default=datetime.time(17, 0))
     business_days_only = models.BooleanField(default=True)
-    daily_cap = models.PositiveIntegerField(default=100, help_text="Emails per sender per day")
     min_gap_days = models.PositiveSmallIntegerField(
         default=3, help_text="Minimum days between any two touches to one candidate, across sequences"
     )
@@ -267,6 +266,9 @@ class Touch(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="touch_due_idx"),
             models.Index(fields=["assignee", "status", "due_at"], name="touch_task_queue_idx"),
+            # pacing: one sender's due emails in order, and what it sent today
+            models.Index(fields=["sender", "status", "due_at"], name="touch_sender_due_idx"),
+            models.Index(fields=["sender", "sent_at"], name="touch_sender_sent_idx"),
         ]
 
     def __str__(self):

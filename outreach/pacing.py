@@ -4,7 +4,7 @@ identity sends (sequence steps, one-off, bulk, replies, rejections, invitations)
 The rules, in the identity's own timezone:
 
 - at most `daily_limit` emails in any local day, counting those already sent;
-- only inside the send window, and the n-th email of a day no earlier than window start + n × (window
+- only inside the send window, and the n-th email of a day no earlier than window start + n * (window
   length / daily limit): a day's mail is spread over the window, never sent in one go;
 - never closer than `spacing` to the email before it;
 - never earlier than it is due, nor before now: a backlog (a resumed enrollment or sequence, a dispatcher that

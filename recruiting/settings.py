@@ -244,6 +244,11 @@ DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
 # 1: a message whose answer never came after the server had all of it is sent again (at-least-once) instead
 # of being marked "possibly delivered" for a person to resend.
 DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
+# Emails with no sender identity (a sequence without a sender) go out from DEFAULT_FROM_EMAIL at most this many
+# a day, spread over the whole day (UTC); every identity has its own limit (outreach/pacing.py).
+SITE_EMAIL_DAILY_LIMIT = env.int("SITE_EMAIL_DAILY_LIMIT", default=1000)
+# Seconds one DNS lookup of the deliverability page may take before it says "could not check".
+DELIVERABILITY_DNS_TIMEOUT = env.float("DELIVERABILITY_DNS_TIMEOUT", default=3.0)
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

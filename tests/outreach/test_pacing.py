@@ -13,7 +13,8 @@ from outreach.pacing import History, Pace, Queued, next_slot, plan
 from outreach.timing import SendWindow
 
 ZONES = [
-    ZoneInfo(name) for name in ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "UTC")
+    ZoneInfo(name)
+    for name in ("America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata", "UTC")
 ]
 START = datetime(2026, 3, 1, tzinfo=UTC)  # DST changes in the weeks after, in New York and London
 
@@ -86,7 +87,9 @@ def test_a_plan_keeps_every_rule(pace, backlog, downtime, already):
         previous = at
 
     plain = sorted(
-        (items[key].due_at, at) for key, at in planned if items[key].recipient is None and not items[key].not_before
+        (items[key].due_at, at)
+        for key, at in planned
+        if items[key].recipient is None and not items[key].not_before
     )
     assert [at for _, at in plain] == sorted(at for _, at in plain)  # the order of due dates is kept
 
@@ -100,7 +103,9 @@ def test_a_plan_keeps_every_rule(pace, backlog, downtime, already):
 
 
 @settings(max_examples=150, deadline=None)
-@given(pace=paces, backlog=backlogs(), downtime=st.integers(0, 60 * 24 * 30).map(lambda m: timedelta(minutes=m)))
+@given(
+    pace=paces, backlog=backlogs(), downtime=st.integers(0, 60 * 24 * 30).map(lambda m: timedelta(minutes=m))
+)
 def test_planning_up_to_a_time_is_the_start_of_the_whole_plan(pace, backlog, downtime):
     """The dispatcher plans only what goes out now; that is exactly the head of the full plan."""
     now = START + downtime
