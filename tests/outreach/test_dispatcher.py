@@ -18,8 +18,8 @@ from outreach.dispatch import (
     send_touch,
 )
 from outreach.enrollment import enroll, enroll_many, pause_enrollment, resume_enrollment
-from outreach.manual_tasks import complete_task
 from outreach.identities import identity_for
+from outreach.manual_tasks import complete_task
 from outreach.models import Enrollment, SenderIdentity, Touch
 from outreach.sequences import delete_step, reorder_steps, save_step
 from pipelines import services as pipeline_services

@@ -3,6 +3,7 @@ timezones (with DST changes) and downtimes, plus worked examples."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -98,7 +99,7 @@ def test_a_plan_keeps_every_rule(pace, backlog, downtime, already):
         if items[key].recipient is not None:
             by_person.setdefault(items[key].recipient, []).append((at, items[key].gap))
     for sends in by_person.values():
-        for (first, first_gap), (second, second_gap) in zip(sends, sends[1:], strict=False):
+        for (first, first_gap), (second, second_gap) in pairwise(sends):
             assert second - first >= max(first_gap, second_gap)
 
 
@@ -136,7 +137,7 @@ def test_a_months_backlog_is_spread_from_now_at_the_daily_limit():
 def test_the_nth_email_of_a_day_waits_for_its_share_of_the_window():
     pace = Pace(daily_limit=8, window=NINE_TO_FIVE, spacing=timedelta(0), tz=LONDON)
     slot = next_slot(datetime(2026, 12, 1, 8, 0, tzinfo=UTC), pace, {date(2026, 12, 1): 4})
-    assert slot == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # 9:00 + 4 × 1 h
+    assert slot == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # 9:00 + 4 * 1 h
 
 
 def test_a_full_friday_moves_to_monday():

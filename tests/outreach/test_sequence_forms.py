@@ -33,7 +33,9 @@ def test_a_sequence_keeps_its_sender_after_they_left_the_team():
 
     admin = AdminFactory(first_name="Ada", last_name="Lindqvist")
     labels = [
-        label for value, label in SequenceForm(instance=sequence, user=admin).fields["sender"].choices if value
+        label
+        for value, label in SequenceForm(instance=sequence, user=admin).fields["sender"].choices
+        if value
     ]
 
     assert labels == ["Ada Lindqvist", "Tom Becker"]
