@@ -38,7 +38,7 @@ def enroll_people(sequence: Sequence, count: int) -> list[Enrollment]:
     return [enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC) for person in people]
 
 
-def run_dispatcher(start: datetime, end: datetime, every: timedelta = timedelta(minutes=15)) -> list[int]:
+def run_dispatcher(start: datetime, end: datetime, every: timedelta = timedelta(minutes=30)) -> list[int]:
     """One pass every `every` from start to end; how many each pass sent."""
     sent = []
     now = start
@@ -59,7 +59,7 @@ def test_resuming_a_sequence_after_two_weeks_sends_its_backlog_at_the_daily_limi
     resumed = datetime(2026, 12, 14, 10, 0, tzinfo=UTC)  # a Monday, 14 days later
     set_sequence_status(sequence=sequence, status=Sequence.Status.ACTIVE)
 
-    first_day = run_dispatcher(resumed, resumed + timedelta(hours=14))
+    first_day = run_dispatcher(resumed, resumed + timedelta(hours=14), every=timedelta(minutes=10))
 
     assert max(first_day) == 1 and sum(first_day) == 2
     run_dispatcher(resumed + timedelta(hours=14), resumed + timedelta(days=5))
@@ -72,7 +72,7 @@ def test_a_dispatcher_down_for_a_month_does_not_send_the_overdue_emails_in_one_p
     back = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)  # a month later, nothing sent meanwhile
 
     assert dispatch_due_touches(now=back).sent == 1
-    run_dispatcher(back + timedelta(minutes=15), back + timedelta(days=2, hours=12))
+    run_dispatcher(back + timedelta(minutes=30), back + timedelta(days=2, hours=12))
     assert sent_per_day() == {date(2027, 1, 4): 1, date(2027, 1, 5): 1, date(2027, 1, 6): 1}
 
 
