@@ -15,7 +15,7 @@ from pipelines.selectors import recruiting_users
 from . import placeholders, selectors
 from .identities import NOT_YOURS, may_send_as
 from .manual_tasks import TASK_OUTCOMES
-from .models import Reply, Sequence, Step, Topic
+from .models import Reply, SenderIdentity, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -251,4 +251,81 @@ class CampaignForm(forms.Form):
     )
     months_before = forms.IntegerField(
         label="Start this many months before it opens", min_value=1, max_value=24, initial=4
+    )
+
+
+class IdentityForm(forms.ModelForm):
+    """A sending identity. The SMTP password is write-only: never rendered back, and empty keeps the stored
+    one."""
+
+    timezone = forms.ChoiceField(
+        choices=TIMEZONES, initial="UTC", help_text="The send window is in this time"
+    )
+    smtp_password = forms.CharField(
+        label="SMTP password",
+        required=False,
+        max_length=500,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="An app password. Leave empty to keep the one stored.",
+    )
+    forget_password = forms.BooleanField(label="Forget the stored password", required=False)
+
+    class Meta:
+        model = SenderIdentity
+        fields = [
+            "display_name",
+            "address",
+            "reply_to",
+            "signature",
+            "timezone",
+            "daily_limit",
+            "send_window_start",
+            "send_window_end",
+            "min_spacing_minutes",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_username",
+        ]
+        labels = {
+            "display_name": "Name shown to recipients",
+            "reply_to": "Reply-To address",
+            "smtp_host": "SMTP host",
+            "smtp_port": "SMTP port",
+            "smtp_security": "Security",
+            "smtp_username": "SMTP user name",
+        }
+        widgets = {
+            "signature": forms.Textarea(attrs={"rows": 4}),
+            "send_window_start": forms.TimeInput(attrs={"type": "time"}),
+            "send_window_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+        help_texts = {
+            "reply_to": "Empty: replies go to the address above",
+            "daily_limit": "Emails a day from this identity, all kinds together (sequences, one-offs, replies)",
+            "min_spacing_minutes": "Minutes between two emails from this identity",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("send_window_start"), cleaned.get("send_window_end")
+        if start and end and start >= end:
+            self.add_error("send_window_end", "The send window must end after it starts.")
+        if cleaned.get("daily_limit") == 0:
+            self.add_error("daily_limit", "Allow at least one email a day.")
+        return cleaned
+
+    def identity_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SelectorForm(forms.Form):
+    selector = forms.RegexField(
+        label="Another DKIM selector",
+        required=False,
+        max_length=63,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": "A selector is letters, digits, dots, dashes or underscores."},
+        help_text="Your provider names it, e.g. the part before ._domainkey in its DNS instructions",
     )

@@ -130,25 +130,22 @@ def editable_identities(user: User):
 
 
 @transaction.atomic
-def update_identity(*, identity: SenderIdentity, by: User, password: str = "", **fields) -> SenderIdentity:
-    """Change an identity. The SMTP password is write-only: an empty `password` keeps the stored one."""
+def update_identity(
+    *, identity: SenderIdentity, by: User, password: str = "", forget_password: bool = False, **fields
+) -> SenderIdentity:
+    """Change an identity. The SMTP password is write-only: an empty `password` keeps the stored one, unless
+    `forget_password`; without a host there is nothing to log in to, so no user name or password is kept."""
     check_sender(by, identity.user)
     for name, value in fields.items():
         setattr(identity, name, value)
     if password:
         identity.smtp_password = password
+    elif forget_password:
+        identity.smtp_password = ""
     if not identity.smtp_host:
         identity.smtp_username, identity.smtp_password = "", ""
     identity.full_clean()
     identity.save()
-    return identity
-
-
-@transaction.atomic
-def forget_smtp_password(*, identity: SenderIdentity, by: User) -> SenderIdentity:
-    check_sender(by, identity.user)
-    identity.smtp_password = ""
-    identity.save(update_fields=["smtp_password", "updated_at"])
     return identity
 
 

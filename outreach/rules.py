@@ -23,3 +23,15 @@ rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)
 rules.add_perm("outreach.view_dispatcher", is_admin)
+
+
+@rules.predicate
+def is_own_identity(user, identity) -> bool:
+    return identity is None or identity.user_id == user.pk
+
+
+# Sender identities: each recruiter and admin edits their own; admins edit anyone's.
+may_use_identity = is_admin | (is_recruiting_team & is_own_identity)
+add_model_perms("outreach", ["senderidentity"], view=may_use_identity, change=may_use_identity)
+# SPF, DKIM, DMARC and each identity's bounce and unsubscribe rates.
+rules.add_perm("outreach.view_deliverability", is_admin)

@@ -48,9 +48,11 @@ NAVIGATION = [
         "Settings",
         [
             ("Privacy", "candidates:privacy", "candidates.view_candidate"),
+            ("Sending identity", "outreach:identity", "outreach.view_senderidentity"),
             ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
             ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
             ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
+            ("Deliverability", "outreach:deliverability", "outreach.view_deliverability"),
         ],
     ),
 ]
