@@ -64,9 +64,13 @@ class DNSUnavailable(Exception):
     """No answer from DNS: the network, the resolver or the domain's servers."""
 
 
-def make_resolver(*, nameservers: list[str] | None = None, port: int = 53, timeout: float | None = None):
-    """A resolver with a short lifetime; the system's unless `nameservers` are given. With no resolver
-    configured (no /etc/resolv.conf), one with no servers: every lookup is then "could not check"."""
+def make_resolver(
+    *, nameservers: list[str] | None = None, port: int | None = None, timeout: float | None = None
+):
+    """A resolver with a short lifetime: `nameservers`, else DELIVERABILITY_DNS_SERVERS, else the system's.
+    With no resolver configured (no /etc/resolv.conf), one with no servers: every lookup is then "could not
+    check"."""
+    nameservers = nameservers or settings.DELIVERABILITY_DNS_SERVERS or None
     if nameservers is None:
         try:
             resolver = dns.resolver.Resolver(configure=True)
@@ -74,8 +78,8 @@ def make_resolver(*, nameservers: list[str] | None = None, port: int = 53, timeo
             resolver = dns.resolver.Resolver(configure=False)
     else:
         resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = nameservers
-        resolver.port = port
+        resolver.nameservers = list(nameservers)
+        resolver.port = port or settings.DELIVERABILITY_DNS_PORT
     resolver.lifetime = resolver.timeout = timeout or settings.DELIVERABILITY_DNS_TIMEOUT
     return resolver
 

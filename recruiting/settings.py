@@ -247,8 +247,11 @@ DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
 # Emails with no sender identity (a sequence without a sender) go out from DEFAULT_FROM_EMAIL at most this many
 # a day, spread over the whole day (UTC); every identity has its own limit (outreach/pacing.py).
 SITE_EMAIL_DAILY_LIMIT = env.int("SITE_EMAIL_DAILY_LIMIT", default=1000)
-# Seconds one DNS lookup of the deliverability page may take before it says "could not check".
+# Seconds one DNS lookup of the deliverability page may take before it says "could not check", and the DNS
+# servers it asks (IP addresses, comma-separated; empty: the system's resolver) on DELIVERABILITY_DNS_PORT.
 DELIVERABILITY_DNS_TIMEOUT = env.float("DELIVERABILITY_DNS_TIMEOUT", default=3.0)
+DELIVERABILITY_DNS_SERVERS = env.list("DELIVERABILITY_DNS_SERVERS", default=[])
+DELIVERABILITY_DNS_PORT = env.int("DELIVERABILITY_DNS_PORT", default=53)
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
