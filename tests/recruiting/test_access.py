@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.factories import (
     CandidateFactory,
+    RecruiterFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
@@ -21,6 +22,7 @@ def objects(hiring_manager):
         "sequence": SequenceFactory(),
         "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
         "other_requisition": RequisitionFactory(),
+        "other_recruiter": RecruiterFactory(),
     }
 
 
@@ -47,6 +49,9 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:identity", None, (200, 200, 403, 403)),
+    ("outreach:identity_of", "other_recruiter", (200, 404, 403, 403)),
+    ("outreach:deliverability", None, (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -101,7 +106,14 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
     settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher"]
+    assert settings_links == [
+        "Privacy",
+        "Sending identity",
+        "Careers page",
+        "Rejection emails",
+        "Dispatcher",
+        "Deliverability",
+    ]
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
