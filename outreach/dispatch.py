@@ -91,7 +91,21 @@ class DispatchResult:
         self.possibly_delivered += other.possibly_delivered
 
 
-def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int]]:
+def senders_with_due_email(now: datetime) -> list[int | None]:
+    """The users (None: the site's address) with emails due or left in flight by a dead worker."""
+    waiting = Touch.objects.filter(
+        Q(status=Touch.Status.SCHEDULED, due_at__lte=now)
+        | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
+        channel=Channel.EMAIL,
+    )
+    senders = list(waiting.order_by().values_list("sender_id", flat=True).distinct())
+    ensure_identities([sender for sender in senders if sender is not None])
+    return senders
+
+
+def claim_due_touches(
+    *, now: datetime, limit: int, senders: list[int | None] | None = None
+) -> tuple[uuid.UUID, list[int]]:
     """Take a lease on up to `limit` email touches that may go out at `now`; returns the claim token and the
     claimed ids.
 
@@ -102,17 +116,14 @@ def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int
     SKIP LOCKED, so another dispatcher takes other identities meanwhile); the conditional UPDATE is the claim,
     so a row is only ever claimed by one dispatcher at a time.
 
+    `senders` are the senders to look at: a pass finds them once (`senders_with_due_email`).
+
     Every query reads one table, by index. A query joining touch, enrollment and sequence lets PostgreSQL pick
     a plan quadratic in the backlog while its statistics lag behind a bulk insert.
     """
     token = uuid.uuid4()
-    waiting = Touch.objects.filter(
-        Q(status=Touch.Status.SCHEDULED, due_at__lte=now)
-        | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
-        channel=Channel.EMAIL,
-    )
-    senders = list(waiting.order_by().values_list("sender_id", flat=True).distinct())
-    ensure_identities([sender for sender in senders if sender is not None])
+    if senders is None:
+        senders = senders_with_due_email(now)
     sequences = {
         pk: (status == Sequence.Status.ACTIVE, min_gap)
         for pk, status, min_gap in Sequence.objects.values_list("pk", "status", "min_gap_days")
@@ -275,8 +286,9 @@ def dispatch_due_touches(
     postpone_held_touches(now=clock.now())
     result = DispatchResult()
     batches = 0
+    senders = senders_with_due_email(clock.now())
     while max_batches is None or batches < max_batches:
-        token, ids = claim_due_touches(now=clock.now(), limit=batch_size)
+        token, ids = claim_due_touches(now=clock.now(), limit=batch_size, senders=senders)
         if not ids:
             break
         batches += 1
