@@ -13,9 +13,11 @@ import logging
 import smtplib
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -98,7 +100,7 @@ def senders_with_due_email(now: datetime) -> list[int | None]:
         | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
         channel=Channel.EMAIL,
     )
-    senders = list(waiting.order_by().values_list("sender_id", flat=True).distinct())
+    senders: list[int | None] = list(waiting.order_by().values_list("sender_id", flat=True).distinct())
     ensure_identities([sender for sender in senders if sender is not None])
     return senders
 
@@ -202,7 +204,7 @@ def _due_backlog(
                 pk__in={row["enrollment_id"] for row in window}, status=Enrollment.Status.ACTIVE
             ).values_list("pk", "sequence_id")
         )
-        live = []
+        live: list[tuple[Mapping[str, Any], int | None]] = []
         for row in window:
             if row["enrollment_id"] is None:
                 live.append((row, None))
@@ -220,7 +222,9 @@ def _due_backlog(
     return backlog
 
 
-def _with_person_rules(live: list[tuple[dict, int | None]], now: datetime) -> list[pacing.Queued]:
+def _with_person_rules(
+    live: list[tuple[Mapping[str, Any], int | None]], now: datetime
+) -> list[pacing.Queued]:
     """Due emails as pacing sees them. Marketing emails (sequence steps, bulk) carry their person's rules:
     "fewer emails" (at most one every FEWER_MESSAGES_DAYS) and the sequence's minimum gap after an email
     from another enrollment; personal ones (one-off, replies, rejections, invitations) carry none."""
