@@ -295,6 +295,7 @@ class IdentityForm(forms.ModelForm):
             "smtp_port": "SMTP port",
             "smtp_security": "Security",
             "smtp_username": "SMTP user name",
+            "min_spacing_minutes": "Minimum spacing (minutes)",
         }
         widgets = {
             "signature": forms.Textarea(attrs={"rows": 4}),
