@@ -112,3 +112,15 @@ def test_one_mailbox_sends_at_most_its_daily_limit_across_sequences_and_one_offs
     run_dispatcher(MONDAY_8AM_UTC, MONDAY_8AM_UTC + timedelta(days=3))
 
     assert sent_per_day() == {date(2026, 11, 30): 3, date(2026, 12, 1): 3, date(2026, 12, 2): 1}
+
+
+def test_a_raised_limit_speeds_the_backlog_up_from_now_on_still_spread():
+    rosa = identity(daily_limit=1)
+    enroll_people(one_email_sequence(rosa.user), 12)
+    run_dispatcher(MONDAY_8AM_UTC, MONDAY_8AM_UTC + timedelta(hours=16))
+    SenderIdentity.objects.filter(pk=rosa.pk).update(daily_limit=4)
+
+    tuesday = run_dispatcher(MONDAY_8AM_UTC + timedelta(days=1), MONDAY_8AM_UTC + timedelta(days=1, hours=16))
+
+    assert max(tuesday) == 1 and sum(tuesday) == 4  # 9:00, 11:00, 13:00, 15:00: a quarter of the window each
+    assert sent_per_day() == {date(2026, 11, 30): 1, date(2026, 12, 1): 4}
