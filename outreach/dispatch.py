@@ -114,9 +114,9 @@ def claim_due_touches(
     Per sender identity, its due emails (scheduled and due, of live enrollments in active sequences, or of no
     enrollment) are paced (`pacing.plan`): only those whose send time has come are claimed, so a backlog goes
     out at the identity's pace, never in one pass. A touch left in "sending" by a worker whose lease expired
-    is claimed again as it is (it had its turn). Each identity is paced under a lock on its row (PostgreSQL:
-    SKIP LOCKED, so another dispatcher takes other identities meanwhile); the conditional UPDATE is the claim,
-    so a row is only ever claimed by one dispatcher at a time.
+    is claimed again as it is (it had its turn). Each identity is paced under a lock on its row, held only
+    while claiming (another dispatcher waits for it, then counts those claims as in flight); the conditional
+    UPDATE is the claim, so a row is only ever claimed by one dispatcher at a time.
 
     `senders` are the senders to look at: a pass finds them once (`senders_with_due_email`).
 
@@ -152,10 +152,9 @@ def _claim_for_sender(
     with transaction.atomic():
         identity = None
         if sender_id is not None:
-            identities = SenderIdentity.objects.filter(user_id=sender_id)
-            identity = (identities.select_for_update(skip_locked=True) if skip_locked else identities).first()
-            if identity is None:  # another dispatcher is pacing this identity right now
-                return []
+            # Waits (milliseconds) while another dispatcher claims for this identity, then paces with its
+            # claims in flight: two dispatchers never plan one identity's sends from the same history.
+            identity = SenderIdentity.objects.select_for_update().filter(user_id=sender_id).first()
         own = Touch.objects.filter(channel=Channel.EMAIL, sender_id=sender_id)
         ids = list(
             own.filter(status=Touch.Status.SENDING, lease_expires_at__lt=now)
