@@ -38,9 +38,9 @@ from .conversation import FEWER_MESSAGES_DAYS, postpone_held_touches
 from .enrollment import stop_enrollment
 from .identities import ensure_identities, pace_of
 from .models import Channel, EngagementEvent, Enrollment, SenderIdentity, Sequence, Step, Touch
-from .scheduling import schedule_next_step
+from .scheduling import schedule_next_step, send_window, timezone_of
 from .stop_rules import ENROLLMENT_NOT_ACTIVE, Facts, send_facts, stop_rule
-from .timing import to_local
+from .timing import snap_into_window, to_local
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +127,10 @@ def claim_due_touches(
     if senders is None:
         senders = senders_with_due_email(now)
     sequences = {
-        pk: (status == Sequence.Status.ACTIVE, min_gap)
-        for pk, status, min_gap in Sequence.objects.values_list("pk", "status", "min_gap_days")
+        sequence.pk: sequence
+        for sequence in Sequence.objects.filter(status=Sequence.Status.ACTIVE).only(
+            "min_gap_days", "send_window_start", "send_window_end", "business_days_only", "sender_timezone"
+        )
     }
     claimed: list[int] = []
     for sender_id in senders:
@@ -146,7 +148,7 @@ def _claim_for_sender(
     token: uuid.UUID,
     now: datetime,
     limit: int,
-    sequences: dict[int, tuple[bool, int]],
+    sequences: dict[int, Sequence],
 ) -> list[int]:
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
@@ -183,7 +185,7 @@ def _claim_for_sender(
 
 
 def _due_backlog(
-    own: QuerySet[Touch], *, now: datetime, wanted: int, sequences: dict[int, tuple[bool, int]]
+    own: QuerySet[Touch], *, now: datetime, wanted: int, sequences: dict[int, Sequence]
 ) -> list[pacing.Queued]:
     """The oldest due emails of one sender that may go out (live enrollment, active sequence), with each
     person's rules: up to `wanted` of them that no rule holds back now, read a window at a time."""
@@ -203,14 +205,12 @@ def _due_backlog(
                 pk__in={row["enrollment_id"] for row in window}, status=Enrollment.Status.ACTIVE
             ).values_list("pk", "sequence_id")
         )
-        live: list[tuple[Mapping[str, Any], int | None]] = []
+        live: list[tuple[Mapping[str, Any], Sequence | None]] = []
         for row in window:
             if row["enrollment_id"] is None:
                 live.append((row, None))
-            elif row["enrollment_id"] in enrollments:
-                active, min_gap = sequences.get(enrollments[row["enrollment_id"]], (False, 0))
-                if active:
-                    live.append((row, min_gap))
+            elif enrollments.get(row["enrollment_id"]) in sequences:
+                live.append((row, sequences[enrollments[row["enrollment_id"]]]))
         for queued in _with_person_rules(live, now):
             backlog.append(queued)
             free += queued.not_before is None or queued.not_before <= now
@@ -222,18 +222,24 @@ def _due_backlog(
 
 
 def _with_person_rules(
-    live: list[tuple[Mapping[str, Any], int | None]], now: datetime
+    live: list[tuple[Mapping[str, Any], Sequence | None]], now: datetime
 ) -> list[pacing.Queued]:
     """Due emails as pacing sees them. Marketing emails (sequence steps, bulk) carry their person's rules:
     "fewer emails" (at most one every FEWER_MESSAGES_DAYS) and the sequence's minimum gap after an email
-    from another enrollment; personal ones (one-off, replies, rejections, invitations) carry none."""
+    from another enrollment; a sequence step that fell due while its sequence's window (the person's hours)
+    was open waits for it to open again. Personal ones (one-off, replies, rejections, invitations) carry
+    none."""
     marketing = {
         row["pk"]
         for row, _ in live
         if row["kind"] in (Touch.Kind.SEQUENCE, Touch.Kind.BULK) and not row["personal"]
     }
-    people = {row["candidate_id"] for row, _ in live if row["pk"] in marketing}
-    fewer = set(Candidate.objects.filter(pk__in=people, fewer_messages=True).values_list("pk", flat=True))
+    people = {
+        pk: (zone_name, fewer)
+        for pk, zone_name, fewer in Candidate.objects.filter(
+            pk__in={row["candidate_id"] for row, _ in live if row["pk"] in marketing}
+        ).values_list("pk", "timezone", "fewer_messages")
+    }
     last_emails: dict[int, list[tuple[int | None, datetime]]] = {}
     for candidate_id, enrollment_id, sent_at in Touch.objects.filter(
         candidate_id__in=people,
@@ -242,23 +248,28 @@ def _with_person_rules(
     ).values_list("candidate_id", "enrollment_id", "sent_at"):
         last_emails.setdefault(candidate_id, []).append((enrollment_id, sent_at or now))
     queued = []
-    for row, min_gap in live:
+    for row, sequence in live:
         if row["pk"] not in marketing:
             queued.append(pacing.Queued(key=row["pk"], due_at=row["due_at"]))
             continue
         person = row["candidate_id"]
-        fewer_gap = timedelta(days=FEWER_MESSAGES_DAYS) if person in fewer else timedelta(0)
-        sequence_gap = timedelta(days=min_gap or 0)
+        zone_name, fewer = people.get(person, ("", False))
+        fewer_gap = timedelta(days=FEWER_MESSAGES_DAYS) if fewer else timedelta(0)
+        sequence_gap = timedelta(days=sequence.min_gap_days if sequence else 0)
         earliest = [
             sent_at + max(fewer_gap, sequence_gap if enrollment_id != row["enrollment_id"] else timedelta(0))
             for enrollment_id, sent_at in last_emails.get(person, [])
         ]
+        if sequence is not None:
+            tz = timezone_of(zone_name, sequence.sender_timezone)
+            earliest.append(snap_into_window(now, send_window(sequence), tz))
+        not_before = max(earliest, default=None)
         queued.append(
             pacing.Queued(
                 key=row["pk"],
                 due_at=row["due_at"],
                 recipient=person,
-                not_before=max(earliest, default=None),
+                not_before=not_before if not_before is not None and not_before > now else None,
                 gap=max(fewer_gap, sequence_gap),
             )
         )

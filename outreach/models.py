@@ -45,8 +45,10 @@ class SenderIdentity(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Emails from this identity per day, all kinds",
     )
-    send_window_start = models.TimeField(default=datetime.time(9, 0))
-    send_window_end = models.TimeField(default=datetime.time(17, 0))
+    # All day by default: a sequence's own window (the candidate's hours) decides when its emails fall due;
+    # narrow this to send only in the sender's own hours.
+    send_window_start = models.TimeField(default=datetime.time(0, 0))
+    send_window_end = models.TimeField(default=datetime.time(23, 59))
     min_spacing_minutes = models.PositiveSmallIntegerField(
         default=2, help_text="Minutes between two emails from this identity"
     )

@@ -19,7 +19,12 @@ def send_window(sequence: Sequence) -> SendWindow:
 
 
 def candidate_timezone(candidate: Candidate, sequence: Sequence) -> ZoneInfo:
-    for name in (candidate.timezone, sequence.sender_timezone):
+    return timezone_of(candidate.timezone, sequence.sender_timezone)
+
+
+def timezone_of(candidate_zone: str, sequence_zone: str) -> ZoneInfo:
+    """The person's timezone, else the sequence's sender timezone, else UTC (a name that is no zone is skipped)."""
+    for name in (candidate_zone, sequence_zone):
         try:
             return ZoneInfo(name) if name else ZoneInfo("UTC")
         except (ZoneInfoNotFoundError, ValueError):

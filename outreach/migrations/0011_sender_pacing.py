@@ -1,6 +1,8 @@
 """Pacing moves from each sequence to its sender's identity: every sequence sender gets an identity (their name
 and address, the lowest daily cap of their sequences as its daily limit, the timezone of one of their
-sequences), the planned emails of sequences go out as their sender, and the sequences' own caps go."""
+sequences, all day as its window: the sequences' windows keep the candidates' hours), the planned emails of sequences go out as their sender, and the sequences' own caps go."""
+
+import datetime
 
 from django.conf import settings
 from django.db import migrations, models
@@ -40,6 +42,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="senderidentity",
+            name="send_window_start",
+            field=models.TimeField(default=datetime.time(0, 0)),
+        ),
+        migrations.AlterField(
+            model_name="senderidentity",
+            name="send_window_end",
+            field=models.TimeField(default=datetime.time(23, 59)),
+        ),
         migrations.RunPython(identities_and_senders, migrations.RunPython.noop),
         migrations.RemoveField(model_name="sequence", name="daily_cap"),
         migrations.AddIndex(

@@ -21,7 +21,12 @@ MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 def identity(daily_limit: int) -> SenderIdentity:
     user = RecruiterFactory(first_name="Rosa", last_name="Martinez", email="rosa@example.com")
     return SenderIdentity.objects.create(
-        user=user, display_name="Rosa Martinez", address="rosa@example.com", daily_limit=daily_limit
+        user=user,
+        display_name="Rosa Martinez",
+        address="rosa@example.com",
+        daily_limit=daily_limit,
+        send_window_start=time(9),
+        send_window_end=time(17),
     )
 
 
@@ -124,3 +129,14 @@ def test_a_raised_limit_speeds_the_backlog_up_from_now_on_still_spread():
 
     assert max(tuesday) == 1 and sum(tuesday) == 4  # 9:00, 11:00, 13:00, 15:00: a quarter of the window each
     assert sent_per_day() == {date(2026, 11, 30): 1, date(2026, 12, 1): 4}
+
+
+def test_an_overdue_email_waits_for_the_persons_hours_not_their_night():
+    sender = RecruiterFactory()  # an identity with the default window: all day
+    sequence = one_email_sequence(sender)
+    sydney = CandidateFactory(timezone="Australia/Sydney")
+    enroll(candidate=sydney, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    back = datetime(2026, 12, 14, 12, 0, tzinfo=UTC)  # 23:00 in Sydney, two weeks late
+
+    assert run_dispatcher(back, back + timedelta(hours=10)) == [0] * 20
+    assert dispatch_due_touches(now=datetime(2026, 12, 14, 22, 0, tzinfo=UTC)).sent == 1  # 9:00 in Sydney

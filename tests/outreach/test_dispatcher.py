@@ -136,7 +136,7 @@ def test_paused_enrollment_is_not_sent_and_resumes_in_the_next_window(sequence, 
     assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
     friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
     resume_enrollment(enrollment=enrollment)
-    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the sender's window
+    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the candidate's window (9-17 London)
     monday_morning = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
     assert dispatch_due_touches(now=monday_morning - timedelta(minutes=1)).sent == 0
     assert dispatch_due_touches(now=monday_morning).sent == 1
@@ -323,7 +323,9 @@ def test_enroll_many_skips_who_must_be_skipped_and_says_why(sequence):
 def test_daily_limit_spreads_emails_over_days(candidate):
     sequence = SequenceFactory(min_gap_days=0)
     identity_for(sequence.sender)
-    SenderIdentity.objects.filter(user=sequence.sender).update(daily_limit=2)
+    SenderIdentity.objects.filter(user=sequence.sender).update(
+        daily_limit=2, send_window_start=time(9), send_window_end=time(17)
+    )
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
     people = CandidateFactory.create_batch(5, timezone="Europe/London")
     for person in people:

@@ -104,13 +104,12 @@ def test_pausing_holds_everything_and_resuming_sends_it_in_the_next_window(seque
     set_sequence_status(sequence=sequence, status=Sequence.Status.ACTIVE)
 
     assert set(Enrollment.objects.values_list("status", flat=True)) == {Enrollment.Status.ACTIVE}
-    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the sender's window
+    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the candidates' window
     monday_9am = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-    # in the sender's window, one at a time: the second of the day waits for its share of the window (8 hours
-    # for a limit of 100: 4.8 minutes), never a burst
+    # in the candidates' window again, one at a time: the sender's minimum spacing (2 minutes), never a burst
     assert dispatch_due_touches(now=monday_9am).sent == 1
-    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=4)).sent == 0
-    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=5)).sent == 1
+    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=1)).sent == 0
+    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=3)).sent == 1
     assert {e.touches.get(step_position=0).status for e in enrollments} == {"sent"}
 
 
