@@ -16,6 +16,7 @@ BENCHES = [
     ("bench.imports", None),
     ("bench.search", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
     ("bench.board", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
+    ("bench.pacing", None),
     ("bench.dispatch", None),
     ("bench.dispatch", "postgres://postgres@127.0.0.1:5432/longlist_bench"),
     # gunicorn under locust at 10 and 50 users: about 7 minutes

@@ -15,7 +15,7 @@ class StepInline(ReadOnly, admin.StackedInline):
 
 @admin.register(Sequence)
 class SequenceAdmin(ReadOnlyAdmin):
-    list_display = ["name", "status", "sender", "daily_cap", "business_days_only"]
+    list_display = ["name", "status", "sender", "business_days_only"]
     list_filter = ["status"]
     inlines = [StepInline]
 

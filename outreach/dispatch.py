@@ -15,8 +15,11 @@ import logging
 import smtplib
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import groupby
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -25,18 +28,30 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Activity, Candidate, Source
 from candidates.services import record_activity
 
 from . import email as outreach_email
-from .conversation import postpone_held_touches
+from . import identities, pacing
+from .conversation import FEWER_MESSAGES_DAYS, postpone_held_touches
 from .enrollment import stop_enrollment
-from .models import EngagementEvent, Enrollment, RejectionEmail, Sequence, Step, Touch
-from .scheduling import schedule_next_step
+from .identities import ensure_identities, pace_of
+from .models import (
+    Channel,
+    EngagementEvent,
+    Enrollment,
+    RejectionEmail,
+    SenderIdentity,
+    Sequence,
+    Step,
+    Touch,
+)
+from .scheduling import schedule_next_step, send_window, timezone_of
 from .stop_rules import ENROLLMENT_NOT_ACTIVE, Facts, send_facts, stop_rule
+from .timing import snap_into_window, to_local
 
 logger = logging.getLogger(__name__)
 
@@ -89,56 +104,203 @@ class DispatchResult:
         self.possibly_delivered += other.possibly_delivered
 
 
-def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int]]:
-    """Take a lease on up to `limit` due email touches at `now`; returns the claim token and the claimed ids.
+def senders_with_due_email(now: datetime) -> list[int | None]:
+    """The users (None: the site's address) with emails due or left in flight by a dead worker."""
+    waiting = Touch.objects.filter(
+        Q(status=Touch.Status.SCHEDULED, due_at__lte=now)
+        | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
+        channel=Channel.EMAIL,
+    )
+    senders: list[int | None] = list(waiting.order_by().values_list("sender_id", flat=True).distinct())
+    ensure_identities([sender for sender in senders if sender is not None])
+    return senders
 
-    Due means scheduled and due, or left in "sending" by a worker whose lease has expired; a sequence step
-    only while its enrollment and sequence are active (emails of other kinds have no enrollment). On PostgreSQL rows locked by another dispatcher are skipped (SKIP
-    LOCKED); on SQLite writers are serialised. Either way the conditional UPDATE is the claim: a row is only
-    ever claimed by one dispatcher at a time.
 
-    Every query reads one table, by index: the oldest due touches a window at a time, then their
-    enrollments by id, then the locks on the live ones. A query joining touch, enrollment and sequence lets
-    PostgreSQL pick a plan quadratic in the backlog while its statistics lag behind a bulk insert (minutes
-    for 100,000 touches).
+def claim_due_touches(
+    *, now: datetime, limit: int, senders: list[int | None] | None = None
+) -> tuple[uuid.UUID, list[int]]:
+    """Take a lease on up to `limit` email touches that may go out at `now`; returns the claim token and the
+    claimed ids.
+
+    Per sender identity, its due emails (scheduled and due, of live enrollments in active sequences, or of no
+    enrollment) are paced (`pacing.plan`): only those whose send time has come are claimed, so a backlog goes
+    out at the identity's pace, never in one pass. A touch left in "sending" by a worker whose lease expired
+    is claimed again as it is (it had its turn). Each identity is paced under a lock on its row, held only
+    while claiming (another dispatcher waits for it, then counts those claims as in flight); the conditional
+    UPDATE is the claim, so a row is only ever claimed by one dispatcher at a time.
+
+    `senders` are the senders to look at: a pass finds them once (`senders_with_due_email`).
+
+    Every query reads one table, by index. A query joining touch, enrollment and sequence lets PostgreSQL pick
+    a plan quadratic in the backlog while its statistics lag behind a bulk insert.
     """
     token = uuid.uuid4()
-    due = Q(status=Touch.Status.SCHEDULED, due_at__lte=now) | Q(
-        status=Touch.Status.SENDING, lease_expires_at__lt=now
-    )
-    oldest_due = Touch.objects.filter(due, channel="email").order_by("due_at", "pk")
-    active_sequences = set(
-        Sequence.objects.filter(status=Sequence.Status.ACTIVE).values_list("pk", flat=True)
-    )
+    if senders is None:
+        senders = senders_with_due_email(now)
+    sequences = {
+        sequence.pk: sequence
+        for sequence in Sequence.objects.filter(status=Sequence.Status.ACTIVE).only(
+            "min_gap_days", "send_window_start", "send_window_end", "business_days_only", "sender_timezone"
+        )
+    }
+    claimed: list[int] = []
+    for sender_id in senders:
+        if len(claimed) >= limit:
+            break
+        claimed += _claim_for_sender(
+            sender_id, token=token, now=now, limit=limit - len(claimed), sequences=sequences
+        )
+    return token, claimed
+
+
+def _claim_for_sender(
+    sender_id: int | None,
+    *,
+    token: uuid.UUID,
+    now: datetime,
+    limit: int,
+    sequences: dict[int, Sequence],
+) -> list[int]:
+    skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        ids: list[int] = []
-        while not ids:
-            window = list(oldest_due.values_list("pk", "due_at", "enrollment_id")[: limit * CLAIM_WINDOW])
-            if not window:
-                return token, []
-            live = {
-                pk
-                for pk, status, sequence_id in Enrollment.objects.filter(
-                    pk__in={enrollment_id for _, _, enrollment_id in window if enrollment_id is not None}
-                ).values_list("pk", "status", "sequence_id")
-                if status == Enrollment.Status.ACTIVE and sequence_id in active_sequences
-            }
-            claimable = Touch.objects.filter(
-                due,
-                pk__in=[
-                    pk for pk, _, enrollment_id in window if enrollment_id is None or enrollment_id in live
-                ],
-            ).order_by("due_at", "pk")
-            if connection.features.has_select_for_update_skip_locked:
-                claimable = claimable.select_for_update(skip_locked=True)
-            ids = list(claimable.values_list("pk", flat=True)[:limit])
-            last_pk, last_due, _ = window[-1]
-            oldest_due = oldest_due.filter(Q(due_at__gt=last_due) | Q(due_at=last_due, pk__gt=last_pk))
-        Touch.objects.filter(Q(pk__in=ids), due).update(
+        identity = None
+        if sender_id is not None:
+            # Waits (milliseconds) while another dispatcher claims for this identity, then paces with its
+            # claims in flight: two dispatchers never plan one identity's sends from the same history.
+            identity = SenderIdentity.objects.select_for_update().filter(user_id=sender_id).first()
+        own = Touch.objects.filter(channel=Channel.EMAIL, sender_id=sender_id)
+        ids = list(
+            own.filter(status=Touch.Status.SENDING, lease_expires_at__lt=now)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        backlog = _due_backlog(own, now=now, wanted=limit, sequences=sequences)
+        pace = pace_of(identity)
+        planned = pacing.plan(
+            pace=pace, backlog=backlog, now=now, history=_history(own, pace, now), until=now
+        )
+        ids += [key for key, _ in planned][: limit - len(ids)]
+        if not ids:
+            return []
+        claimable = Touch.objects.filter(
+            Q(status=Touch.Status.SCHEDULED) | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
+            pk__in=ids,
+        )
+        if skip_locked:
+            claimable = claimable.select_for_update(skip_locked=True)
+        locked = list(claimable.values_list("pk", flat=True))
+        Touch.objects.filter(pk__in=locked).update(
             status=Touch.Status.SENDING, lease_expires_at=lease_until(now, lease_length()), claim_token=token
         )
-    claimed = list(Touch.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True))
-    return token, claimed
+    return list(Touch.objects.filter(pk__in=locked, claim_token=token).values_list("pk", flat=True))
+
+
+def _due_backlog(
+    own: QuerySet[Touch], *, now: datetime, wanted: int, sequences: dict[int, Sequence]
+) -> list[pacing.Queued]:
+    """The oldest due emails of one sender that may go out (live enrollment, active sequence), with each
+    person's rules: up to `wanted` of them that no rule holds back now, read a window at a time."""
+    oldest_due = own.filter(status=Touch.Status.SCHEDULED, due_at__lte=now).order_by("due_at", "pk")
+    backlog: list[pacing.Queued] = []
+    free = 0
+    while free < wanted:
+        window = list(
+            oldest_due.values("pk", "due_at", "enrollment_id", "candidate_id", "kind", "personal")[
+                : wanted * CLAIM_WINDOW
+            ]
+        )
+        if not window:
+            break
+        enrollments = dict(
+            Enrollment.objects.filter(
+                pk__in={row["enrollment_id"] for row in window}, status=Enrollment.Status.ACTIVE
+            ).values_list("pk", "sequence_id")
+        )
+        live: list[tuple[Mapping[str, Any], Sequence | None]] = []
+        for row in window:
+            if row["enrollment_id"] is None:
+                live.append((row, None))
+            elif enrollments.get(row["enrollment_id"]) in sequences:
+                live.append((row, sequences[enrollments[row["enrollment_id"]]]))
+        for queued in _with_person_rules(live, now):
+            backlog.append(queued)
+            free += queued.not_before is None or queued.not_before <= now
+        last = window[-1]
+        oldest_due = oldest_due.filter(
+            Q(due_at__gt=last["due_at"]) | Q(due_at=last["due_at"], pk__gt=last["pk"])
+        )
+    return backlog
+
+
+def _with_person_rules(
+    live: list[tuple[Mapping[str, Any], Sequence | None]], now: datetime
+) -> list[pacing.Queued]:
+    """Due emails as pacing sees them. Marketing emails (sequence steps, bulk) carry their person's rules:
+    "fewer emails" (at most one every FEWER_MESSAGES_DAYS) and the sequence's minimum gap after an email
+    from another enrollment; a sequence step that fell due while its sequence's window (the person's hours)
+    was open waits for it to open again. Personal ones (one-off, replies, rejections, invitations) carry
+    none."""
+    marketing = {
+        row["pk"]
+        for row, _ in live
+        if row["kind"] in (Touch.Kind.SEQUENCE, Touch.Kind.BULK) and not row["personal"]
+    }
+    people = {
+        pk: (zone_name, fewer)
+        for pk, zone_name, fewer in Candidate.objects.filter(
+            pk__in={row["candidate_id"] for row, _ in live if row["pk"] in marketing}
+        ).values_list("pk", "timezone", "fewer_messages")
+    }
+    last_emails: dict[int, list[tuple[int | None, datetime]]] = {}
+    for candidate_id, enrollment_id, sent_at in Touch.objects.filter(
+        candidate_id__in=people,
+        channel=Channel.EMAIL,
+        status__in=[Touch.Status.SENT, Touch.Status.POSSIBLY_DELIVERED, Touch.Status.SENDING],
+    ).values_list("candidate_id", "enrollment_id", "sent_at"):
+        last_emails.setdefault(candidate_id, []).append((enrollment_id, sent_at or now))
+    queued = []
+    for row, sequence in live:
+        if row["pk"] not in marketing:
+            queued.append(pacing.Queued(key=row["pk"], due_at=row["due_at"]))
+            continue
+        person = row["candidate_id"]
+        zone_name, fewer = people.get(person, ("", False))
+        fewer_gap = timedelta(days=FEWER_MESSAGES_DAYS) if fewer else timedelta(0)
+        sequence_gap = timedelta(days=sequence.min_gap_days if sequence else 0)
+        earliest = [
+            sent_at + max(fewer_gap, sequence_gap if enrollment_id != row["enrollment_id"] else timedelta(0))
+            for enrollment_id, sent_at in last_emails.get(person, [])
+        ]
+        if sequence is not None:
+            tz = timezone_of(zone_name, sequence.sender_timezone)
+            earliest.append(snap_into_window(now, send_window(sequence), tz))
+        not_before = max(earliest, default=None)
+        queued.append(
+            pacing.Queued(
+                key=row["pk"],
+                due_at=row["due_at"],
+                recipient=person,
+                not_before=not_before if not_before is not None and not_before > now else None,
+                gap=max(fewer_gap, sequence_gap),
+            )
+        )
+    return queued
+
+
+def _history(own: QuerySet[Touch], pace: pacing.Pace, now: datetime) -> pacing.History:
+    """What one identity sent on its local day of `now` (an email in flight counts as sent now), and when it
+    last sent."""
+    today = to_local(now, pace.tz).date()
+    day_start = datetime.combine(today, datetime.min.time(), tzinfo=pace.tz)
+    day_end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=pace.tz)
+    done = own.filter(
+        status__in=[Touch.Status.SENT, Touch.Status.POSSIBLY_DELIVERED],
+        sent_at__gte=min(day_start, now - pace.spacing),
+        sent_at__lt=max(day_end, now),
+    ).aggregate(today=Count("pk", filter=Q(sent_at__gte=day_start, sent_at__lt=day_end)), last=Max("sent_at"))
+    in_flight = own.filter(status=Touch.Status.SENDING, lease_expires_at__gte=now).count()
+    last = now if in_flight else done["last"]
+    return pacing.History(per_day={today: done["today"] + in_flight}, last_sent=last)
 
 
 def dispatch_due_touches(
@@ -149,31 +311,39 @@ def dispatch_due_touches(
     postpone_held_touches(now=clock.now())
     result = DispatchResult()
     batches = 0
+    senders = senders_with_due_email(clock.now())
     while max_batches is None or batches < max_batches:
-        token, ids = claim_due_touches(now=clock.now(), limit=batch_size)
+        token, ids = claim_due_touches(now=clock.now(), limit=batch_size, senders=senders)
         if not ids:
             break
         batches += 1
         touches = list(
-            Touch.objects.filter(pk__in=ids).select_related(
-                "candidate",
-                "enrollment__sequence__sender__sender_identity",
-                "sender__sender_identity",
+            Touch.objects.filter(pk__in=ids)
+            .select_related(
+                "candidate", "enrollment__sequence__sender__sender_identity", "sender__sender_identity"
             )
+            .order_by("sender_id", "due_at", "pk")
         )
         facts = send_facts(touches, today=timezone.localdate(clock.now()))
         steps = _steps_of({t.enrollment.sequence_id for t in touches if t.enrollment is not None})
         renewed = time.monotonic()
-        with Session() as session:
-            for touch in touches:
-                if time.monotonic() - renewed > lease_length().total_seconds() / 3:
-                    _renew_leases(ids, token, clock.now())
-                    renewed = time.monotonic()
-                result.add(
-                    send_touch(
-                        touch=touch, token=token, now=clock.now(), facts=facts, steps=steps, session=session
+        for _, group in groupby(touches, key=lambda t: t.sender_id):
+            own = list(group)
+            with Session(identities.backend_for(outreach_email.touch_identity(own[0]))) as session:
+                for touch in own:
+                    if time.monotonic() - renewed > lease_length().total_seconds() / 3:
+                        _renew_leases(ids, token, clock.now())
+                        renewed = time.monotonic()
+                    result.add(
+                        send_touch(
+                            touch=touch,
+                            token=token,
+                            now=clock.now(),
+                            facts=facts,
+                            steps=steps,
+                            session=session,
+                        )
                     )
-                )
     return result
 
 
@@ -220,8 +390,8 @@ class Session:
     the next send, and reused for the rest. When it cannot be opened, the batch's remaining touches are put back
     for a retry without contacting the server again."""
 
-    def __init__(self) -> None:
-        self.backend: BaseEmailBackend = mail.get_connection()
+    def __init__(self, backend: BaseEmailBackend | None = None) -> None:
+        self.backend: BaseEmailBackend = backend or mail.get_connection()
         self.is_open = False
         self.open_error: Exception | None = None
 
@@ -281,7 +451,7 @@ def send_touch(
 ) -> DispatchResult:
     """Send one claimed email touch, then record the outcome and schedule the next step."""
     if session is None:
-        with Session() as own_session:
+        with Session(identities.backend_for(outreach_email.touch_identity(touch))) as own_session:
             return send_touch(
                 touch=touch, token=token, now=now, facts=facts, steps=steps, session=own_session
             )

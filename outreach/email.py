@@ -100,11 +100,20 @@ def sender_identity(user: User | None) -> SenderIdentity | None:
         return None
 
 
+def identity_mailbox(identity: SenderIdentity | None) -> str:
+    return mailbox(identity.display_name, identity.address) if identity else settings.DEFAULT_FROM_EMAIL
+
+
+def touch_identity(touch: Touch) -> SenderIdentity | None:
+    """The identity an email goes out as: its sender's (for a sequence step, the sequence's sender)."""
+    return sender_identity(message_sender(touch))
+
+
 def sender_address(touch: Touch) -> str:
     sender = message_sender(touch)
     identity = sender_identity(sender)
     if identity is not None:
-        return mailbox(identity.display_name, identity.address)
+        return identity_mailbox(identity)
     if sender and sender.email:
         return mailbox(sender.get_full_name() or sender.get_username(), sender.email)
     return settings.DEFAULT_FROM_EMAIL
@@ -175,7 +184,7 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         headers["References"] = touch.references or touch.in_reply_to
     if touch.enrollment is not None and touch.enrollment.sequence.track_opens:
         html += f'\n<img src="{escape(open_pixel_url(touch))}" width="1" height="1" alt="">'
-    identity = sender_identity(message_sender(touch))
+    identity = touch_identity(touch)
     message = OutboxMessage(
         subject=subject,
         body=text,

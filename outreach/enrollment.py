@@ -15,7 +15,7 @@ from candidates.search import search_candidates
 from candidates.services import record_activity
 
 from .models import Enrollment, EnrollmentBatch, Sequence, Touch
-from .scheduling import reschedule_overdue_touches, schedule_touch
+from .scheduling import schedule_touch
 from .stop_rules import enroll_facts, skip_reason
 
 FACTS_CHUNK = 500  # people whose skip facts are read together
@@ -106,13 +106,12 @@ def pause_enrollment(*, enrollment: Enrollment, by: User | None = None, reason: 
 
 
 @transaction.atomic
-def resume_enrollment(
-    *, enrollment: Enrollment, by: User | None = None, now: datetime | None = None
-) -> Enrollment:
+def resume_enrollment(*, enrollment: Enrollment, by: User | None = None) -> Enrollment:
+    """Let an enrollment go on. Touches that fell due meanwhile keep their due times: the sender's pace spreads
+    them from now on (pacing.py), so a long pause never ends in a burst."""
     if enrollment.status == Enrollment.Status.PAUSED:
         enrollment.status = Enrollment.Status.ACTIVE
         enrollment.save(update_fields=["status"])
-        reschedule_overdue_touches(enrollment, now or timezone.now())
         _note(enrollment, by, f"Resumed in sequence {enrollment.sequence.name}")
     return enrollment
 

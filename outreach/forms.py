@@ -7,13 +7,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
+from candidates.roles import is_admin
 from candidates.selectors import find_existing_candidate
 from pipelines.models import Requisition
 from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
+from .identities import NOT_YOURS, may_send_as
 from .manual_tasks import TASK_OUTCOMES
-from .models import Reply, Sequence, Step, Topic
+from .models import Reply, SenderIdentity, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -37,7 +39,6 @@ class SequenceForm(forms.ModelForm):
             "send_window_start",
             "send_window_end",
             "business_days_only",
-            "daily_cap",
             "min_gap_days",
             "track_opens",
         ]
@@ -47,14 +48,17 @@ class SequenceForm(forms.ModelForm):
             "send_window_end": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Emails go out in a recruiter's (or an admin's) name: only they are offered, by their full names. A
-        # sender who has since left the team stays listed on their sequences until someone picks another.
+        self.user = user
+        # Emails go out as the sender's identity: an admin may choose any recruiter or admin, anyone else only
+        # themselves; by full names. A sender who has since left the team stays listed on their sequences
+        # until someone picks another.
         sender = self.fields["sender"]
+        allowed = recruiting_users().values("pk") if is_admin(user) else [user.pk]
         sender.queryset = (
             get_user_model()
-            .objects.filter(Q(pk__in=recruiting_users().values("pk")) | Q(pk=self.instance.sender_id))
+            .objects.filter(Q(pk__in=allowed) | Q(pk=self.instance.sender_id))
             .order_by("first_name", "last_name", "username")
         )
         sender.label_from_instance = lambda user: user.get_full_name() or user.get_username()
@@ -66,8 +70,9 @@ class SequenceForm(forms.ModelForm):
         start, end = cleaned.get("send_window_start"), cleaned.get("send_window_end")
         if start and end and start >= end:
             self.add_error("send_window_end", "The send window must end after it starts.")
-        if cleaned.get("daily_cap") == 0:
-            self.add_error("daily_cap", "Allow at least one email a day.")
+        sender = cleaned.get("sender")
+        if sender is not None and sender.pk != self.instance.sender_id and not may_send_as(self.user, sender):
+            self.add_error("sender", NOT_YOURS)
         return cleaned
 
 
@@ -320,3 +325,81 @@ class PreviewEmailForm(forms.Form):
     candidate = forms.ModelChoiceField(queryset=Candidate.objects.filter(erased_at__isnull=True))
     subject = forms.CharField(required=False, max_length=200)
     body = forms.CharField(required=False, max_length=20000)
+
+
+class IdentityForm(forms.ModelForm):
+    """A sending identity. The SMTP password is write-only: never rendered back, and empty keeps the stored
+    one."""
+
+    timezone = forms.ChoiceField(
+        choices=TIMEZONES, initial="UTC", help_text="The send window is in this time"
+    )
+    smtp_password = forms.CharField(
+        label="SMTP password",
+        required=False,
+        max_length=500,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="An app password. Leave empty to keep the one stored.",
+    )
+    forget_password = forms.BooleanField(label="Forget the stored password", required=False)
+
+    class Meta:
+        model = SenderIdentity
+        fields = [
+            "display_name",
+            "address",
+            "reply_to",
+            "signature",
+            "timezone",
+            "daily_limit",
+            "send_window_start",
+            "send_window_end",
+            "min_spacing_minutes",
+            "smtp_host",
+            "smtp_port",
+            "smtp_security",
+            "smtp_username",
+        ]
+        labels = {
+            "display_name": "Name shown to recipients",
+            "reply_to": "Reply-To address",
+            "smtp_host": "SMTP host",
+            "smtp_port": "SMTP port",
+            "smtp_security": "Security",
+            "smtp_username": "SMTP user name",
+            "min_spacing_minutes": "Minimum spacing (minutes)",
+        }
+        widgets = {
+            "signature": forms.Textarea(attrs={"rows": 4}),
+            "send_window_start": forms.TimeInput(attrs={"type": "time"}),
+            "send_window_end": forms.TimeInput(attrs={"type": "time"}),
+        }
+        help_texts = {
+            "reply_to": "Empty: replies go to the address above",
+            "daily_limit": "Emails a day from this identity, all kinds together (sequences, one-offs, replies)",
+            "min_spacing_minutes": "Minutes between two emails from this identity",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("send_window_start"), cleaned.get("send_window_end")
+        if start and end and start >= end:
+            self.add_error("send_window_end", "The send window must end after it starts.")
+        if cleaned.get("daily_limit") == 0:
+            self.add_error("daily_limit", "Allow at least one email a day.")
+        return cleaned
+
+    def identity_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SelectorForm(forms.Form):
+    selector = forms.RegexField(
+        label="Another DKIM selector",
+        required=False,
+        max_length=63,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        error_messages={"invalid": "A selector is letters, digits, dots, dashes or underscores."},
+        help_text="Your provider names it, e.g. the part before ._domainkey in its DNS instructions",
+    )

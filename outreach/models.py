@@ -45,8 +45,10 @@ class SenderIdentity(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Emails from this identity per day, all kinds",
     )
-    send_window_start = models.TimeField(default=datetime.time(9, 0))
-    send_window_end = models.TimeField(default=datetime.time(17, 0))
+    # All day by default: a sequence's own window (the candidate's hours) decides when its emails fall due;
+    # narrow this to send only in the sender's own hours.
+    send_window_start = models.TimeField(default=datetime.time(0, 0))
+    send_window_end = models.TimeField(default=datetime.time(23, 59))
     min_spacing_minutes = models.PositiveSmallIntegerField(
         default=2, help_text="Minutes between two emails from this identity"
     )
@@ -85,7 +87,6 @@ class Sequence(models.Model):
     send_window_start = models.TimeField(default=datetime.time(9, 0))
     send_window_end = models.TimeField(default=datetime.time(17, 0))
     business_days_only = models.BooleanField(default=True)
-    daily_cap = models.PositiveIntegerField(default=100, help_text="Emails per sender per day")
     min_gap_days = models.PositiveSmallIntegerField(
         default=3, help_text="Minimum days between any two touches to one candidate, across sequences"
     )
@@ -291,6 +292,9 @@ class Touch(models.Model):
             models.Index(fields=["status", "due_at"], name="touch_due_idx"),
             models.Index(fields=["assignee", "status", "due_at"], name="touch_task_queue_idx"),
             models.Index(fields=["created_by", "-due_at"], name="touch_outbox_idx"),
+            # pacing: one sender's due emails in order, and what it sent today
+            models.Index(fields=["sender", "status", "due_at"], name="touch_sender_due_idx"),
+            models.Index(fields=["sender", "sent_at"], name="touch_sender_sent_idx"),
         ]
 
     def __str__(self):

@@ -33,3 +33,15 @@ def wrote_email(user, touch) -> bool:
 # The outbox: the recruiting team writes emails (one-off, replies, bulk); each cancels their own, admins any.
 rules.add_perm("outreach.send_email", is_recruiting_team)
 rules.add_perm("outreach.cancel_email", is_admin | (is_recruiting_team & wrote_email))
+
+
+@rules.predicate
+def is_own_identity(user, identity) -> bool:
+    return identity is None or identity.user_id == user.pk
+
+
+# Sender identities: each recruiter and admin edits their own; admins edit anyone's.
+may_use_identity = is_admin | (is_recruiting_team & is_own_identity)
+add_model_perms("outreach", ["senderidentity"], view=may_use_identity, change=may_use_identity)
+# SPF, DKIM, DMARC and each identity's bounce and unsubscribe rates.
+rules.add_perm("outreach.view_deliverability", is_admin)

@@ -1,7 +1,9 @@
-"""Scheduling: when each touch falls due (step delay, the person's timezone, send window, minimum gap, the
-sender's daily cap), and planning the next step once one is done."""
+"""Scheduling: when each touch falls due (step delay, the person's timezone, send window, minimum gap), and
+planning the next step once one is done. When a due email actually goes out is its sender identity's pace
+(`pacing.py`, applied by the dispatcher): a touch that fell due while paused or while the dispatcher was down
+keeps its due time and waits its turn."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
@@ -9,16 +11,7 @@ from dateutil.relativedelta import relativedelta
 from candidates.models import Candidate
 
 from .models import Enrollment, Sequence, Step, Touch
-from .timing import SendWindow, apply_daily_cap, next_touch_time
-
-
-def reschedule_overdue_touches(enrollment: Enrollment, now: datetime) -> None:
-    """Touches that fell due while paused go out in the next window rather than all at once."""
-    window = send_window(enrollment.sequence)
-    tz = candidate_timezone(enrollment.candidate, enrollment.sequence)
-    for touch in enrollment.touches.filter(status=Touch.Status.SCHEDULED, due_at__lt=now):
-        touch.due_at = next_touch_time(previous=now, delay=timedelta(0), tz=tz, window=window)
-        touch.save(update_fields=["due_at"])
+from .timing import SendWindow, next_touch_time
 
 
 def send_window(sequence: Sequence) -> SendWindow:
@@ -26,7 +19,12 @@ def send_window(sequence: Sequence) -> SendWindow:
 
 
 def candidate_timezone(candidate: Candidate, sequence: Sequence) -> ZoneInfo:
-    for name in (candidate.timezone, sequence.sender_timezone):
+    return timezone_of(candidate.timezone, sequence.sender_timezone)
+
+
+def timezone_of(candidate_zone: str, sequence_zone: str) -> ZoneInfo:
+    """The person's timezone, else the sequence's sender timezone, else UTC (a name that is no zone is skipped)."""
+    for name in (candidate_zone, sequence_zone):
         try:
             return ZoneInfo(name) if name else ZoneInfo("UTC")
         except (ZoneInfoNotFoundError, ValueError):
@@ -57,26 +55,9 @@ def last_touch_elsewhere(enrollment: Enrollment) -> datetime | None:
     return latest
 
 
-def emails_booked_on(sequence: Sequence, tz: ZoneInfo):
-    """booked_on(day) for the daily cap: emails of this sequence's sender due that local day."""
-    sender_touches = Touch.objects.filter(
-        channel="email",
-        status__in=[Touch.Status.SCHEDULED, Touch.Status.SENDING, Touch.Status.SENT],
-        enrollment__sequence__sender_id=sequence.sender_id,
-    )
-    if sequence.sender_id is None:
-        sender_touches = sender_touches.filter(enrollment__sequence=sequence)
-
-    def booked_on(day: date) -> int:
-        start = datetime.combine(day, datetime.min.time(), tzinfo=tz)
-        return sender_touches.filter(due_at__gte=start, due_at__lt=start + timedelta(days=1)).count()
-
-    return booked_on
-
-
 def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> Touch:
     """Create the touch for a step: its delay after the previous touch, in the next send window, within the
-    minimum gap to any other touch and (for emails) the sender's daily cap. It keeps a copy of the step's
+    minimum gap to any other touch; an email goes out as the sequence's sender. It keeps a copy of the step's
     message, so editing the step later does not change a touch already planned."""
     sequence = enrollment.sequence
     tz = candidate_timezone(enrollment.candidate, sequence)
@@ -84,10 +65,6 @@ def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> To
     elsewhere = last_touch_elsewhere(enrollment)
     not_before = elsewhere + timedelta(days=sequence.min_gap_days) if elsewhere else None
     due = next_touch_time(previous=after, delay=step_delay(step), tz=tz, window=window, not_before=not_before)
-    if not step.is_manual:
-        due = apply_daily_cap(
-            due, tz=tz, window=window, cap=sequence.daily_cap, booked_on=emails_booked_on(sequence, tz)
-        )
     return Touch.objects.create(
         enrollment=enrollment,
         step=step,
@@ -97,6 +74,7 @@ def schedule_touch(*, enrollment: Enrollment, step: Step, after: datetime) -> To
         status=Touch.Status.TASK_OPEN if step.is_manual else Touch.Status.SCHEDULED,
         due_at=due,
         assignee=(sequence.sender or enrollment.enrolled_by) if step.is_manual else None,
+        sender=None if step.is_manual else sequence.sender,
         subject=step.subject,
         body=step.body,
     )

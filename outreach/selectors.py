@@ -249,3 +249,60 @@ def reply_to_answer(candidate: Candidate, raw_id: str) -> int | None:
     if not raw_id.isdigit():
         return None
     return Reply.objects.filter(pk=int(raw_id), candidate=candidate).values_list("pk", flat=True).first()
+
+
+RATE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SendingRates:
+    """What came back from one identity's emails over the last RATE_DAYS days."""
+
+    sent: int
+    bounced: int
+    unsubscribed: int
+    complained: int
+
+    def percent(self, count: int) -> float | None:
+        return 100 * count / self.sent if self.sent else None
+
+    @property
+    def bounce_percent(self) -> float | None:
+        return self.percent(self.bounced)
+
+    @property
+    def unsubscribe_percent(self) -> float | None:
+        return self.percent(self.unsubscribed)
+
+    @property
+    def complaint_percent(self) -> float | None:
+        return self.percent(self.complained)
+
+
+def sending_rates(now: datetime | None = None) -> dict[int | None, SendingRates]:
+    """Per sender (user id; None for the site's address): emails sent and the bounces, unsubscribes and spam
+    complaints they drew over the last RATE_DAYS days, from the engagement events (one query)."""
+    since = (now or timezone.now()) - timedelta(days=RATE_DAYS)
+    kinds = [
+        EngagementEvent.Kind.SENT,
+        EngagementEvent.Kind.BOUNCED,
+        EngagementEvent.Kind.UNSUBSCRIBED,
+        EngagementEvent.Kind.COMPLAINED,
+    ]
+    counts: dict[int | None, dict[str, int]] = {}
+    for sender_id, kind, count in (
+        EngagementEvent.objects.filter(occurred_at__gte=since, kind__in=kinds, touch__isnull=False)
+        .values_list("touch__sender_id", "kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts.setdefault(sender_id, {})[kind] = count
+    return {
+        sender_id: SendingRates(
+            sent=by_kind.get("sent", 0),
+            bounced=by_kind.get("bounced", 0),
+            unsubscribed=by_kind.get("unsubscribed", 0),
+            complained=by_kind.get("complained", 0),
+        )
+        for sender_id, by_kind in counts.items()
+    }

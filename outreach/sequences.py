@@ -1,27 +1,26 @@
 """Sequence editing: create a sequence, preview and validate step messages, save, reorder and delete steps,
 and pause, resume or archive the sequence."""
 
-from datetime import datetime
-
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from candidates.models import Candidate
 
 from . import email as outreach_email
 from . import placeholders
 from .enrollment import stop_enrollment
-from .models import Enrollment, Sequence, Step, Touch
-from .scheduling import reschedule_overdue_touches
+from .identities import check_sender
+from .models import Channel, Enrollment, Sequence, Step, Touch
 
 NO_STEPS = "Add a step first: a sequence with no steps has nothing to send."
 
 
 @transaction.atomic
 def create_sequence(*, by: User | None, **fields) -> Sequence:
-    """A new sequence starts paused (it has no steps yet); it is activated once it has some."""
+    """A new sequence starts paused (it has no steps yet); it is activated once it has some. Its sender is
+    `by` or, when `by` is an admin, anyone (identities.may_send_as)."""
+    check_sender(by, fields.get("sender"))
     fields.setdefault("status", Sequence.Status.PAUSED)
     if fields["status"] == Sequence.Status.ACTIVE:
         raise ValidationError(NO_STEPS)
@@ -32,15 +31,23 @@ def create_sequence(*, by: User | None, **fields) -> Sequence:
 
 
 @transaction.atomic
-def update_sequence(*, sequence: Sequence, **fields) -> Sequence:
-    """Change a sequence's settings (name, topic, sender, send window, caps…); never its status, which only
-    set_sequence_status changes (archiving must stop its enrollments)."""
+def update_sequence(*, sequence: Sequence, by: User | None, **fields) -> Sequence:
+    """Change a sequence's settings (name, topic, sender, send window, gap…); never its status, which only
+    set_sequence_status changes (archiving must stop its enrollments). A new sender must be `by` or, when
+    `by` is an admin, anyone; the emails already planned go out as the new sender."""
     if "status" in fields:
         raise ValueError("A sequence's status changes through set_sequence_status.")
+    previous_sender = sequence.sender_id
+    if "sender" in fields and getattr(fields["sender"], "pk", None) != previous_sender:
+        check_sender(by, fields["sender"])
     for name, value in fields.items():
         setattr(sequence, name, value)
     sequence.full_clean()
     sequence.save()
+    if sequence.sender_id != previous_sender:
+        Touch.objects.filter(
+            enrollment__sequence=sequence, channel=Channel.EMAIL, status=Touch.Status.SCHEDULED
+        ).update(sender_id=sequence.sender_id)
     return sequence
 
 
@@ -114,19 +121,16 @@ ARCHIVED_REASON = "sequence archived"
 
 
 @transaction.atomic
-def set_sequence_status(
-    *, sequence: Sequence, status: str, by: User | None = None, now: datetime | None = None
-) -> Sequence:
+def set_sequence_status(*, sequence: Sequence, status: str, by: User | None = None) -> Sequence:
     """Pause, resume or archive a sequence: the one door for its status (pages, API and admin).
 
-    Pausing holds everything as it is: the dispatcher claims nothing of a paused sequence, and resuming moves
-    the emails that fell due meanwhile to the next send window rather than all at once. Archiving ends it:
+    Pausing holds everything as it is: the dispatcher claims nothing of a paused sequence; on resuming, the
+    emails that fell due meanwhile go out at their senders' pace from then on (pacing.py), never all at once. Archiving ends it:
     every live enrollment is stopped ("sequence archived", on each person's timeline) and its planned emails
     and open tasks are cancelled, in the same transaction as the status.
     """
     if status not in Sequence.Status.values:
         raise ValueError(f"Unknown sequence status {status!r}.")
-    previous = Sequence.objects.select_for_update().values_list("status", flat=True).get(pk=sequence.pk)
     if status == Sequence.Status.ACTIVE and not sequence.steps.exists():
         raise ValidationError(NO_STEPS)
     sequence.status = status
@@ -135,8 +139,4 @@ def set_sequence_status(
         live = sequence.enrollments.filter(status__in=Enrollment.LIVE_STATUSES)
         for enrollment in live.select_related("candidate", "sequence"):
             stop_enrollment(enrollment=enrollment, reason=ARCHIVED_REASON, by=by)
-    elif status == Sequence.Status.ACTIVE and previous == Sequence.Status.PAUSED:
-        active = sequence.enrollments.filter(status=Enrollment.Status.ACTIVE)
-        for enrollment in active.select_related("candidate", "sequence"):
-            reschedule_overdue_touches(enrollment, now or timezone.now())
     return sequence

@@ -4,7 +4,6 @@ All arithmetic on calendar quantities (days, months) happens on the candidate's 
 converted back to UTC, so a step "three days later at 09:00" stays at 09:00 across a DST change.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -88,31 +87,3 @@ def next_touch_time(
     if not_before is not None:
         earliest = max(earliest, not_before)
     return snap_into_window(earliest, window, tz)
-
-
-def apply_daily_cap(
-    slot: datetime,
-    *,
-    tz: ZoneInfo,
-    window: SendWindow,
-    cap: int,
-    booked_on: Callable[[date], int],
-) -> datetime:
-    """Move an email slot so a sender sends at most `cap` a day, spaced evenly across the window.
-
-    `booked_on(local_day)` tells how many emails the sender already has on that day (in the candidate's
-    timezone). The n-th email of a day goes no earlier than window start + n * (window length / cap).
-    """
-    if cap < 1:
-        raise ValueError("A daily cap must be at least 1.")
-    spacing = window.length() / cap
-    slot = snap_into_window(slot, window, tz)
-    while True:
-        day = to_local(slot, tz).date()
-        booked = booked_on(day)
-        if booked < cap:
-            spaced = local_datetime(day, window.start, tz) + spacing * booked
-            candidate = max(slot, spaced.astimezone(UTC))
-            if candidate < local_datetime(day, window.end, tz).astimezone(UTC):
-                return candidate
-        slot = next_window_opening(day, window, tz).astimezone(UTC)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import outbox_views, views
+from . import outbox_views, sending_views, views
 
 app_name = "outreach"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("sequences/<int:pk>/campaigns/", views.campaign_add, name="campaign_add"),
     path("replies/", views.reply_list, name="replies"),
     path("dispatcher/", views.dispatcher_status, name="dispatcher"),
+    path("sending-identity/", sending_views.identity, name="identity"),
+    path("sending-identity/<int:user_id>/", sending_views.identity, name="identity_of"),
+    path("sending-identity/<int:user_id>/test/", sending_views.identity_test, name="identity_test"),
+    path("deliverability/", sending_views.deliverability_page, name="deliverability"),
     path("replies/<int:pk>/tag/", views.reply_tag, name="reply_tag"),
     path("replies/<int:pk>/match/", views.reply_match, name="reply_match"),
     path("replies/<int:pk>/ready-to-talk/", views.reply_ready_to_talk, name="reply_ready_to_talk"),

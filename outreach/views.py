@@ -54,7 +54,9 @@ def sequence_list(request):
 
 @permission_required("outreach.add_sequence", raise_exception=True)
 def sequence_create(request):
-    form = SequenceForm(request.POST or None, initial={"sender": request.user, "sender_timezone": "UTC"})
+    form = SequenceForm(
+        request.POST or None, initial={"sender": request.user, "sender_timezone": "UTC"}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         sequence = create_sequence(by=request.user, **form.cleaned_data)
         return redirect("outreach:sequence", sequence.pk)
@@ -85,7 +87,7 @@ def builder_context(request, sequence: Sequence, invalid: StepForm | None = None
 @permission_required("outreach.view_sequence", raise_exception=True)
 def sequence_detail(request, pk):
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
-    form = SequenceForm(instance=sequence)
+    form = SequenceForm(instance=sequence, user=request.user)
     return render(request, "outreach/sequence.html", builder_context(request, sequence, settings_form=form))
 
 
@@ -93,10 +95,12 @@ def sequence_detail(request, pk):
 @permission_required("outreach.change_sequence", raise_exception=True)
 def sequence_settings(request, pk):
     sequence = get_object_or_404(selectors.sequences_with_counts(), pk=pk)
-    form = SequenceForm(request.POST, instance=sequence)
+    form = SequenceForm(request.POST, instance=sequence, user=request.user)
     if form.is_valid():
         update_sequence(
-            sequence=sequence, **{name: form.cleaned_data[name] for name in SequenceForm.Meta.fields}
+            sequence=sequence,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in SequenceForm.Meta.fields},
         )
         messages.success(request, "Settings saved.")
     return render(

@@ -121,6 +121,12 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
         "Email and outreach",
         [
             SettingsPage(
+                "Sending identity",
+                "outreach:identity",
+                "outreach.view_senderidentity",
+                "Who your emails are from: name, address, signature, daily limit, and your own mail server.",
+            ),
+            SettingsPage(
                 "Rejection emails",
                 "outreach:rejection_templates",
                 "outreach.view_rejectiontemplate",
@@ -131,6 +137,12 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
                 "outreach:dispatcher",
                 "outreach.view_dispatcher",
                 "Whether sequence emails are going out: what is due, sending, failed or held.",
+            ),
+            SettingsPage(
+                "Deliverability",
+                "outreach:deliverability",
+                "outreach.view_deliverability",
+                "SPF, DKIM and DMARC of each sending domain, and each identity's bounce and unsubscribe rates.",
             ),
         ],
     ),

@@ -273,6 +273,14 @@ DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
 # 1: a message whose answer never came after the server had all of it is sent again (at-least-once) instead
 # of being marked "possibly delivered" for a person to resend.
 DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
+# Emails with no sender identity (a sequence without a sender) go out from DEFAULT_FROM_EMAIL at most this many
+# a day, spread over the whole day (UTC); every identity has its own limit (outreach/pacing.py).
+SITE_EMAIL_DAILY_LIMIT = env.int("SITE_EMAIL_DAILY_LIMIT", default=1000)
+# Seconds one DNS lookup of the deliverability page may take before it says "could not check", and the DNS
+# servers it asks (IP addresses, comma-separated; empty: the system's resolver) on DELIVERABILITY_DNS_PORT.
+DELIVERABILITY_DNS_TIMEOUT = env.float("DELIVERABILITY_DNS_TIMEOUT", default=3.0)
+DELIVERABILITY_DNS_SERVERS = env.list("DELIVERABILITY_DNS_SERVERS", default=[])
+DELIVERABILITY_DNS_PORT = env.int("DELIVERABILITY_DNS_PORT", default=53)
 
 # --- Outgoing webhooks (recruiting/webhooks/; docs/integrations.md) -------------------------------------------
 # 1 lets endpoints resolve to private, loopback, link-local or reserved addresses (a receiver inside your own

@@ -9,8 +9,12 @@ from tests.factories import AdminFactory, EmployeeFactory, HiringManagerFactory,
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Tests need no collectstatic, and a fast password hasher (PBKDF2 costs ~0.5 s a user)."""
+    """Tests need no collectstatic, and a fast password hasher (PBKDF2 costs ~0.5 s a user); the deliverability
+    page asks a loopback address where no DNS server listens (tests that look records up start their own)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DELIVERABILITY_DNS_SERVERS = ["127.0.0.1"]
+    settings.DELIVERABILITY_DNS_PORT = 9  # discard: nothing answers DNS there
+    settings.DELIVERABILITY_DNS_TIMEOUT = 0.5
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, time, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -10,7 +10,7 @@ from candidates import search_documents
 from candidates import services as candidate_services
 from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
-from outreach.models import Enrollment, Reply, Sequence, Step, Touch
+from outreach.models import Enrollment, Reply, SenderIdentity, Sequence, Step, Touch
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition, Stage
 
@@ -196,9 +196,31 @@ class TouchFactory(factory.django.DjangoModelFactory):
     due_at = factory.LazyFunction(timezone.now)
 
 
+def unpaced_identity(user, *, now=None) -> SenderIdentity:
+    """Give `user` an identity that sends as fast as the dispatcher can: no spacing, a limit of a million a
+    day, and a timezone in which `now` (the real time by default) is late in the day, so that the slots of
+    nearly the whole day's limit have come (pacing spreads a day's limit over its window)."""
+    hour = (now or timezone.now()).astimezone(UTC).hour
+    offset = (22 - hour + 12) % 24 - 12  # local time = UTC + offset is 22:xx
+    identity, _ = SenderIdentity.objects.update_or_create(
+        user=user,
+        defaults={
+            "display_name": user.get_full_name() or user.username,
+            "address": user.email or "recruiting@example.com",
+            "daily_limit": 10**6,
+            "min_spacing_minutes": 0,
+            "send_window_start": time(0, 0),
+            "send_window_end": time(23, 59, 59),
+            "timezone": f"Etc/GMT{-offset:+d}" if offset else "UTC",
+        },
+    )
+    return identity
+
+
 def make_due_emails(count: int, *, chunk: int = 5000) -> None:
     """`count` first emails due a minute ago, each to a new person, built in bulk (dispatcher load tests)."""
-    sequence = SequenceFactory(min_gap_days=0, daily_cap=10**6)
+    sequence = SequenceFactory(min_gap_days=0)
+    unpaced_identity(sequence.sender)
     step = StepFactory(
         sequence=sequence, position=0, channel="email", subject="Hi {{ first_name }}", body="Hello"
     )
@@ -215,6 +237,7 @@ def make_due_emails(count: int, *, chunk: int = 5000) -> None:
             Touch(
                 enrollment=e,
                 candidate_id=e.candidate_id,
+                sender=sequence.sender,
                 step=step,
                 channel="email",
                 due_at=due,

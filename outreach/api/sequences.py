@@ -11,6 +11,7 @@ from candidates.api.fields import TimezoneNameField
 from candidates.roles import RulesObjectPermissions
 
 from .. import placeholders, selectors
+from ..identities import NOT_YOURS, may_send_as
 from ..models import Sequence, Step
 from ..sequences import create_sequence, delete_step, save_step, set_sequence_status, update_sequence
 
@@ -60,12 +61,17 @@ class SequenceSerializer(serializers.ModelSerializer):
             "send_window_start",
             "send_window_end",
             "business_days_only",
-            "daily_cap",
             "min_gap_days",
             "track_opens",
             "steps",
         ]
         read_only_fields = ["status"]
+
+    def validate_sender(self, sender):
+        request = self.context.get("request")
+        if request is not None and not may_send_as(request.user, sender):
+            raise serializers.ValidationError(NOT_YOURS)
+        return sender
 
     def validate_topic(self, topic: str) -> str:
         if topic and topic != getattr(self.instance, "topic", "") and topic not in selectors.link_topics():
@@ -106,13 +112,15 @@ class SequenceViewSet(
 
     def perform_update(self, serializer):
         with as_drf_errors():
-            serializer.instance = update_sequence(sequence=serializer.instance, **serializer.validated_data)
+            serializer.instance = update_sequence(
+                sequence=serializer.instance, by=self.request.user, **serializer.validated_data
+            )
 
     @extend_schema(request=SequenceStatusSerializer, responses=SequenceSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """Pause, resume or archive. Archiving stops every live enrollment and cancels its planned touches;
-        resuming after a pause moves what fell due meanwhile to the next send window."""
+        resuming after a pause sends what fell due meanwhile at the senders' pace, never all at once."""
         sequence = self.get_object()
         if not request.user.has_perm("outreach.change_sequence", sequence):
             raise PermissionDenied

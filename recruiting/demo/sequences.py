@@ -17,7 +17,6 @@ SEQUENCES = [
             "A slow, relationship-first cadence for passive candidates: connect and engage on LinkedIn before "
             "the first email, then share something useful every few weeks. Stops as soon as they reply."
         ),
-        "daily_cap": 40,
         "min_gap_days": 5,
         "steps": [
             (
@@ -88,7 +87,6 @@ SEQUENCES = [
     {
         "name": "Active candidate follow-up",
         "purpose": "Fast follow-up for people who are looking: two short emails, then a call.",
-        "daily_cap": 100,
         "min_gap_days": 1,
         "steps": [
             (
@@ -117,7 +115,6 @@ SEQUENCES = [
     {
         "name": "Event follow-up",
         "purpose": "For people we met at meetups and conferences: thank them, connect, stay in touch.",
-        "daily_cap": 60,
         "min_gap_days": 3,
         "steps": [
             (
@@ -164,7 +161,6 @@ def seed_sequences(demo: Demo) -> None:
                 "purpose": spec["purpose"],
                 "sender": demo.users["recruiter"],
                 "created_by": demo.users["admin"],
-                "daily_cap": spec["daily_cap"],
                 "min_gap_days": spec["min_gap_days"],
             },
         )

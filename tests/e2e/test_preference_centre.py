@@ -16,7 +16,7 @@ from outreach import conversation
 from outreach.enrollment import enroll
 from outreach.models import Enrollment, Reply, Touch
 from tests.e2e.conftest import login, screenshot
-from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, StepFactory
+from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, StepFactory, unpaced_identity
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +28,7 @@ def dispatch_at(moment):
 @pytest.fixture
 def nurture(db):
     recruiter = RecruiterFactory(username="e2e-recruiter", first_name="Rita", email="rita@example.com")
+    unpaced_identity(recruiter)  # each test sends its emails at the same minute; pacing is tested elsewhere
     sequence = SequenceFactory(
         name="Data nurture", sender=recruiter, min_gap_days=0, business_days_only=False
     )

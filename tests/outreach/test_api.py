@@ -57,10 +57,10 @@ def test_a_sequence_is_archived_through_status_which_stops_its_enrollments(api, 
     )
     url = f"/api/sequences/{sequence.pk}/"
     api.force_authenticate(admin_user)
-    patched = api.patch(url, {"status": "archived", "daily_cap": 40}, format="json")
+    patched = api.patch(url, {"status": "archived", "min_gap_days": 4}, format="json")
     assert patched.status_code == 200 and patched.json()["status"] == "active"
     sequence.refresh_from_db()
-    assert (sequence.status, sequence.daily_cap) == ("active", 40)
+    assert (sequence.status, sequence.min_gap_days) == ("active", 4)
     assert api.delete(url).status_code == 405
     api.force_authenticate(recruiter)
     assert api.post(f"{url}status/", {"status": "archived"}, format="json").status_code == 403

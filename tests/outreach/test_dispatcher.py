@@ -18,8 +18,9 @@ from outreach.dispatch import (
     send_touch,
 )
 from outreach.enrollment import enroll, enroll_many, pause_enrollment, resume_enrollment
+from outreach.identities import identity_for
 from outreach.manual_tasks import complete_task
-from outreach.models import Enrollment, Touch
+from outreach.models import Enrollment, SenderIdentity, Touch
 from outreach.sequences import delete_step, reorder_steps, save_step
 from pipelines import services as pipeline_services
 from tests.factories import (
@@ -31,6 +32,7 @@ from tests.factories import (
     StepFactory,
     hired_stage,
     stage_named,
+    unpaced_identity,
 )
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -133,9 +135,11 @@ def test_paused_enrollment_is_not_sent_and_resumes_in_the_next_window(sequence, 
     pause_enrollment(enrollment=enrollment)
     assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
     friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
-    resume_enrollment(enrollment=enrollment, now=friday_evening)
-    touch = enrollment.touches.get()
-    assert touch.due_at == datetime(2026, 12, 7, 9, 0, tzinfo=UTC)  # Monday morning, not all at once
+    resume_enrollment(enrollment=enrollment)
+    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the candidate's window (9-17 London)
+    monday_morning = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert dispatch_due_touches(now=monday_morning - timedelta(minutes=1)).sent == 0
+    assert dispatch_due_touches(now=monday_morning).sent == 1
 
 
 def test_hired_candidate_gets_no_more_email(sequence, candidate):
@@ -316,13 +320,24 @@ def test_enroll_many_skips_who_must_be_skipped_and_says_why(sequence):
     }
 
 
-def test_daily_cap_spreads_emails_over_days(candidate):
-    sequence = SequenceFactory(daily_cap=2, min_gap_days=0)
+def test_daily_limit_spreads_emails_over_days(candidate):
+    sequence = SequenceFactory(min_gap_days=0)
+    identity_for(sequence.sender)
+    SenderIdentity.objects.filter(user=sequence.sender).update(
+        daily_limit=2, send_window_start=time(9), send_window_end=time(17)
+    )
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
     people = CandidateFactory.create_batch(5, timezone="Europe/London")
     for person in people:
         enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
-    days = sorted(Touch.objects.values_list("due_at", flat=True))
+    now = MONDAY_8AM_UTC
+    while now < MONDAY_8AM_UTC + timedelta(days=3):
+        dispatch_due_touches(now=now)
+        now += timedelta(minutes=15)
+    days = sorted(
+        at.replace(microsecond=0)
+        for at in Touch.objects.filter(status="sent").values_list("sent_at", flat=True)
+    )
     assert [d.date().isoformat() for d in days] == [
         "2026-11-30",
         "2026-11-30",
@@ -363,12 +378,12 @@ def test_parallel_dispatchers_send_each_email_exactly_once():
     from django.db import connections
 
     sequence = SequenceFactory(
-        daily_cap=10_000,
         min_gap_days=0,
         business_days_only=False,
         send_window_start=time(0),
         send_window_end=time(23, 59),
     )
+    unpaced_identity(sequence.sender, now=MONDAY_8AM_UTC + timedelta(hours=1))
     StepFactory(sequence=sequence, position=0, delay_amount=0, channel="email")
     for person in CandidateFactory.create_batch(300, timezone="UTC"):
         enroll(candidate=person, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
@@ -423,6 +438,7 @@ def counting_backend(settings):
 
 
 def test_a_batch_of_emails_goes_out_over_one_smtp_session(sequence, counting_backend):
+    unpaced_identity(sequence.sender, now=MONDAY_8AM_UTC + timedelta(hours=2))
     for n in range(3):
         candidate = CandidateFactory(email=f"p{n}@example.com", timezone="Europe/London")
         enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
@@ -501,5 +517,5 @@ def test_an_enrollment_paused_after_its_touch_was_claimed_keeps_the_touch_for_th
 
     assert mail.outbox == []
     assert enrollment.touches.get().status == Touch.Status.SCHEDULED
-    resume_enrollment(enrollment=enrollment, now=now)
+    resume_enrollment(enrollment=enrollment)
     assert dispatch_due_touches(now=now + timedelta(minutes=1)).sent == 1

@@ -101,12 +101,16 @@ def test_pausing_holds_everything_and_resuming_sends_it_in_the_next_window(seque
     assert dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2)).sent == 0
 
     friday_evening = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
-    set_sequence_status(sequence=sequence, status=Sequence.Status.ACTIVE, now=friday_evening)
+    set_sequence_status(sequence=sequence, status=Sequence.Status.ACTIVE)
 
     assert set(Enrollment.objects.values_list("status", flat=True)) == {Enrollment.Status.ACTIVE}
+    assert dispatch_due_touches(now=friday_evening).sent == 0  # after the candidates' window
     monday_9am = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-    assert [e.touches.get().due_at for e in enrollments] == [monday_9am, monday_9am]
-    assert dispatch_due_touches(now=monday_9am).sent == 2
+    # in the candidates' window again, one at a time: the sender's minimum spacing (2 minutes), never a burst
+    assert dispatch_due_touches(now=monday_9am).sent == 1
+    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=1)).sent == 0
+    assert dispatch_due_touches(now=monday_9am + timedelta(minutes=3)).sent == 1
+    assert {e.touches.get(step_position=0).status for e in enrollments} == {"sent"}
 
 
 def test_an_unknown_status_is_refused(sequence):

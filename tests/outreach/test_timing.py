@@ -1,6 +1,6 @@
 """Step timing: property-based checks across timezones with DST changes, plus worked examples."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from outreach.timing import SendWindow, apply_daily_cap, next_touch_time
+from outreach.timing import SendWindow, next_touch_time
 
 ZONES = [ZoneInfo(name) for name in ("America/New_York", "Europe/London", "Australia/Sydney", "UTC")]
 
@@ -63,26 +63,6 @@ def test_minimum_gap_to_the_last_touch_is_respected(previous, delay, tz, window,
     assert in_window(due, window, tz)
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    previous=moments,
-    tz=st.sampled_from(ZONES),
-    window=windows,
-    cap=st.integers(1, 120),
-    already=st.integers(0, 150),
-)
-def test_daily_cap_never_exceeded_and_stays_in_window(previous, tz, window, cap, already):
-    booked = {}
-    first_day = previous.astimezone(tz).date()
-    booked[first_day] = already
-    slot = next_touch_time(previous=previous, delay=timedelta(0), tz=tz, window=window)
-    due = apply_daily_cap(slot, tz=tz, window=window, cap=cap, booked_on=lambda d: booked.get(d, 0))
-    assert due >= slot
-    assert in_window(due, window, tz)
-    if already >= cap:
-        assert due.astimezone(tz).date() != first_day
-
-
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -124,22 +104,6 @@ def test_window_start_inside_a_dst_gap_moves_past_the_gap():
     previous = local(NEW_YORK, 2026, 3, 8, 0, 0)  # 02:30 does not exist on 8 March 2026 in New York
     due = next_touch_time(previous=previous, delay=timedelta(0), tz=NEW_YORK, window=window)
     assert due.astimezone(NEW_YORK) == local(NEW_YORK, 2026, 3, 8, 3, 30)
-
-
-def test_cap_spreads_emails_across_the_window():
-    previous = local(LONDON, 2026, 12, 1, 8, 0)  # Tuesday
-    slot = next_touch_time(previous=previous, delay=timedelta(0), tz=LONDON, window=NINE_TO_FIVE)
-    booked = {date(2026, 12, 1): 4}
-    due = apply_daily_cap(slot, tz=LONDON, window=NINE_TO_FIVE, cap=8, booked_on=lambda d: booked.get(d, 0))
-    assert due.astimezone(LONDON) == local(LONDON, 2026, 12, 1, 13, 0)  # 9:00 + 4 * 1 h
-
-
-def test_full_day_moves_to_the_next_business_day():
-    previous = local(LONDON, 2026, 12, 4, 10, 0)  # Friday
-    booked = {date(2026, 12, 4): 100}
-    slot = next_touch_time(previous=previous, delay=timedelta(0), tz=LONDON, window=NINE_TO_FIVE)
-    due = apply_daily_cap(slot, tz=LONDON, window=NINE_TO_FIVE, cap=100, booked_on=lambda d: booked.get(d, 0))
-    assert due.astimezone(LONDON) == local(LONDON, 2026, 12, 7, 9, 0)
 
 
 def test_an_empty_window_is_refused():

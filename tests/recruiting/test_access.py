@@ -7,6 +7,7 @@ from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     CardFactory,
+    RecruiterFactory,
     ReplyFactory,
     RequisitionFactory,
     SequenceFactory,
@@ -40,6 +41,7 @@ def objects(hiring_manager, settings, tmp_path):
         "webhook": WebhookEndpoint.objects.create(
             url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
         ),
+        "other_recruiter": RecruiterFactory(),
     }
 
 
@@ -81,6 +83,9 @@ PAGES = [
     ("webhooks", None, (200, 403, 403, 403)),
     ("webhook", "webhook", (200, 403, 403, 403)),
     ("sso_settings", None, (200, 403, 403, 403)),
+    ("outreach:identity", None, (200, 200, 403, 403)),
+    ("outreach:identity_of", "other_recruiter", (200, 404, 403, 403)),
+    ("outreach:deliverability", None, (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -143,8 +148,10 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
         (
             "admin",
             [
+                "Sending identity",
                 "Rejection emails",
                 "Dispatcher",
+                "Deliverability",
                 "Careers page",
                 "Stages of a role",
                 "Report alerts",
@@ -154,7 +161,7 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Privacy",
             ],
         ),
-        ("recruiter", ["Rejection emails", "Privacy"]),
+        ("recruiter", ["Sending identity", "Rejection emails", "Privacy"]),
         ("manager", []),
         ("employee", []),
     ],

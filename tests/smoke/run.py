@@ -477,7 +477,6 @@ def main() -> int:
                     "send_window_start": "00:00:00",
                     "send_window_end": "23:59:59",
                     "business_days_only": False,
-                    "daily_cap": 10000,
                     "min_gap_days": 0,
                     "sender_timezone": "UTC",
                 },
