@@ -88,8 +88,10 @@ def receive_inbound_email(
     in_reply_to: str = "",
     references: str = "",
     received_at: datetime | None = None,
+    source: str = Reply.Source.WEBHOOK,
 ) -> tuple[Reply, bool]:
-    """Store an inbound email as a reply and act on it; returns (reply, created).
+    """Store an inbound email as a reply and act on it; returns (reply, created). Called by the inbound
+    classifier (`outreach.inbound`) for whatever it judged a reply, from any path.
 
     Idempotent by Message-ID: a redelivered webhook returns the reply stored the first time.
     """
@@ -112,7 +114,7 @@ def receive_inbound_email(
                 in_reply_to=in_reply_to[:255],
                 references=references,
                 received_at=received_at or timezone.now(),
-                source=Reply.Source.WEBHOOK,
+                source=source,
             )
             if candidate is not None:
                 _take_reply(reply, by=None)

@@ -119,6 +119,9 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         },
     )
     message.attach_alternative(html, "text/html")
+    # A provider (django-anymail) sends this back with its tracking events, so a bounce or complaint it reports
+    # finds its touch even when the provider gave the email an id of its own; the SMTP backend ignores it.
+    message.metadata = {"longlist_touch": str(touch.idempotency_key)}  # type: ignore[attr-defined]
     return message
 
 

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import conversation, dispatch, engagement, enrollment, rejections
+from . import conversation, dispatch, engagement, enrollment, mailboxes, rejections
 
 
 @shared_task
@@ -35,3 +35,25 @@ def refresh_engagement_scores() -> int:
 def send_due_rejection_emails() -> int:
     """Run by Celery beat every minute; rows are locked one at a time, so workers may overlap."""
     return rejections.send_due_rejection_emails()
+
+
+@shared_task
+def poll_mailboxes() -> int:
+    """Run by Celery beat every INBOUND_POLL_SECONDS: one task per mailbox, so a slow or failing one never
+    holds up the others. Returns how many were queued."""
+    ids = mailboxes.active_mailbox_ids()
+    for mailbox_id in ids:
+        poll_mailbox.delay(mailbox_id)
+    return len(ids)
+
+
+@shared_task
+def poll_mailbox(mailbox_id: int) -> dict:
+    """One pass over one mailbox; a second task for the same mailbox finds it claimed and does nothing."""
+    result = mailboxes.poll_mailbox(mailbox_id)
+    return {
+        "polled": result.polled,
+        "handled": result.handled,
+        "skipped": result.skipped,
+        "error": result.error,
+    }
