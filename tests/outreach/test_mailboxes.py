@@ -95,6 +95,8 @@ def test_one_pass_handles_reply_auto_reply_bounces_and_complaint_and_a_second_ch
     reply = Reply.objects.get()
     assert (reply.candidate, reply.touch, reply.source) == (ada[0], ada[2], Reply.Source.MAILBOX)
     assert EngagementEvent.objects.get(kind="bounced").touch == cy[2]
+    assert dee[0].activities.filter(summary__contains="could not be delivered for now").exists()
+    assert not Suppression.objects.filter(email="dee@example.org").exists()
     assert EngagementEvent.objects.get(kind="complained").touch == eve[2]
     assert set(Suppression.objects.values_list("email", "reason")) == {
         ("cy@example.org", Suppression.Reason.BOUNCED),
