@@ -344,7 +344,8 @@ def record_auto_reply(record: InboundMessage) -> None:
 def record_provider_event(
     *, key: str, kind: str, address: str, touch: Touch | None, detail: str = "", occurred_at: datetime
 ) -> tuple[InboundMessage, bool]:
-    """A provider's tracking event (bounced, rejected, complained, unsubscribed), once per event id."""
+    """A provider's tracking event (bounced, rejected, complained, unsubscribed), once per event id: the same
+    outcome as the DSN or ARF report it stands for."""
     try:
         with transaction.atomic():
             record = InboundMessage.objects.create(

@@ -20,6 +20,10 @@ TRACKING_KINDS = {
 }
 
 
+# Bounces some providers report as "bounced" although the server only refused for now (Postmark's Type).
+SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError"}
+
+
 def receive_inbound(sender, event: AnymailInboundEvent, esp_name: str, **kwargs) -> None:
     inbound_mail.receive_message(
         event.message.as_bytes(),
@@ -32,6 +36,8 @@ def receive_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwarg
     kind = TRACKING_KINDS.get(event.event_type)
     if kind is None or not event.recipient:
         return  # delivered, opened, clicked…: the engine has its own tracking for what matters
+    if isinstance(event.esp_event, dict) and event.esp_event.get("Type") in SOFT_BOUNCE_TYPES:
+        kind = InboundMessage.Kind.SOFT_BOUNCE
     occurred_at = event.timestamp or timezone.now()
     touch = inbound_mail.touch_for(
         [event.message_id] if event.message_id else [],
