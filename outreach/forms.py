@@ -13,7 +13,7 @@ from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
 from .manual_tasks import TASK_OUTCOMES
-from .models import Reply, Sequence, Step, Topic
+from .models import InboundMailbox, Reply, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -247,3 +247,30 @@ class CampaignForm(forms.Form):
     months_before = forms.IntegerField(
         label="Start this many months before it opens", min_value=1, max_value=24, initial=4
     )
+
+
+class MailboxForm(forms.ModelForm):
+    """An inbound mailbox. The password is never shown back: left empty on an edit, the stored one is kept."""
+
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="An app password for this mailbox; stored encrypted. Leave empty to keep the current one.",
+    )
+
+    class Meta:
+        model = InboundMailbox
+        fields = ["owner", "host", "port", "security", "username", "folder", "flag_handled", "is_active"]
+        labels = {"is_active": "Read this mailbox", "flag_handled": "Flag handled messages"}
+
+    def __init__(self, *args, may_choose_owner: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_choose_owner:
+            self.fields["owner"].queryset = recruiting_users()
+            self.fields["owner"].empty_label = "Site-wide (no owner)"
+        else:
+            del self.fields["owner"]
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = "An app password for this mailbox; stored encrypted."

@@ -8,10 +8,12 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Candidate
+from candidates.roles import is_admin
 from pipelines.models import Card, Requisition
 
 from . import engagement, placeholders
 from .models import (
+    InboundMailbox,
     Channel,
     EngagementEvent,
     Enrollment,
@@ -218,3 +220,11 @@ def dispatcher_stats(now: datetime | None = None) -> DispatcherStats:
 def rejection_templates() -> QuerySet[RejectionTemplate]:
     """The rejection emails offered when turning someone down."""
     return RejectionTemplate.objects.filter(is_active=True).only("id", "name")
+
+
+def mailboxes_for(user: User) -> QuerySet[InboundMailbox]:
+    """The inbound mailboxes a user manages: every one for admins, their own for a recruiter."""
+    mailboxes = InboundMailbox.objects.select_related("owner").order_by(
+        "owner__username", "host", "username", "pk"
+    )
+    return mailboxes if is_admin(user) else mailboxes.filter(owner=user)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from outreach.models import InboundMailbox
 from tests.factories import (
     CandidateFactory,
     RequisitionFactory,
@@ -21,6 +22,7 @@ def objects(hiring_manager):
         "sequence": SequenceFactory(),
         "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
         "other_requisition": RequisitionFactory(),
+        "site_mailbox": InboundMailbox.objects.create(host="imap.example.org", username="jobs", password="x"),
     }
 
 
@@ -47,6 +49,8 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:mailboxes", None, (200, 200, 403, 403)),
+    ("outreach:mailbox", "site_mailbox", (200, 404, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
