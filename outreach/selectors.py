@@ -13,10 +13,10 @@ from pipelines.models import Card, Requisition
 
 from . import engagement, placeholders
 from .models import (
-    InboundMailbox,
     Channel,
     EngagementEvent,
     Enrollment,
+    InboundMailbox,
     PlannedRoleCampaign,
     RejectionTemplate,
     Reply,

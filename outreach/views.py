@@ -21,10 +21,10 @@ from .dispatch import resend_touch
 from .enrollment import pause_enrollment, resume_enrollment, stop_enrollment
 from .forms import (
     CampaignForm,
-    MailboxForm,
     CompleteTaskForm,
     EnrollForm,
     LogReplyForm,
+    MailboxForm,
     MatchReplyForm,
     PreferencesForm,
     PreviewForm,
