@@ -298,6 +298,22 @@ def snooze(*, candidate: Candidate, until: date, now: datetime | None = None) ->
     return moved
 
 
+@transaction.atomic
+def snooze_until_back(
+    *, candidate: Candidate, until: date, by: User | None, now: datetime | None = None
+) -> int:
+    """The recruiter takes up an auto-reply's return date: nothing is sent before it. Returns touches moved."""
+    moved = snooze(candidate=candidate, until=until, now=now)
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.PREFERENCE,
+        actor=by,
+        summary=f"Snoozed until {until:%-d %b %Y}, when their auto-reply says they are back",
+        data={"snoozed_until": until.isoformat()},
+    )
+    return moved
+
+
 def postpone_held_touches(*, now: datetime) -> int:
     """The dispatcher's first step: move due emails of snoozed people to their check-back day, and those of
     people who asked for fewer messages to `FEWER_MESSAGES_DAYS` after their last email. Nothing is lost:

@@ -35,6 +35,11 @@ urlpatterns = [
     path("replies/<int:pk>/ready-to-talk/", views.reply_ready_to_talk, name="reply_ready_to_talk"),
     path("replies/<int:pk>/role/", views.reply_add_to_role, name="reply_add_to_role"),
     path("candidates/<int:candidate_id>/log-reply/", views.log_reply, name="log_reply"),
+    path(
+        "candidates/<int:candidate_id>/snooze/<int:message_id>/",
+        views.snooze_until_back,
+        name="snooze_until_back",
+    ),
     path("o/u/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("o/prefs/<str:token>/", views.preferences, name="preferences"),
     path("o/c/<str:token>/", views.click, name="click"),

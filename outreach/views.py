@@ -529,6 +529,20 @@ def log_reply(request, candidate_id):
     return render(request, "outreach/log_reply.html", {"candidate": candidate, "form": form}, status=status)
 
 
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def snooze_until_back(request, candidate_id, message_id):
+    """The profile's offer after an auto-reply with a return date: snooze the person until that day."""
+    candidate = get_object_or_404(Candidate.objects.filter(erased_at__isnull=True), pk=candidate_id)
+    offer = selectors.snooze_offer(candidate, timezone.localdate())
+    if offer is None or offer.pk != message_id or offer.return_date is None:
+        messages.error(request, "That return date has passed or is already covered by a snooze.")
+        return redirect(candidate)
+    conversation.snooze_until_back(candidate=candidate, until=offer.return_date, by=request.user)
+    messages.success(request, f"Snoozed until {offer.return_date:%-d %b %Y}: nothing is sent before then.")
+    return redirect(candidate)
+
+
 # --- The candidate's preference centre ----------------------------------------------------------------
 
 
