@@ -65,6 +65,12 @@ def test_rates_per_sender_identity_and_sequence_flag_what_is_over_the_thresholds
     assert (sam_row.sent, sam_row.bounced, sam_row.alert) == (20, 0, False)
     sequences = {row.label: row for row in report.sequences}
     assert sequences["Berlin"].alert and not sequences["Paris"].alert
+    assert (rita_row.key, sam_row.key, sequences["Berlin"].key, sequences["Paris"].key) == (
+        rita.pk,
+        sam.pk,
+        berlin.pk,
+        paris.pk,
+    )
     assert [row.label for row in report.alerts] == ["Rita Recruiter <rita@longlist.example>", "Berlin"]
 
 
