@@ -16,10 +16,11 @@ import email
 import email.policy
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from typing import Any
 
 from django.utils.html import strip_tags
 from flufl.bounce import all_failures
@@ -74,50 +75,53 @@ def parse(raw: bytes | str | Message) -> EmailMessage:
 
 def classify(raw: bytes | str | Message) -> Classified:
     message = parse(raw)
-    facts = {
-        "from_address": parseaddr(_header(message, "From"))[1],
-        "subject": _header(message, "Subject"),
-        "body": plain_text(message),
-        "message_id": _header(message, "Message-ID"),
-        "in_reply_to": _header(message, "In-Reply-To"),
-        "references": _header(message, "References"),
-        "sent_at": _date(message),
-    }
+    reply = Classified(
+        kind=Kind.REPLY,
+        from_address=parseaddr(_header(message, "From"))[1],
+        subject=_header(message, "Subject"),
+        body=plain_text(message),
+        message_id=_header(message, "Message-ID"),
+        in_reply_to=_header(message, "In-Reply-To"),
+        references=_header(message, "References"),
+        sent_at=_date(message),
+    )
     report_type = message.get_param("report-type", "", header="content-type")
     report_type = report_type.lower() if isinstance(report_type, str) else ""
     if message.get_content_type() == "multipart/report" and report_type == "feedback-report":
-        return _complaint(message, facts)
+        return replace(
+            reply,
+            kind=Kind.COMPLAINT,
+            complained_address=_complained_address(message),
+            original_message_ids=_original_ids(message),
+        )
+    failures: tuple[Failure, ...] = ()
     if message.get_content_type() == "multipart/report" and report_type == "delivery-status":
         failures = _dsn_failures(message)
-        if failures:
-            return Classified(
-                kind=Kind.BOUNCE, failures=failures, original_message_ids=_original_ids(message), **facts
-            )
-    if _looks_like_bounce(message, facts["from_address"], facts["subject"]):
+    if not failures and _looks_like_bounce(reply.from_address, reply.subject):
         temporary, permanent = all_failures(email.message_from_bytes(message.as_bytes()))
         failures = tuple(
             Failure(address=address.decode(), permanent=is_permanent)
             for group, is_permanent in ((permanent, True), (temporary, False))
             for address in sorted(group)
         )
-        if failures:
-            return Classified(
-                kind=Kind.BOUNCE, failures=failures, original_message_ids=_original_ids(message), **facts
-            )
-    if is_auto_reply(message, facts["subject"]):
-        sent_on = facts["sent_at"].date() if facts["sent_at"] else None
-        return Classified(
-            kind=Kind.AUTO_REPLY,
-            return_date=return_date(f"{facts['subject']}\n{facts['body']}", after=sent_on),
-            **facts,
+    if failures:
+        return replace(
+            reply, kind=Kind.BOUNCE, failures=failures, original_message_ids=_original_ids(message)
         )
-    return Classified(kind=Kind.REPLY, **facts)
+    if is_auto_reply(message, reply.subject):
+        sent_on = reply.sent_at.date() if reply.sent_at else None
+        return replace(
+            reply,
+            kind=Kind.AUTO_REPLY,
+            return_date=return_date(f"{reply.subject}\n{reply.body}", after=sent_on),
+        )
+    return reply
 
 
 # --- Headers and text ----------------------------------------------------------------------------------
 
 
-def _header(message: Message, name: str) -> str:
+def _header(message: Message | Any, name: str) -> str:
     value = message.get(name)
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -151,19 +155,18 @@ def plain_text(message: EmailMessage) -> str:
 # --- Complaints (ARF) ----------------------------------------------------------------------------------
 
 
-def _complaint(message: EmailMessage, facts: dict) -> Classified:
-    address = ""
+def _complained_address(message: EmailMessage) -> str:
+    """Who complained: the report's Original-Rcpt-To (or Removal-Recipient), else the original's To."""
     for part in message.walk():
         if part.get_content_type() == "message/feedback-report":
             fields = _fields(part)
             address = parseaddr(fields.get("original-rcpt-to", "") or fields.get("removal-recipient", ""))[1]
-    if not address:
-        original = _original(message)
-        if original is not None:
-            address = next((a for _, a in getaddresses([_header(original, "To")]) if a), "")
-    return Classified(
-        kind=Kind.COMPLAINT, complained_address=address, original_message_ids=_original_ids(message), **facts
-    )
+            if address:
+                return address
+    original = _original(message)
+    if original is None:
+        return ""
+    return next((a for _, a in getaddresses([_header(original, "To")]) if a), "")
 
 
 def _fields(part: Message) -> dict[str, str]:
@@ -222,13 +225,13 @@ _BOUNCE_SUBJECT = re.compile(
 )
 
 
-def _looks_like_bounce(message: EmailMessage, sender: str, subject: str) -> bool:
+def _looks_like_bounce(sender: str, subject: str) -> bool:
     """A bounce that is not an RFC 3464 report: from the mailer daemon, or with a bounce's subject."""
     return bool(_BOUNCE_SENDER.match(sender) or (not sender and _BOUNCE_SUBJECT.search(subject)))
 
 
-def _original(message: EmailMessage) -> Message | None:
-    """The email a report is about: its message/rfc822 or text/rfc822-headers part."""
+def _original(message: EmailMessage) -> Any:
+    """The email a report is about (a Message, or None): its message/rfc822 or text/rfc822-headers part."""
     for part in message.walk():
         content_type = part.get_content_type()
         if content_type == "message/rfc822":
