@@ -7,10 +7,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from candidates.models import Activity, Suppression
-from outreach import mailboxes
+from outreach import mailboxes, tasks
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Enrollment, InboundMailbox, InboundMessage, Reply
+from recruiting.celery import app as celery_app
 from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory
 
 from . import mail_corpus as corpus
@@ -195,3 +196,17 @@ def test_the_management_command_runs_one_pass(dovecot, people, capsys):  # noqa:
     deliver_the_five(dovecot, people)
     call_command("poll_mailboxes")
     assert "5 new, 0 seen before" in capsys.readouterr().out
+
+
+def test_the_beat_task_polls_each_active_mailbox_in_a_task_of_its_own(dovecot, people, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # the queued tasks run here, in turn
+    good = mailbox_for(dovecot, "alice")
+    switched_off = mailbox_for(dovecot, "bob", is_active=False)
+    deliver_the_five(dovecot, people)
+
+    assert tasks.poll_mailboxes() == 1
+
+    good.refresh_from_db()
+    switched_off.refresh_from_db()
+    assert good.last_uid == 5 and good.last_success_at is not None
+    assert switched_off.last_polled_at is None
