@@ -262,7 +262,8 @@ class MailboxForm(forms.ModelForm):
     class Meta:
         model = InboundMailbox
         fields = ["owner", "host", "port", "security", "username", "folder", "flag_handled", "is_active"]
-        labels = {"is_active": "Read this mailbox", "flag_handled": "Flag handled messages"}
+        labels = {"is_active": "Read this mailbox", "flag_handled": "Flag (star) each message once handled"}
+        help_texts = {"flag_handled": ""}
 
     def __init__(self, *args, may_choose_owner: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,5 @@
-"""The conversation on the profile in a browser: the recruiter reads their email and the reply as one thread,
-the reply's quoted history folded until they open it."""
+"""Inbound mail in a browser: the recruiter reads their email and the reply as one thread on the profile, the
+reply's quoted history folded until they open it; the admin sees which mailbox fails."""
 
 from datetime import UTC, datetime, time, timedelta
 
@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from outreach import inbound
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
-from outreach.models import InboundMessage
+from outreach.models import InboundMailbox, InboundMessage
 from tests.e2e.conftest import login, screenshot
-from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, StepFactory
+from tests.factories import AdminFactory, CandidateFactory, RecruiterFactory, SequenceFactory, StepFactory
 from tests.outreach import mail_corpus as corpus
 
 pytestmark = pytest.mark.e2e
@@ -66,3 +66,29 @@ def test_recruiter_reads_their_email_and_the_reply_as_one_thread(page, live_serv
     expect(quoted.locator(".thread-body")).to_be_visible()
     expect(quoted).to_contain_text("Rita Recruiter wrote:")
     screenshot(page, "conversation-2-quote-open")
+
+
+def test_admin_sees_which_mailbox_fails_and_since_when(page, live_server):
+    AdminFactory(username="e2e-admin")
+    InboundMailbox.objects.create(
+        host="imap.example.org",
+        username="jobs@example.org",
+        password="x",
+        last_success_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+        last_error="MailboxLoginError: Response status 'OK' expected, but 'NO' received. [AUTHENTICATIONFAILED]",
+        last_error_at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC),
+    )
+    InboundMailbox.objects.create(
+        host="imap.example.org",
+        username="rita@example.org",
+        password="x",
+        last_success_at=datetime(2026, 12, 2, 9, 5, tzinfo=UTC),
+    )
+    login(page, live_server, "e2e-admin")
+    page.goto(f"{live_server.url}/mailboxes/")
+    rows = page.locator("#mailboxes tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="jobs@example.org")).to_contain_text("Failing")
+    expect(rows.filter(has_text="jobs@example.org")).to_contain_text("last success 1 Dec 2026")
+    expect(rows.filter(has_text="rita@example.org")).to_contain_text("Working")
+    screenshot(page, "mailboxes-1-list")
