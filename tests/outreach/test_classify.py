@@ -3,8 +3,10 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from outreach.classify import Kind, classify, return_date
+from outreach.classify import Kind, classify, parse, return_date
 
 from . import mail_corpus as corpus
 
@@ -108,3 +110,30 @@ def test_html_only_mail_is_read_as_text():
     message = corpus.reply(sender="ada@example.org")
     message.set_content("<p>Hi <b>Rita</b>, sounds good.</p>", subtype="html")
     assert classify(message).body == "Hi Rita, sounds good."
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_classify_without_an_error(raw):
+    """A mailbox may hold anything; a message the classifier cannot read must not stop the mailbox."""
+    assert classify(raw).kind in set(Kind)
+    assert parse(raw).as_bytes()  # what inbound.receive_message keys and stores it by
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    subject=st.text(max_size=200),
+    body=st.text(max_size=500),
+    report_type=st.sampled_from(["delivery-status", "feedback-report", "disposition-notification", ""]),
+    fields=st.text(max_size=300),
+)
+def test_malformed_reports_classify_without_an_error(subject, body, report_type, fields):
+    raw = (
+        "From: MAILER-DAEMON@example.org\r\n"
+        f"Subject: {' '.join(subject.split())}\r\n"
+        f'Content-Type: multipart/report; report-type="{report_type}"; boundary="b"\r\n\r\n'
+        f"--b\r\nContent-Type: text/plain\r\n\r\n{body}\r\n"
+        f"--b\r\nContent-Type: message/{report_type or 'delivery-status'}\r\n\r\n{fields}\r\n"
+        "--b--\r\n"
+    )
+    assert classify(raw.encode("utf-8", "surrogatepass")).kind in set(Kind)
