@@ -17,30 +17,22 @@ id): handling it a second time finds the row and changes nothing.
 """
 
 import hashlib
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.message import Message
 
-from django.conf import settings
-from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from candidates.mail_headers import header_text
 from candidates.models import Activity, Candidate, Suppression
-from candidates.roles import ADMIN
 from candidates.services import record_activity
 
 from . import classify, engagement
+from .alerts import alert_admins_of_complaint
 from .conversation import candidate_with_address, receive_inbound_email, touch_replied_to, unsubscribe
 from .enrollment import stop_enrollment
 from .models import Channel, EngagementEvent, Enrollment, InboundMailbox, InboundMessage, Reply, Touch
-
-logger = logging.getLogger(__name__)
 
 SOFT_BOUNCE_LIMIT = 3
 SOFT_BOUNCE_DAYS = 30
@@ -288,32 +280,8 @@ def record_complaint(
         data={"address": address, "source": source, "occurred_at": occurred_at},
     )
     candidate = people[0] if people else None
-    transaction.on_commit(lambda: alert_admins_of_complaint(address=address, candidate=candidate))
+    alert_admins_of_complaint.delay_on_commit(address, candidate.pk if candidate else None)
     return candidate
-
-
-def alert_admins_of_complaint(*, address: str, candidate: Candidate | None) -> int:
-    """Email every admin who has an address: complaints put the whole domain's deliverability at risk."""
-    admins = User.objects.filter(Q(groups__name=ADMIN) | Q(is_superuser=True), is_active=True).exclude(
-        email=""
-    )
-    recipients = sorted({admin.email for admin in admins})
-    if not recipients:
-        return 0
-    who = f"{candidate.full_name} ({address})" if candidate else address
-    link = f"{settings.SITE_URL.rstrip('/')}{candidate.get_absolute_url()}" if candidate else ""
-    body = (
-        f"{who} marked an email from Longlist as spam.\n\n"
-        "The address is suppressed and their sequences are stopped. Mailbox providers expect complaints to stay "
-        "under 0.3% of the email sent: the reports show the rate per sender and per sequence.\n"
-        f"{link}\n"
-    )
-    try:
-        send_mail(header_text(f"Spam complaint from {address}"), body, None, recipients)
-    except OSError:
-        logger.exception("could not email the admins about a spam complaint")
-        return 0
-    return len(recipients)
 
 
 @transaction.atomic

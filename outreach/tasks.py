@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import conversation, dispatch, engagement, enrollment, mailboxes, rejections
+from .alerts import alert_admins_of_complaint  # noqa: F401  (the complaint alert, queued by outreach.inbound)
 
 
 @shared_task

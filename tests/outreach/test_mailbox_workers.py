@@ -28,7 +28,9 @@ def _postgresql_only():
 
 def test_four_workers_polling_one_mailbox_handle_each_message_once(tmp_path, dovecot, people):  # noqa: F811
     mailbox = mailbox_for(dovecot, "alice")
-    deliver_the_five(dovecot, people)
+    # Not the complaint: its alert to the admins would be queued for a worker of the default queue, which this
+    # test does not run (and a later process on the same Redis should not find).
+    deliver_the_five(dovecot, people, complaint=False)
     env = {
         "DATABASE_URL": shared_database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -36,9 +38,9 @@ def test_four_workers_polling_one_mailbox_handle_each_message_once(tmp_path, dov
     with celery_worker(tmp_path / "worker.log", pool="prefork", concurrency=4, env=env) as (queue, _):
         results = [tasks.poll_mailbox.apply_async(args=[mailbox.pk], queue=queue) for _ in range(4)]
         outcomes = [result.get(timeout=120) for result in results]
-    assert sum(o["handled"] for o in outcomes) == 5, outcomes
+    assert sum(o["handled"] for o in outcomes) == 4, outcomes
     assert not any(o["error"] for o in outcomes), outcomes
-    assert InboundMessage.objects.count() == 5 and Reply.objects.count() == 1
-    assert EngagementEvent.objects.filter(kind__in=["bounced", "complained"]).count() == 2
+    assert InboundMessage.objects.count() == 4 and Reply.objects.count() == 1
+    assert EngagementEvent.objects.filter(kind="bounced").count() == 1
     mailbox = InboundMailbox.objects.get(pk=mailbox.pk)
-    assert mailbox.last_uid == 5 and mailbox.lease_expires_at is None
+    assert mailbox.last_uid == 4 and mailbox.lease_expires_at is None

@@ -10,12 +10,14 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from candidates.models import Suppression
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Enrollment, InboundMessage, Reply
+from recruiting.celery import app as celery_app
 from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory
 
 from . import mail_corpus as corpus
@@ -99,7 +101,10 @@ EXPECTED = (
 )
 
 
-def test_mailgun_bounce_and_complaint_signed_with_its_key(sent, django_capture_on_commit_callbacks):
+def test_mailgun_bounce_and_complaint_signed_with_its_key(
+    sent, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)  # the admins' alert runs here
     AdminFactory(email="admin@longlist.example")
     (_, _, ada_touch), (_, _, bea_touch) = sent["ada"], sent["bea"]
     bounce = mailgun_event(
@@ -115,7 +120,10 @@ def test_mailgun_bounce_and_complaint_signed_with_its_key(sent, django_capture_o
         assert post_json("/anymail/mailgun/tracking/", bounce, **basic_auth()).status_code == 200
         assert post_json("/anymail/mailgun/tracking/", complaint, **basic_auth()).status_code == 200
     assert outcomes() == EXPECTED
-    assert len(callbacks) == 1  # the admins' alert
+    assert len(callbacks) == 1
+    assert [(m.subject, m.to) for m in mail.outbox if "Spam" in m.subject] == [
+        ("Spam complaint from bea@example.org", ["admin@longlist.example"])
+    ]
     # A retried webhook (same token) changes nothing.
     before = outcomes()
     assert post_json("/anymail/mailgun/tracking/", bounce, **basic_auth()).status_code == 200
