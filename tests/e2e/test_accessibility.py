@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from candidates.models import TalentPool
 from outreach import tokens
-from outreach.models import Enrollment, Sequence, Touch
+from outreach.models import Enrollment, Reply, Sequence, Touch
 from pipelines.models import Requisition
 from tests.e2e.conftest import login
 
@@ -59,6 +59,9 @@ def staff_pages(page, role: str) -> list[str]:
             f"/candidates/{candidate.pk}/",
             f"/sequences/{sequence.pk}/",
             f"/pools/{TalentPool.objects.order_by('pk').first().pk}/edit/",
+            # someone who replied: the profile's conversation panel with a thread both ways
+            f"/candidates/{Reply.objects.filter(candidate__isnull=False).order_by('pk').first().candidate_id}/",
+            "/mailboxes/",
         ]
     elif role == "manager":
         requisition = Requisition.objects.filter(hiring_manager__username=role).order_by("pk").first()
