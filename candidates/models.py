@@ -363,7 +363,8 @@ class Resume(models.Model):
 
 
 class Suppression(models.Model):
-    """An address that outreach must never contact again (unsubscribe, erasure, do-not-contact).
+    """An address that outreach must never contact again (unsubscribe, erasure, do-not-contact, a hard bounce,
+    a spam complaint).
 
     Kept here rather than in outreach because erasure (a candidates operation) must leave one behind, and
     apps only import downwards. Outreach reads it before every send; imports read it to keep people out.
@@ -373,6 +374,7 @@ class Suppression(models.Model):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         ERASED = "erased", "Erased on request"
         BOUNCED = "bounced", "Hard bounce"
+        COMPLAINED = "complained", "Spam complaint"
         MANUAL = "manual", "Added by a recruiter"
 
     email = models.EmailField(blank=True)

@@ -5,7 +5,18 @@ from django.contrib import admin
 
 from candidates.admin import ReadOnly, ReadOnlyAdmin
 
-from .models import EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Step, Topic, Touch
+from .models import (
+    EngagementEvent,
+    Enrollment,
+    InboundMailbox,
+    InboundMessage,
+    PlannedRoleCampaign,
+    Reply,
+    Sequence,
+    Step,
+    Topic,
+    Touch,
+)
 
 
 class StepInline(ReadOnly, admin.StackedInline):
@@ -47,6 +58,24 @@ class ReplyAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "from_address", "subject", "source", "tag", "received_at"]
     list_filter = ["source", "tag"]
     raw_id_fields = ["candidate", "touch", "enrollment"]
+    date_hierarchy = "received_at"
+
+
+@admin.register(InboundMailbox)
+class InboundMailboxAdmin(ReadOnlyAdmin):
+    """Managed on the Mailboxes page (outreach/mailboxes.py); the password is never shown."""
+
+    list_display = ["username", "host", "folder", "owner", "is_active", "last_success_at", "last_error_at"]
+    list_filter = ["is_active"]
+    exclude = ["password"]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "address", "subject", "source", "candidate", "received_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["address", "key"]
+    raw_id_fields = ["candidate", "touch", "reply", "mailbox"]
     date_hierarchy = "received_at"
 
 

@@ -5,4 +5,6 @@ class OutreachConfig(AppConfig):
     name = "outreach"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the candidates_merging / candidate_erasing receivers)
+        from . import providers, receivers  # noqa: F401  (receivers connects candidates' and pipelines' signals)
+
+        providers.connect()  # django-anymail's inbound and tracking webhooks

@@ -88,8 +88,10 @@ def receive_inbound_email(
     in_reply_to: str = "",
     references: str = "",
     received_at: datetime | None = None,
+    source: str = Reply.Source.WEBHOOK,
 ) -> tuple[Reply, bool]:
-    """Store an inbound email as a reply and act on it; returns (reply, created).
+    """Store an inbound email as a reply and act on it; returns (reply, created). Called by the inbound
+    classifier (`outreach.inbound`) for whatever it judged a reply, from any path.
 
     Idempotent by Message-ID: a redelivered webhook returns the reply stored the first time.
     """
@@ -112,7 +114,7 @@ def receive_inbound_email(
                 in_reply_to=in_reply_to[:255],
                 references=references,
                 received_at=received_at or timezone.now(),
-                source=Reply.Source.WEBHOOK,
+                source=source,
             )
             if candidate is not None:
                 _take_reply(reply, by=None)
@@ -297,6 +299,22 @@ def snooze(*, candidate: Candidate, until: date, now: datetime | None = None) ->
         due = start_of_day(until, candidate, touch.enrollment.sequence)
         if touch.due_at < due:
             moved += Touch.objects.filter(pk=touch.pk, status=touch.status).update(due_at=due)
+    return moved
+
+
+@transaction.atomic
+def snooze_until_back(
+    *, candidate: Candidate, until: date, by: User | None, now: datetime | None = None
+) -> int:
+    """The recruiter takes up an auto-reply's return date: nothing is sent before it. Returns touches moved."""
+    moved = snooze(candidate=candidate, until=until, now=now)
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.PREFERENCE,
+        actor=by,
+        summary=f"Snoozed until {until:%-d %b %Y}, when their auto-reply says they are back",
+        data={"snoozed_until": until.isoformat()},
+    )
     return moved
 
 

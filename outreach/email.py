@@ -197,6 +197,9 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     if touch.calendar:
         message.attach_alternative(touch.calendar, "text/calendar")
         message.attach("invite.ics", touch.calendar, "application/ics")
+    # A provider (django-anymail) sends this back with its tracking events, so a bounce or complaint it reports
+    # finds its touch even when the provider gave the email an id of its own; the SMTP backend ignores it.
+    message.metadata = {"longlist_touch": str(touch.idempotency_key)}  # type: ignore[attr-defined]
     return message
 
 

@@ -15,7 +15,7 @@ from pipelines.selectors import recruiting_users
 from . import placeholders, selectors
 from .identities import NOT_YOURS, may_send_as
 from .manual_tasks import TASK_OUTCOMES
-from .models import Reply, SenderIdentity, Sequence, Step, Topic
+from .models import InboundMailbox, Reply, SenderIdentity, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -403,3 +403,29 @@ class SelectorForm(forms.Form):
         error_messages={"invalid": "A selector is letters, digits, dots, dashes or underscores."},
         help_text="Your provider names it, e.g. the part before ._domainkey in its DNS instructions",
     )
+class MailboxForm(forms.ModelForm):
+    """An inbound mailbox. The password is never shown back: left empty on an edit, the stored one is kept."""
+
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="An app password for this mailbox; stored encrypted. Leave empty to keep the current one.",
+    )
+
+    class Meta:
+        model = InboundMailbox
+        fields = ["owner", "host", "port", "security", "username", "folder", "flag_handled", "is_active"]
+        labels = {"is_active": "Read this mailbox", "flag_handled": "Flag (star) each message once handled"}
+        help_texts = {"flag_handled": ""}
+
+    def __init__(self, *args, may_choose_owner: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if may_choose_owner:
+            self.fields["owner"].queryset = recruiting_users()
+            self.fields["owner"].empty_label = "Site-wide (no owner)"
+        else:
+            del self.fields["owner"]
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+            self.fields["password"].help_text = "An app password for this mailbox; stored encrypted."

@@ -357,6 +357,8 @@ class Reply(models.Model):
 
     class Source(models.TextChoices):
         WEBHOOK = "webhook", "Inbound email"
+        MAILBOX = "mailbox", "Mailbox (IMAP)"
+        PROVIDER = "provider", "Email provider"
         MANUAL = "manual", "Logged by a recruiter"
 
     class Tag(models.TextChoices):
@@ -406,6 +408,110 @@ class Reply(models.Model):
 
     def __str__(self):
         return f"Reply from {self.candidate or self.from_address}"
+
+
+class InboundMailbox(models.Model):
+    """A mailbox Longlist reads over IMAP for replies, auto-replies, bounces and complaints. Its owner's
+    (or, without an owner, the site's). Longlist never deletes there; it only reads and may flag."""
+
+    class Security(models.TextChoices):
+        TLS = "tls", "TLS from the start (usually port 993)"
+        STARTTLS = "starttls", "STARTTLS (usually port 143)"
+        NONE = "none", "None (only for a server on this machine)"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="inbound_mailboxes",
+        help_text="Empty: a site-wide mailbox (admins only)",
+    )
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(
+        default=993, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    security = models.CharField(max_length=10, choices=Security.choices, default=Security.TLS)
+    username = models.CharField(max_length=255)
+    password = EncryptedTextField(blank=True, help_text="An app password; stored encrypted")
+    folder = models.CharField(max_length=255, default="INBOX")
+    flag_handled = models.BooleanField(
+        default=False, help_text="Flag (star) each message once Longlist has handled it"
+    )
+    is_active = models.BooleanField(default=True)
+    uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(default=0, editable=False)
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="A poll holds the mailbox until then"
+    )
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["host", "username", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "port", "username", "folder"], name="inbound_mailbox_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.username} on {self.host} ({self.folder})"
+
+    @property
+    def is_failing(self) -> bool:
+        return bool(
+            self.last_error_at and (not self.last_success_at or self.last_error_at > self.last_success_at)
+        )
+
+
+class InboundMessage(models.Model):
+    """One thing that came back, as classified: an email read from a mailbox or received by a webhook, or a
+    provider's tracking event. Its key (the Message-ID, or the provider's event id) is unique, so nothing is
+    handled twice whatever the path or the number of passes."""
+
+    class Source(models.TextChoices):
+        MAILBOX = "mailbox", "Mailbox (IMAP)"
+        PROVIDER = "provider", "Email provider"
+        WEBHOOK = "webhook", "Inbound-email webhook"
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply"
+        AUTO_REPLY = "auto_reply", "Auto-reply"
+        HARD_BOUNCE = "hard_bounce", "Permanent bounce"
+        SOFT_BOUNCE = "soft_bounce", "Temporary bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe"
+        UNMATCHED = "unmatched", "Unmatched"
+
+    key = models.CharField(max_length=255, unique=True, help_text="Message-ID, or the provider's event id")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    mailbox = models.ForeignKey(
+        InboundMailbox, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    candidate = models.ForeignKey(
+        Candidate, null=True, blank=True, on_delete=models.CASCADE, related_name="inbound_messages"
+    )
+    touch = models.ForeignKey(
+        Touch, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_messages"
+    )
+    reply = models.ForeignKey(Reply, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.CharField(max_length=254, blank=True, help_text="The sender, or the address that failed")
+    subject = models.CharField(max_length=255, blank=True)
+    detail = models.CharField(max_length=255, blank=True, help_text="A DSN's status and diagnostic")
+    return_date = models.DateField(null=True, blank=True, help_text="An auto-reply's 'back on' date")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "address", "received_at"], name="inbound_kind_address_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.address}"
 
 
 class PlannedRoleCampaign(models.Model):

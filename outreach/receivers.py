@@ -8,7 +8,7 @@ from pipelines.signals import candidate_hired, card_added_to_open_role, card_rei
 
 from .enrollment import pause_enrollment, stop_enrollment
 from .manual_tasks import close_open_tasks
-from .models import EngagementEvent, Enrollment, Reply, Touch
+from .models import EngagementEvent, Enrollment, InboundMessage, Reply, Touch
 from .rejections import cancel_rejection_emails, schedule_rejection_email
 
 
@@ -19,7 +19,7 @@ def count_enrollments(sender, *, duplicate, **kwargs) -> dict[str, int]:
 
 @receiver(candidates_merging, dispatch_uid="outreach.move_enrollments")
 def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
-    """Move the duplicate's enrollments, touches, engagement events and replies to the primary.
+    """Move the duplicate's enrollments, touches, engagement events, replies and inbound mail to the primary.
 
     Where both are live in the same sequence, the duplicate's enrollment is stopped (reason "merged") and its
     open touches cancelled, so the person is never contacted twice by one sequence.
@@ -37,6 +37,7 @@ def move_enrollments(sender, *, primary, duplicate, by, **kwargs) -> None:
     Touch.objects.filter(candidate=duplicate).update(candidate=primary)
     EngagementEvent.objects.filter(candidate=duplicate).update(candidate=primary)
     Reply.objects.filter(candidate=duplicate).update(candidate=primary)
+    InboundMessage.objects.filter(candidate=duplicate).update(candidate=primary)
 
 
 @receiver(candidate_erasing, dispatch_uid="outreach.stop_and_scrub")
@@ -54,6 +55,8 @@ def stop_and_scrub(sender, *, candidate, by, **kwargs) -> None:
     )
     EngagementEvent.objects.filter(candidate=candidate).update(url="", data={})
     Reply.objects.filter(candidate=candidate).update(from_address="", subject="", body="")
+    # The address stays on the suppression list (erasure leaves one); the inbound records lose their text.
+    InboundMessage.objects.filter(candidate=candidate).update(address="", subject="", detail="")
 
 
 @receiver(card_added_to_open_role, dispatch_uid="outreach.pause_nurture_on_open_role")

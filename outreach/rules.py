@@ -1,6 +1,6 @@
 import rules
 
-from candidates.roles import add_model_perms, is_admin, is_recruiting_team
+from candidates.roles import add_model_perms, is_admin, is_recruiter, is_recruiting_team
 
 rules.add_perm("outreach", is_admin)
 # Admins configure nurture cadences; recruiters read them and enroll people.
@@ -45,3 +45,17 @@ may_use_identity = is_admin | (is_recruiting_team & is_own_identity)
 add_model_perms("outreach", ["senderidentity"], view=may_use_identity, change=may_use_identity)
 # SPF, DKIM, DMARC and each identity's bounce and unsubscribe rates.
 rules.add_perm("outreach.view_deliverability", is_admin)
+
+
+@rules.predicate
+def owns_mailbox(user, mailbox) -> bool:
+    """Their own inbound mailbox (without an object: any mailbox of theirs)."""
+    return mailbox is None or (mailbox.owner_id is not None and mailbox.owner_id == user.pk)
+
+
+# Inbound mailboxes: admins manage the site-wide ones and anyone's; a recruiter manages their own.
+rules.add_perm("outreach.view_inboundmailbox", is_recruiting_team)
+rules.add_perm("outreach.add_inboundmailbox", is_recruiting_team)
+rules.add_perm("outreach.change_inboundmailbox", is_admin | (is_recruiter & owns_mailbox))
+rules.add_perm("outreach.delete_inboundmailbox", is_admin | (is_recruiter & owns_mailbox))
+rules.add_perm("outreach.view_inboundmessage", is_recruiting_team)

@@ -1,20 +1,24 @@
 """Read queries for sequences, touches, the task queue, replies and engagement."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from candidates.models import Candidate
+from candidates.roles import is_admin
 from pipelines.models import Card, Requisition
 
-from . import engagement, placeholders
+from . import engagement, placeholders, threads
+from .email import placeholder_values
 from .models import (
     Channel,
     EngagementEvent,
     Enrollment,
+    InboundMailbox,
+    InboundMessage,
     PlannedRoleCampaign,
     RejectionTemplate,
     Reply,
@@ -306,3 +310,68 @@ def sending_rates(now: datetime | None = None) -> dict[int | None, SendingRates]
         )
         for sender_id, by_kind in counts.items()
     }
+
+
+def mailboxes_for(user: User) -> QuerySet[InboundMailbox]:
+    """The inbound mailboxes a user manages: every one for admins, their own for a recruiter."""
+    mailboxes = InboundMailbox.objects.select_related("owner").order_by(
+        "owner__username", "host", "username", "pk"
+    )
+    return mailboxes if is_admin(user) else mailboxes.filter(owner=user)
+
+
+def conversation(candidate: Candidate) -> list[threads.Thread]:
+    """The emails sent to the person and their replies, as threads (newest first). Two queries."""
+    touches = {
+        touch.pk: touch
+        for touch in Touch.objects.filter(
+            candidate=candidate,
+            channel=Channel.EMAIL,
+            status__in=[Touch.Status.SENT, Touch.Status.POSSIBLY_DELIVERED],
+        ).select_related("sender", "enrollment__sequence__sender")
+    }
+    messages = []
+    for touch in touches.values():
+        sender = touch.sender or touch.enrollment.sequence.sender
+        values = placeholder_values(candidate, sender)
+        messages.append(
+            threads.Message(
+                key=touch.message_id,
+                outgoing=True,
+                at=touch.sent_at or touch.due_at,
+                sender=values["sender_name"] or "Longlist",
+                subject=placeholders.render_text(touch.subject, values),
+                body=placeholders.render_text(touch.body, values).strip(),
+                parents=threads.ids_in(touch.in_reply_to, touch.references),
+            )
+        )
+    for reply in Reply.objects.filter(candidate=candidate).exclude(source=Reply.Source.MANUAL):
+        answered = touches.get(reply.touch_id) if reply.touch_id else None
+        body, quoted = threads.split_quoted(reply.body)
+        messages.append(
+            threads.Message(
+                key=reply.message_id or f"<reply-{reply.pk}@longlist>",
+                outgoing=False,
+                at=reply.received_at,
+                sender=candidate.full_name,
+                subject=reply.subject,
+                body=body,
+                quoted=quoted,
+                parents=[
+                    *threads.ids_in(reply.in_reply_to, reply.references),
+                    *([answered.message_id] if answered else []),
+                ],
+            )
+        )
+    return threads.threads(messages)
+
+
+def snooze_offer(candidate: Candidate, today: date) -> InboundMessage | None:
+    """The latest auto-reply that announced a return date still ahead (and beyond any snooze already set): the
+    profile offers to snooze the person until then. One query."""
+    offers = InboundMessage.objects.filter(
+        candidate=candidate, kind=InboundMessage.Kind.AUTO_REPLY, return_date__gt=today
+    )
+    if candidate.snoozed_until:
+        offers = offers.filter(return_date__gt=candidate.snoozed_until)
+    return offers.order_by("-received_at", "-pk").first()

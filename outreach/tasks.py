@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import conversation, dispatch, engagement, enrollment
+from . import conversation, dispatch, engagement, enrollment, mailboxes
+from .alerts import alert_admins_of_complaint  # noqa: F401  (the complaint alert, queued by outreach.inbound)
 
 
 @shared_task
@@ -29,3 +30,26 @@ def run_enrollment_batch(batch_id: int) -> None:
 def refresh_engagement_scores() -> int:
     """Run by Celery beat daily so that scores decay; idempotent, so safe on many workers."""
     return engagement.refresh_all()
+
+
+
+@shared_task
+def poll_mailboxes() -> int:
+    """Run by Celery beat every INBOUND_POLL_SECONDS: one task per mailbox, so a slow or failing one never
+    holds up the others. Returns how many were queued."""
+    ids = mailboxes.active_mailbox_ids()
+    for mailbox_id in ids:
+        poll_mailbox.delay(mailbox_id)
+    return len(ids)
+
+
+@shared_task
+def poll_mailbox(mailbox_id: int) -> dict:
+    """One pass over one mailbox; a second task for the same mailbox finds it claimed and does nothing."""
+    result = mailboxes.poll_mailbox(mailbox_id)
+    return {
+        "polled": result.polled,
+        "handled": result.handled,
+        "skipped": result.skipped,
+        "error": result.error,
+    }

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from candidates.models import Candidate
 from pipelines.models import CareersSettings
 
-from . import conversation, engagement, selectors, tokens
+from . import conversation, engagement, mailboxes, selectors, tokens
 from .batches import start_enrollment_batch
 from .dispatch import resend_touch
 from .enrollment import pause_enrollment, resume_enrollment, stop_enrollment
@@ -24,6 +24,7 @@ from .forms import (
     CompleteTaskForm,
     EnrollForm,
     LogReplyForm,
+    MailboxForm,
     MatchReplyForm,
     PreferencesForm,
     PreviewForm,
@@ -34,7 +35,7 @@ from .forms import (
     TagReplyForm,
 )
 from .manual_tasks import complete_task, task_message
-from .models import EnrollmentBatch, RejectionTemplate, Reply, Sequence, Step, Touch
+from .models import EnrollmentBatch, InboundMailbox, RejectionTemplate, Reply, Sequence, Step, Touch
 from .rejections import save_rejection_template
 from .sequences import (
     create_sequence,
@@ -301,6 +302,49 @@ def rejection_templates(request, pk=None):
     return render(request, "outreach/rejection_templates.html", context, status=status)
 
 
+@permission_required("outreach.view_inboundmailbox", raise_exception=True)
+def mailbox_list(request, pk=None):
+    """The inbound mailboxes the user manages, each with its state (last success, last error), and the form to
+    add one or (…/<id>/) edit one. Another recruiter's mailbox is a 404."""
+    editing = get_object_or_404(selectors.mailboxes_for(request.user), pk=pk) if pk is not None else None
+    if editing is not None and not request.user.has_perm("outreach.change_inboundmailbox", editing):
+        raise PermissionDenied
+    may_choose_owner = request.user.has_perm("outreach.change_inboundmailbox", InboundMailbox())
+    status = 200
+    if request.method == "POST":
+        form = MailboxForm(request.POST, instance=editing, may_choose_owner=may_choose_owner)
+        if form.is_valid():
+            mailbox = form.save(commit=False)
+            if not may_choose_owner:
+                mailbox.owner = request.user
+            try:
+                mailboxes.save_mailbox(
+                    mailbox=mailbox, password=form.cleaned_data["password"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Mailbox {mailbox} saved: it is read within a few minutes.")
+                return redirect("outreach:mailboxes")
+        status = 422
+    else:
+        initial = {"owner": request.user} if editing is None else None
+        form = MailboxForm(instance=editing, initial=initial, may_choose_owner=may_choose_owner)
+    context = {"mailboxes": selectors.mailboxes_for(request.user), "form": form, "editing": editing}
+    return render(request, "outreach/mailboxes.html", context, status=status)
+
+
+@require_POST
+@permission_required("outreach.view_inboundmailbox", raise_exception=True)
+def mailbox_delete(request, pk):
+    mailbox = get_object_or_404(selectors.mailboxes_for(request.user), pk=pk)
+    if not request.user.has_perm("outreach.delete_inboundmailbox", mailbox):
+        raise PermissionDenied
+    mailboxes.delete_mailbox(mailbox=mailbox, by=request.user)
+    messages.success(request, f"Mailbox {mailbox} removed: Longlist no longer reads it.")
+    return redirect("outreach:mailboxes")
+
+
 @permission_required("outreach.view_task_queue", raise_exception=True)
 def task_queue(request):
     sections = {name: list(tasks) for name, tasks in selectors.task_queue(request.user).items()}
@@ -487,6 +531,20 @@ def log_reply(request, candidate_id):
         return redirect(candidate)
     status = 422 if form.errors else 200
     return render(request, "outreach/log_reply.html", {"candidate": candidate, "form": form}, status=status)
+
+
+@require_POST
+@permission_required("outreach.change_reply", raise_exception=True)
+def snooze_until_back(request, candidate_id, message_id):
+    """The profile's offer after an auto-reply with a return date: snooze the person until that day."""
+    candidate = get_object_or_404(Candidate.objects.filter(erased_at__isnull=True), pk=candidate_id)
+    offer = selectors.snooze_offer(candidate, timezone.localdate())
+    if offer is None or offer.pk != message_id or offer.return_date is None:
+        messages.error(request, "That return date has passed or is already covered by a snooze.")
+        return redirect(candidate)
+    conversation.snooze_until_back(candidate=candidate, until=offer.return_date, by=request.user)
+    messages.success(request, f"Snoozed until {offer.return_date:%-d %b %Y}: nothing is sent before then.")
+    return redirect(candidate)
 
 
 # --- The candidate's preference centre ----------------------------------------------------------------

@@ -77,7 +77,12 @@ class ReportFilterForm(forms.Form):
 class InsightSettingsForm(forms.ModelForm):
     class Meta:
         model = InsightSettings
-        fields = ["stale_after_days", "unsubscribe_alert_percent", "bounce_alert_percent"]
+        fields = [
+            "stale_after_days",
+            "unsubscribe_alert_percent",
+            "bounce_alert_percent",
+            "complaint_alert_percent",
+        ]
 
 
 class SingleSignOnSettingsForm(forms.ModelForm):

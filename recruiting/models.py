@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -25,7 +27,16 @@ class InsightSettings(models.Model):
     bounce_alert_percent = models.PositiveSmallIntegerField(
         default=5,
         validators=[MaxValueValidator(100)],
-        help_text="Warn admins about a sequence whose last 30 days' emails bounced at this rate",
+        help_text="Warn admins about a sender or sequence whose last 30 days' emails bounced at this rate",
+    )
+
+    complaint_alert_percent = models.DecimalField(
+        default=Decimal("0.3"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+        help_text="Warn admins about a sender or sequence whose last 30 days' emails were marked as spam at this "
+        "rate (Gmail and Yahoo expect under 0.3%)",
     )
 
     class Meta:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "anymail",
     "recruiting",
     "outreach",
     "pipelines",
@@ -322,6 +323,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds between two passes over the inbound mailboxes (IMAP), and how long one IMAP call may wait.
+INBOUND_POLL_SECONDS = env.int("INBOUND_POLL_SECONDS", default=120)
+IMAP_TIMEOUT = env.int("IMAP_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-touches": {
@@ -330,6 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
     "send-due-webhooks": {"task": "recruiting.webhooks.tasks.send_due_webhooks", "schedule": 60.0},
+    "poll-mailboxes": {"task": "outreach.tasks.poll_mailboxes", "schedule": float(INBOUND_POLL_SECONDS)},
 }
 # Minutes between turning someone down with an email and the email going out: the time to undo.
 REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)

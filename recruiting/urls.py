@@ -1,3 +1,4 @@
+from anymail import urls as anymail_urls
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -57,6 +58,10 @@ urlpatterns = [
     path("", include((candidate_patterns, candidate_urls.app_name))),
     path("", include("pipelines.urls")),
     path("", include("outreach.urls")),
+    # django-anymail's provider webhooks (/anymail/mailgun/tracking/, /anymail/postmark/inbound/, …): each view
+    # authenticates the call itself (ANYMAIL WEBHOOK_SECRET basic auth, the provider's signature), so they are
+    # exempt from the login redirect like the API.
+    path("anymail/", include((api_urls(list(anymail_urls.urlpatterns)), "anymail"))),
     path(
         "api/",
         include(

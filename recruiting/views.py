@@ -19,6 +19,7 @@ from . import reports, selectors, services
 from .context_processors import settings_pages_for
 from .forms import InsightSettingsForm, ReportFilterForm
 from .models import InsightSettings
+from .reports import deliverability
 from .reports.common import ReportFilters, Tabular
 
 
@@ -48,6 +49,7 @@ def home(request):
     if is_admin(user):
         context.update(
             sequence_alerts=selectors.sequence_alerts(now, context["insight_settings"]),
+            deliverability=deliverability.rates(until=now, settings=context["insight_settings"]),
             failed_touches=selectors.failed_touches(now),
         )
     if is_hiring_manager(user):
@@ -103,6 +105,8 @@ def _reports_page(request, settings_form=None, status: int = 200):
         query = form.data.copy()  # the filters with the dates used, for the export links
         query.pop("export", None)
         context.update(reports.all_reports(filters), filters=filters, query=query.urlencode())
+        health = context["deliverability"]
+        context["deliverability_groups"] = [("By sender", health.senders), ("By sequence", health.sequences)]
     else:
         status = 422
     if request.user.has_perm("recruiting.change_insightsettings") and settings_form is None:

@@ -1,6 +1,7 @@
 """The conversation: engagement events, replies (log, tag, match), preferences, and the inbound-email webhook."""
 
 import hmac
+from email.message import EmailMessage
 
 from django.conf import settings
 from django.utils import timezone
@@ -15,8 +16,9 @@ from rest_framework.views import APIView
 from candidates.models import Candidate
 from candidates.roles import RulesObjectPermissions
 
-from .. import conversation, selectors
-from ..models import EngagementEvent, Reply
+from .. import conversation, inbound, selectors
+from ..classify import parse
+from ..models import EngagementEvent, InboundMessage, Reply
 
 
 class EngagementEventSerializer(serializers.ModelSerializer):
@@ -183,18 +185,59 @@ class InboundEmailSecret(permissions.BasePermission):
 
 class InboundEmailSerializer(serializers.Serializer):
     from_address = serializers.CharField(
-        max_length=500, help_text='The From header, e.g. "Ada <ada@example.com>"'
+        max_length=500, required=False, default="", help_text='The From header, e.g. "Ada <ada@example.com>"'
     )
     subject = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     text = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="The plain-text body"
     )
     message_id = serializers.CharField(
-        max_length=255, help_text="The reply's own Message-ID; a redelivery with the same one creates nothing"
+        max_length=255,
+        required=False,
+        default="",
+        help_text="The email's own Message-ID; a redelivery with the same one creates nothing",
     )
     in_reply_to = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     references = serializers.CharField(required=False, allow_blank=True, default="")
+    auto_submitted = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text="The Auto-Submitted header"
+    )
+    raw = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The whole message (RFC 5322) instead of the fields above: for bounces and complaints",
+    )
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs):
+        if not attrs["raw"]:
+            missing = [name for name in ("from_address", "message_id") if not attrs[name]]
+            if missing:
+                raise serializers.ValidationError(
+                    dict.fromkeys(missing, "This field is required (or send the raw message).")
+                )
+        return attrs
+
+    def message(self) -> EmailMessage:
+        """The fields as the email they describe, for the same classifier as every other inbound path."""
+        fields = self.validated_data
+        if fields["raw"]:
+            return parse(fields["raw"])
+        message = EmailMessage()
+        for header, name in [
+            ("From", "from_address"),
+            ("Subject", "subject"),
+            ("Message-ID", "message_id"),
+            ("In-Reply-To", "in_reply_to"),
+            ("References", "references"),
+            ("Auto-Submitted", "auto_submitted"),
+        ]:
+            value = " ".join(fields[name].split())  # no line breaks in a header
+            if value:
+                message[header] = value
+        message.set_content(fields["text"])
+        return message
 
 
 class InboundEmailView(APIView):
@@ -209,7 +252,9 @@ class InboundEmailView(APIView):
         description=(
             "Guarded by a shared secret: send the value of the INBOUND_EMAIL_SECRET setting in the "
             "X-Inbound-Secret header (403 and nothing stored when it is missing or wrong, or when the setting "
-            "is empty). The reply is matched to the email it answers by In-Reply-To, then References "
+            "is empty). Everything sent here goes through the same classifier as mail read from a mailbox: "
+            "a reply, an auto-reply (timeline only), a bounce or a spam complaint (send the whole message as "
+            "`raw` for those). The reply is matched to the email it answers by In-Reply-To, then References "
             "(our Message-IDs look like <uuid@longlist>), else to a candidate by the sender's address (any "
             "case), else kept unmatched for a recruiter to match. A matched reply stops the candidate's "
             "sequences and appears in Replies to handle. Idempotent by message_id: a redelivery answers 200 "
@@ -222,7 +267,11 @@ class InboundEmailView(APIView):
         responses={
             201: inline_serializer(
                 "InboundEmailResult",
-                {"id": serializers.IntegerField(), "candidate": serializers.IntegerField(allow_null=True)},
+                {
+                    "id": serializers.IntegerField(allow_null=True, help_text="The reply's id, for a reply"),
+                    "candidate": serializers.IntegerField(allow_null=True),
+                    "kind": serializers.ChoiceField(choices=InboundMessage.Kind.choices),
+                },
             ),
             200: OpenApiResponse(description="Already received (same message_id): nothing new was stored"),
             400: OpenApiResponse(description="A required field is missing or invalid"),
@@ -233,17 +282,12 @@ class InboundEmailView(APIView):
     def post(self, request):
         data = InboundEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        reply, created = conversation.receive_inbound_email(
-            from_address=fields["from_address"],
-            subject=fields["subject"],
-            body=fields["text"],
-            message_id=fields["message_id"],
-            in_reply_to=fields["in_reply_to"],
-            references=fields["references"],
-            received_at=fields["received_at"],
+        record, created = inbound.receive_message(
+            data.message(),
+            source=InboundMessage.Source.WEBHOOK,
+            received_at=data.validated_data["received_at"],
         )
         return Response(
-            {"id": reply.pk, "candidate": reply.candidate_id},
+            {"id": record.reply_id, "candidate": record.candidate_id, "kind": record.kind},
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

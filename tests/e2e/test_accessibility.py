@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from candidates.models import TalentPool
 from outreach import tokens
-from outreach.models import Enrollment, Sequence, Touch
+from outreach.models import Enrollment, Reply, Sequence, Touch
 from pipelines.models import Requisition
 from tests.e2e.conftest import login
 
@@ -66,6 +66,9 @@ def staff_pages(page, live_server, role: str) -> list[str]:
             f"/candidates/{candidate.pk}/email/",
             f"/email/?candidates={','.join(str(card.candidate_id) for card in requisition.pipeline.cards.all()[:3])}",
             "/outbox/",
+            # someone who replied: the profile's conversation panel with a thread both ways
+            f"/candidates/{Reply.objects.filter(candidate__isnull=False).order_by('pk').first().candidate_id}/",
+            "/mailboxes/",
         ]
     elif role == "manager":
         requisition = Requisition.objects.filter(hiring_manager__username=role).order_by("pk").first()

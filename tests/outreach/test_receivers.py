@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 
 from candidates.merge import merge_candidates
 from candidates.privacy import erase_candidate
+from outreach import inbound
 from outreach.enrollment import enroll
-from outreach.models import Enrollment, Touch
+from outreach.models import Enrollment, InboundMessage, Touch
 from outreach.outbox import queue_email
 from tests.factories import CandidateFactory, SequenceFactory, StepFactory
+from tests.outreach import mail_corpus as corpus
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -59,3 +61,18 @@ def test_erasing_a_person_cancels_the_outbox_emails_waiting_for_them_and_blanks_
     waiting.refresh_from_db()
     assert waiting.status == Touch.Status.CANCELLED
     assert (waiting.subject, waiting.body, waiting.in_reply_to, waiting.calendar) == ("", "", "", "")
+
+
+def test_inbound_mail_follows_a_merge_and_loses_its_text_on_erasure(admin_user):
+    kept, duplicate = CandidateFactory(), CandidateFactory(email="old@example.org")
+    auto_reply = corpus.auto_reply(sender="old@example.org", subject="Out of office")
+    record, _ = inbound.receive_message(auto_reply, source=InboundMessage.Source.MAILBOX)
+    assert record.candidate == duplicate
+
+    merge_candidates(primary=kept, duplicate=duplicate, by=admin_user)
+    record.refresh_from_db()
+    assert record.candidate == kept
+
+    erase_candidate(candidate=kept, by=admin_user)
+    record.refresh_from_db()
+    assert (record.address, record.subject) == ("", "")

@@ -22,6 +22,7 @@ from tests.factories import (
     SequenceFactory,
     StepFactory,
 )
+from tests.outreach import mail_corpus as corpus
 
 MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SECRET = "s3cret-for-tests"
@@ -70,7 +71,7 @@ def test_inbound_reply_matched_by_in_reply_to_stops_the_enrollment_and_waits_to_
     response = post_inbound(inbound(from_address="ada.l@elsewhere.example", in_reply_to=touch.message_id))
     assert response.status_code == 201
     reply = Reply.objects.get()
-    assert response.json() == {"id": reply.pk, "candidate": ada.pk}
+    assert response.json() == {"id": reply.pk, "candidate": ada.pk, "kind": "reply"}
     assert (reply.candidate, reply.touch, reply.enrollment, reply.source) == (
         ada,
         touch,
@@ -362,3 +363,22 @@ def test_merging_moves_replies_to_the_record_kept(admin_user):
     merge.merge_candidates(primary=kept, duplicate=duplicate, by=admin_user)
     reply.refresh_from_db()
     assert reply.candidate == kept
+
+
+def test_the_json_webhook_goes_through_the_classifier(sent):
+    """An out-of-office posted as fields is an auto-reply (no stop); a DSN posted raw is a hard bounce."""
+    ada, enrollment, touch = sent
+    auto = post_inbound(
+        inbound(subject="Out of office: Hi Ada", in_reply_to=touch.message_id, auto_submitted="auto-replied")
+    )
+    assert auto.status_code == 201 and auto.json() == {"id": None, "candidate": ada.pk, "kind": "auto_reply"}
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ACTIVE
+
+    bounce = corpus.dsn(recipient="ada@example.com", original_message_id=touch.message_id)
+    response = post_inbound({"raw": bounce.as_string()})
+    assert response.json() == {"id": None, "candidate": ada.pk, "kind": "hard_bounce"}
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.STOPPED
+    assert EngagementEvent.objects.get(kind="bounced").touch == touch
+    assert post_inbound({"raw": bounce.as_string()}).status_code == 200

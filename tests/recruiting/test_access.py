@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from outreach.models import InboundMailbox
 from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
@@ -42,6 +43,7 @@ def objects(hiring_manager, settings, tmp_path):
             url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
         ),
         "other_recruiter": RecruiterFactory(),
+        "site_mailbox": InboundMailbox.objects.create(host="imap.example.org", username="jobs", password="x"),
     }
 
 
@@ -86,6 +88,8 @@ PAGES = [
     ("outreach:identity", None, (200, 200, 403, 403)),
     ("outreach:identity_of", "other_recruiter", (200, 404, 403, 403)),
     ("outreach:deliverability", None, (200, 403, 403, 403)),
+    ("outreach:mailboxes", None, (200, 200, 403, 403)),
+    ("outreach:mailbox", "site_mailbox", (200, 404, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 

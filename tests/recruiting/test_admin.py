@@ -59,7 +59,13 @@ def test_insight_settings_are_one_row_admins_edit_but_never_add_twice_or_delete(
     client.force_login(admin_user)
     change = reverse("admin:recruiting_insightsettings_change", args=[settings_row.pk])
     response = client.post(
-        change, {"stale_after_days": 45, "unsubscribe_alert_percent": 3, "bounce_alert_percent": 6}
+        change,
+        {
+            "stale_after_days": 45,
+            "unsubscribe_alert_percent": 3,
+            "bounce_alert_percent": 6,
+            "complaint_alert_percent": "0.3",
+        },
     )
     assert response.status_code == 302
     settings_row.refresh_from_db()

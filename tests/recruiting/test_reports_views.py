@@ -125,7 +125,9 @@ def test_csv_export_matches_the_table_and_is_formula_safe(client, recruiter, boa
     ]
 
 
-@pytest.mark.parametrize("name", ["funnel", "sequences", "conversion", "sources", "referrals", "ready"])
+@pytest.mark.parametrize(
+    "name", ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "deliverability"]
+)
 def test_every_report_exports(client, recruiter, boards, name):
     client.force_login(recruiter)
     response = client.get(reverse("reports"), {"export": name})
@@ -141,7 +143,12 @@ def test_unknown_export_is_a_bad_request(client, recruiter):
 def test_admin_changes_the_insight_settings(client, admin_user):
     client.force_login(admin_user)
     assert "Home page alerts" in client.get(reverse("reports")).content.decode()
-    data = {"stale_after_days": 90, "unsubscribe_alert_percent": 3, "bounce_alert_percent": 4}
+    data = {
+        "stale_after_days": 90,
+        "unsubscribe_alert_percent": 3,
+        "bounce_alert_percent": 4,
+        "complaint_alert_percent": "0.5",
+    }
     response = client.post(reverse("insight_settings"), data)
     assert response.status_code == 302
     settings = InsightSettings.current()
