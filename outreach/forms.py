@@ -403,6 +403,8 @@ class SelectorForm(forms.Form):
         error_messages={"invalid": "A selector is letters, digits, dots, dashes or underscores."},
         help_text="Your provider names it, e.g. the part before ._domainkey in its DNS instructions",
     )
+
+
 class MailboxForm(forms.ModelForm):
     """An inbound mailbox. The password is never shown back: left empty on an edit, the stored one is kept."""
 

@@ -12,7 +12,7 @@ from candidates.roles import is_admin
 from pipelines.models import Card, Requisition
 
 from . import engagement, placeholders, threads
-from .email import placeholder_values
+from .email import message_sender, placeholder_values
 from .models import (
     Channel,
     EngagementEvent,
@@ -332,7 +332,7 @@ def conversation(candidate: Candidate) -> list[threads.Thread]:
     }
     messages = []
     for touch in touches.values():
-        sender = touch.sender or touch.enrollment.sequence.sender
+        sender = message_sender(touch)
         values = placeholder_values(candidate, sender)
         messages.append(
             threads.Message(

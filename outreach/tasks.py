@@ -32,7 +32,6 @@ def refresh_engagement_scores() -> int:
     return engagement.refresh_all()
 
 
-
 @shared_task
 def poll_mailboxes() -> int:
     """Run by Celery beat every INBOUND_POLL_SECONDS: one task per mailbox, so a slow or failing one never
