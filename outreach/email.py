@@ -100,6 +100,14 @@ def sender_identity(user: User | None) -> SenderIdentity | None:
         return None
 
 
+def with_signature(body: str, sender: User | None) -> str:
+    """The body with the sender identity's signature under it (the usual "-- " separator)."""
+    identity = sender_identity(sender)
+    if identity is None or not identity.signature.strip():
+        return body
+    return f"{body.rstrip()}\n\n-- \n{identity.signature.strip()}"
+
+
 def identity_mailbox(identity: SenderIdentity | None) -> str:
     return mailbox(identity.display_name, identity.address) if identity else settings.DEFAULT_FROM_EMAIL
 
@@ -156,8 +164,12 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         return click_url(touch, link)
 
     subject = header_text(placeholders.render_text(touch.subject, values)) or "Hello"
-    text = placeholders.render_text(touch.body, values, link_url=track)
-    html = placeholders.render_html(touch.body, values, link_url=track)
+    # Emails a user writes are signed when written; a sequence step, as it goes out in its sender's name.
+    body = (
+        with_signature(touch.body, message_sender(touch)) if touch.kind == Touch.Kind.SEQUENCE else touch.body
+    )
+    text = placeholders.render_text(body, values, link_url=track)
+    html = placeholders.render_html(body, values, link_url=track)
     notice = ""
     if privacy_notice:
         origin = ORIGINS.get(touch.candidate.source, "a public source")

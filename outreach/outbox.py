@@ -21,7 +21,7 @@ from candidates.models import Activity, Candidate
 from candidates.services import record_activity
 
 from . import placeholders
-from .email import placeholder_values, sender_identity
+from .email import placeholder_values, with_signature
 from .models import RejectionEmail, Reply, Touch
 from .stop_rules import email_facts, email_reason
 
@@ -124,14 +124,6 @@ def cancel_email(touch: Touch, by: User | None) -> bool:
 
 
 # --- Writing ------------------------------------------------------------------------------------------
-
-
-def with_signature(body: str, sender: User | None) -> str:
-    """The body with the sender identity's signature under it (the usual "-- " separator)."""
-    identity = sender_identity(sender)
-    if identity is None or not identity.signature.strip():
-        return body
-    return f"{body.rstrip()}\n\n-- \n{identity.signature.strip()}"
 
 
 def preview_email(*, candidate: Candidate, sender: User | None, subject: str, body: str) -> Preview:

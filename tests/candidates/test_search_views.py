@@ -349,8 +349,9 @@ def test_members_of_a_smart_pool_cannot_be_removed_by_hand(logged_in, recruiter)
 def test_writes_need_post(logged_in):
     pool = TalentPoolFactory()
     ada = CandidateFactory()
+    page = logged_in.get(reverse("candidates:add_to_pool"), {"candidates": str(ada.pk)})
+    assert page.status_code == 200 and not pool.members.exists()  # the page to choose a pool, nothing added
     for url in (
-        reverse("candidates:add_to_pool"),
         reverse("candidates:save_smart_pool"),
         reverse("candidates:pool_remove_member", args=[pool.pk, ada.pk]),
     ):

@@ -106,6 +106,18 @@ def test_dispatch_sends_renders_tracks_and_schedules_the_next_step(sequence, can
     assert candidate.activities.filter(kind=Activity.Kind.TOUCH, summary="Email sent: Hi Ada").exists()
 
 
+def test_a_sequence_email_is_signed_with_its_senders_identity(sequence, candidate):
+    identity = identity_for(sequence.sender)
+    identity.signature = "Rosa Martinez\nTalent, Brightloop"
+    identity.save()
+    enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
+    dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(hours=2))
+    [message] = mail.outbox
+    signed = message.body.index("\n\n-- \nRosa Martinez\nTalent, Brightloop")
+    assert message.body.index("Hello Ada") < signed < message.body.index("Why you are hearing from us")
+    assert "Talent, Brightloop" in message.alternatives[0][0]
+
+
 def test_a_second_pass_sends_nothing_more(sequence, candidate):
     enroll(candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC)
     later = MONDAY_8AM_UTC + timedelta(hours=2)

@@ -34,6 +34,9 @@ def sender():
         address="rita@acme.example.com",
         reply_to="talent@acme.example.com",
         signature="Rita Recruiter\nAcme Talent",
+        daily_limit=10
+        ** 6,  # these tests are about the messages; pacing has its own (test_pacing, test_bursts)
+        min_spacing_minutes=0,
     )
     return user
 
