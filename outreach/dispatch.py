@@ -1,5 +1,7 @@
 """The dispatcher: claim due email touches under a lease, re-check the stop rules, send, record the outcome
-and schedule the next step.
+and schedule the next step. Every email of the outbox is a touch (sequence steps, one-off and bulk emails,
+replies, rejection emails, invitations: `Touch.kind`): all are claimed, leased and sent alike; only a sequence
+step has an enrollment, whose state gates the claim and which plans its next step.
 
 The database is the source of truth: every planned contact is a Touch row. A lease is granted from the time
 of the claim, never in the past, renewed while the batch is worked through, and confirmed and extended
@@ -32,7 +34,7 @@ from candidates.services import record_activity
 from . import email as outreach_email
 from .conversation import postpone_held_touches
 from .enrollment import stop_enrollment
-from .models import EngagementEvent, Enrollment, Sequence, Step, Touch
+from .models import EngagementEvent, Enrollment, RejectionEmail, Sequence, Step, Touch
 from .scheduling import schedule_next_step
 from .stop_rules import ENROLLMENT_NOT_ACTIVE, Facts, send_facts, stop_rule
 
@@ -90,8 +92,8 @@ class DispatchResult:
 def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int]]:
     """Take a lease on up to `limit` due email touches at `now`; returns the claim token and the claimed ids.
 
-    Due means scheduled and due, or left in "sending" by a worker whose lease has expired; only touches of
-    active enrollments in active sequences. On PostgreSQL rows locked by another dispatcher are skipped (SKIP
+    Due means scheduled and due, or left in "sending" by a worker whose lease has expired; a sequence step
+    only while its enrollment and sequence are active (emails of other kinds have no enrollment). On PostgreSQL rows locked by another dispatcher are skipped (SKIP
     LOCKED); on SQLite writers are serialised. Either way the conditional UPDATE is the claim: a row is only
     ever claimed by one dispatcher at a time.
 
@@ -117,12 +119,15 @@ def claim_due_touches(*, now: datetime, limit: int) -> tuple[uuid.UUID, list[int
             live = {
                 pk
                 for pk, status, sequence_id in Enrollment.objects.filter(
-                    pk__in={enrollment_id for _, _, enrollment_id in window}
+                    pk__in={enrollment_id for _, _, enrollment_id in window if enrollment_id is not None}
                 ).values_list("pk", "status", "sequence_id")
                 if status == Enrollment.Status.ACTIVE and sequence_id in active_sequences
             }
             claimable = Touch.objects.filter(
-                due, pk__in=[pk for pk, _, enrollment_id in window if enrollment_id in live]
+                due,
+                pk__in=[
+                    pk for pk, _, enrollment_id in window if enrollment_id is None or enrollment_id in live
+                ],
             ).order_by("due_at", "pk")
             if connection.features.has_select_for_update_skip_locked:
                 claimable = claimable.select_for_update(skip_locked=True)
@@ -150,10 +155,14 @@ def dispatch_due_touches(
             break
         batches += 1
         touches = list(
-            Touch.objects.filter(pk__in=ids).select_related("candidate", "enrollment__sequence__sender")
+            Touch.objects.filter(pk__in=ids).select_related(
+                "candidate",
+                "enrollment__sequence__sender__sender_identity",
+                "sender__sender_identity",
+            )
         )
         facts = send_facts(touches, today=timezone.localdate(clock.now()))
-        steps = _steps_of({t.enrollment.sequence_id for t in touches})
+        steps = _steps_of({t.enrollment.sequence_id for t in touches if t.enrollment is not None})
         renewed = time.monotonic()
         with Session() as session:
             for touch in touches:
@@ -281,7 +290,9 @@ def send_touch(
     if reason:
         return _skip(touch, token, reason)
     attach_notice = (
-        touch.candidate.source != Source.APPLIED and touch.candidate.privacy_notice_sent_at is None
+        touch.to_candidate
+        and touch.candidate.source != Source.APPLIED
+        and touch.candidate.privacy_notice_sent_at is None
     )
     try:
         message = outreach_email.build_message(touch, privacy_notice=attach_notice)
@@ -313,26 +324,54 @@ def send_touch(
         ):
             logger.warning("Touch %s was sent after its lease passed to another dispatcher", touch.pk)
             return DispatchResult()
-        candidate = touch.candidate
+        _record_sent(touch, message, now, attach_notice, steps)
+    return DispatchResult(sent=1)
+
+
+SENT_SUMMARIES = {
+    Touch.Kind.BULK: "Bulk email sent",
+    Touch.Kind.REPLY: "Reply sent",
+    Touch.Kind.REJECTION: "Rejection email sent",
+    Touch.Kind.MEETING: "Invitation sent",
+}
+
+
+def _record_sent(
+    touch: Touch,
+    message: EmailMessage,
+    now: datetime,
+    attach_notice: bool,
+    steps: dict[int, list[Step]] | None,
+) -> None:
+    """What a sent email changes: the person's last contact (and notice), a "sent" engagement event, the
+    timeline; a sequence step plans the next step, a rejection email marks itself sent."""
+    candidate = touch.candidate
+    data: dict = {"touch_id": touch.pk, "kind": touch.kind, "privacy_notice": attach_notice}
+    if touch.to_candidate:
         updates = {"last_contacted_at": now}
         if attach_notice:
             updates["privacy_notice_sent_at"] = now
         Candidate.objects.filter(pk=candidate.pk).update(**updates)
         EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="sent", occurred_at=now)
-        record_activity(
-            candidate=candidate,
-            kind=Activity.Kind.TOUCH,
-            summary=f"Email sent: {message.subject}",
-            body=str(message.body),
-            data={
-                "touch_id": touch.pk,
-                "sequence": touch.enrollment.sequence.name,
-                "privacy_notice": attach_notice,
-            },
-        )
+    else:
+        data["to"] = touch.to_address
+    if touch.enrollment is not None:
+        data["sequence"] = touch.enrollment.sequence.name
+    if touch.answering_id is not None:
+        data["reply_id"] = touch.answering_id
+    record_activity(
+        candidate=candidate,
+        kind=Activity.Kind.TOUCH,
+        actor=touch.sender if touch.enrollment is None else None,
+        summary=f"{SENT_SUMMARIES.get(touch.kind, 'Email sent')}: {message.subject}",
+        body=str(message.body),
+        data=data,
+    )
+    if touch.kind == Touch.Kind.REJECTION:
+        RejectionEmail.objects.filter(touch=touch).update(status=RejectionEmail.Status.SENT, sent_at=now)
+    if touch.enrollment is not None:
         sequence_steps = steps.get(touch.enrollment.sequence_id) if steps else None
         schedule_next_step(touch.enrollment, touch, now, steps=sequence_steps)
-    return DispatchResult(sent=1)
 
 
 @transaction.atomic
@@ -340,8 +379,22 @@ def _skip(touch: Touch, token: uuid.UUID, reason: str) -> DispatchResult:
     """Mark a claimed touch skipped and stop its enrollment, in one transaction: a crash between the two would
     leave a live enrollment with nothing planned. On a crash the touch stays claimed, and is claimed again
     once its lease expires. A touch whose enrollment was paused since the claim is not skipped but put back
-    (the resume reschedules it), as it is when the enrollment was already resumed again."""
+    (the resume reschedules it), as it is when the enrollment was already resumed again. An email of another
+    kind is skipped, and the timeline says why it was not sent."""
     claimed = Touch.objects.filter(pk=touch.pk, claim_token=token)
+    if touch.enrollment is None:
+        if claimed.update(status=Touch.Status.SKIPPED, last_error=reason, lease_expires_at=None):
+            if touch.kind == Touch.Kind.REJECTION:
+                RejectionEmail.objects.filter(touch=touch).update(
+                    status=RejectionEmail.Status.SKIPPED, outcome=reason
+                )
+            record_activity(
+                candidate=touch.candidate,
+                kind=Activity.Kind.TOUCH,
+                summary=f"Email not sent ({reason}): {touch.subject}",
+                data={"touch_id": touch.pk, "kind": touch.kind},
+            )
+        return DispatchResult(skipped=1)
     if (
         reason == ENROLLMENT_NOT_ACTIVE
         and Enrollment.objects.filter(pk=touch.enrollment_id, status__in=Enrollment.LIVE_STATUSES).exists()

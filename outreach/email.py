@@ -2,12 +2,14 @@
 one-click unsubscribe headers (RFC 8058); and the SMTP backend that tells a lost answer to a whole message
 apart from a refusal."""
 
+import re
 import smtplib
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends import smtp
+from django.core.mail.message import SafeMIMEText
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -15,13 +17,20 @@ from candidates.mail_headers import header_text, mailbox
 from candidates.models import Candidate, PrivacyPolicy
 
 from . import placeholders, tokens
-from .models import Touch
+from .models import SenderIdentity, Touch
 
 PRIVACY_NOTICE = (
     "Why you are hearing from us: we have your details from {origin}, and think you could be a great fit for "
     "roles we hire for. We keep your name, contact details and professional background to contact you about "
     "such roles, on the basis of our legitimate interest in recruiting, for up to {retention} after our last "
     "contact. You can object at any time: unsubscribe with the link below and we will not contact you again."
+)
+# A personal message has no unsubscribe link: the person objects by answering.
+PERSONAL_PRIVACY_NOTICE = (
+    "Why you are hearing from us: we have your details from {origin}. We keep your name, contact details and "
+    "professional background to contact you about roles we hire for, on the basis of our legitimate interest "
+    "in recruiting, for up to {retention} after our last contact. You can object at any time: reply to this "
+    "email and we will not contact you again."
 )
 ORIGINS = {
     "sourced": "your public professional profile",
@@ -55,12 +64,20 @@ def open_pixel_url(touch: Touch) -> str:
     return absolute(reverse("outreach:open", args=[tokens.make(tokens.OPEN, t=touch.pk)]))
 
 
+def message_sender(touch: Touch) -> User | None:
+    """Whose email it is: the touch's sender, else (a sequence step planned before senders were kept on touches)
+    its sequence's sender."""
+    if touch.sender_id is not None:
+        return touch.sender
+    return touch.enrollment.sequence.sender if touch.enrollment is not None else None
+
+
 def message_values(touch: Touch) -> dict[str, str]:
-    return placeholder_values(touch.candidate, touch.enrollment.sequence.sender)
+    return placeholder_values(touch.candidate, message_sender(touch))
 
 
 def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, str]:
-    """What the placeholders of a message to this person from this sender stand for (sequences, rejections)."""
+    """What the placeholders of a message to this person from this sender stand for (every kind of email)."""
     return {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,
@@ -73,15 +90,58 @@ def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, s
     }
 
 
+def sender_identity(user: User | None) -> SenderIdentity | None:
+    """The user's mail identity, or None (a user without one sends as today: their name and address)."""
+    if user is None:
+        return None
+    try:
+        return user.sender_identity
+    except SenderIdentity.DoesNotExist:
+        return None
+
+
 def sender_address(touch: Touch) -> str:
-    sender = touch.enrollment.sequence.sender
+    sender = message_sender(touch)
+    identity = sender_identity(sender)
+    if identity is not None:
+        return mailbox(identity.display_name, identity.address)
     if sender and sender.email:
         return mailbox(sender.get_full_name() or sender.get_username(), sender.email)
     return settings.DEFAULT_FROM_EMAIL
 
 
+def is_marketing(touch: Touch) -> bool:
+    """A marketing email carries the one-click unsubscribe headers and the preferences footer; a personal
+    message (and a copy to someone other than the candidate) does not."""
+    return not touch.personal and touch.to_candidate
+
+
+_METHOD = re.compile(r"^METHOD:(?P<method>[A-Za-z-]+)\s*$", re.MULTILINE)
+
+
+def calendar_method(calendar: str) -> str:
+    """The iCalendar METHOD (REQUEST, CANCEL, …) the text/calendar part must repeat; PUBLISH when absent."""
+    found = _METHOD.search(calendar)
+    return found["method"].upper() if found else "PUBLISH"
+
+
+class OutboxMessage(EmailMultiAlternatives):
+    """An email whose text/calendar parts carry the METHOD parameter calendar clients need (RFC 6047)."""
+
+    def _create_mime_attachment(self, content, mimetype):
+        if mimetype.split(";", 1)[0].strip() != "text/calendar":
+            return super()._create_mime_attachment(content, mimetype)
+        part = SafeMIMEText(content, "calendar", "utf-8")
+        part.set_param("method", calendar_method(content))
+        return part
+
+
 def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAlternatives:
+    """The email for a touch of any kind: rendered placeholders, tracked links, the Art. 14 notice when due;
+    for marketing the preference and unsubscribe footer and headers; threading headers for a reply; the
+    sender identity's From and Reply-To; an iCalendar part and invite.ics for an invitation."""
     values = message_values(touch)
+    marketing = is_marketing(touch)
 
     def track(link: placeholders.Link) -> str:
         return click_url(touch, link)
@@ -95,30 +155,40 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
         origin = ORIGINS.get(touch.candidate.source, "a public source")
         days = PrivacyPolicy.current().retention_days
         retention = f"{days // 30} months" if days >= 60 else f"{days} days"
-        notice = PRIVACY_NOTICE.format(origin=origin, retention=retention)
+        notice = (PRIVACY_NOTICE if marketing else PERSONAL_PRIVACY_NOTICE).format(
+            origin=origin, retention=retention
+        )
         text += f"\n\n{notice}"
         html += f'\n<p style="color:#5f6877;font-size:12px">{escape(notice)}</p>'
-    preferences = preferences_url(touch)
-    text += f"\n\nEmail preferences (topics, fewer emails, check back later): {preferences}\n"
-    text += f"Not interested? Unsubscribe: {unsubscribe}\n"
-    html += (
-        f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(preferences)}">Email preferences</a>'
-        f' · <a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
-    )
-    if touch.enrollment.sequence.track_opens:
+    headers = {"Message-ID": touch.message_id}
+    if marketing:
+        preferences = preferences_url(touch)
+        text += f"\n\nEmail preferences (topics, fewer emails, check back later): {preferences}\n"
+        text += f"Not interested? Unsubscribe: {unsubscribe}\n"
+        html += (
+            f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(preferences)}">Email preferences</a>'
+            f' · <a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
+        )
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if touch.in_reply_to:
+        headers["In-Reply-To"] = touch.in_reply_to
+        headers["References"] = touch.references or touch.in_reply_to
+    if touch.enrollment is not None and touch.enrollment.sequence.track_opens:
         html += f'\n<img src="{escape(open_pixel_url(touch))}" width="1" height="1" alt="">'
-    message = EmailMultiAlternatives(
+    identity = sender_identity(message_sender(touch))
+    message = OutboxMessage(
         subject=subject,
         body=text,
         from_email=sender_address(touch),
-        to=[touch.candidate.email],
-        headers={
-            "Message-ID": touch.message_id,
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        to=[touch.recipient],
+        reply_to=[identity.reply_to] if identity is not None and identity.reply_to else None,
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
+    if touch.calendar:
+        message.attach_alternative(touch.calendar, "text/calendar")
+        message.attach("invite.ics", touch.calendar, "application/ics")
     return message
 
 

@@ -222,7 +222,14 @@ class Touch(models.Model):
         MEETING = "meeting", "Meeting invitation"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEQUENCE)
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="touches")
+    enrollment = models.ForeignKey(
+        Enrollment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="touches",
+        help_text="The sequence enrollment of a sequence step; empty for every other kind of email",
+    )
     step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="touches")
     step_position = models.PositiveSmallIntegerField(
         default=0, help_text="The step's position when scheduled"
@@ -256,6 +263,22 @@ class Touch(models.Model):
         default=False, help_text="A personal message, never marketing: no unsubscribe headers or footer"
     )
     calendar = models.TextField(blank=True, help_text="An iCalendar invitation or cancellation sent with it")
+    answering = models.ForeignKey(
+        "Reply",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        help_text="The candidate's reply this email answers (kind reply)",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who wrote or queued it (empty for sequence steps)",
+    )
     outcome = models.CharField(max_length=20, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -267,6 +290,7 @@ class Touch(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="touch_due_idx"),
             models.Index(fields=["assignee", "status", "due_at"], name="touch_task_queue_idx"),
+            models.Index(fields=["created_by", "-due_at"], name="touch_outbox_idx"),
         ]
 
     def __str__(self):
@@ -275,6 +299,16 @@ class Touch(models.Model):
     @property
     def message_id(self) -> str:
         return f"<{self.idempotency_key}@longlist>"
+
+    @property
+    def recipient(self) -> str:
+        """Where it goes: its own address (a copy to someone else), else the candidate's."""
+        return self.to_address or self.candidate.email
+
+    @property
+    def to_candidate(self) -> bool:
+        """Sent to the candidate themselves (not a copy to a colleague at another address)."""
+        return not self.to_address or self.to_address.lower() == (self.candidate.email or "").lower()
 
 
 class EngagementEvent(models.Model):
@@ -439,6 +473,14 @@ class RejectionEmail(models.Model):
     )
     outcome = models.CharField(max_length=120, blank=True, help_text="Why it was cancelled or skipped")
     sent_at = models.DateTimeField(null=True, blank=True)
+    touch = models.OneToOneField(
+        Touch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rejection_email",
+        help_text="Its row in the outbox, which sends it",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,13 @@
-"""Who must not be contacted: one list of rules, checked when people are enrolled (`skip_reason`) and again
-just before each email is sent (`stop_rule`).
+"""Who must not be contacted: one list of rules, checked when people are enrolled (`skip_reason`), again
+just before each email is sent (`stop_rule`), and when a recruiter writes an email (`email_reason`).
 
-Most rules hold for both callers. The few that belong to one are marked in `RULES`: only when enrolling,
-someone already live in the sequence, in an active hiring process or snoozed is skipped; only when sending,
-an email needs an address and a still active enrollment. A snooze does not stop anything at send time: the
+Most rules hold for every caller. The ones that belong to some are marked in `RULES`: only when enrolling,
+someone already live in the sequence, in an active hiring process or snoozed is skipped; only when sending
+a sequence step, a still active enrollment is needed; every email needs an address. The outbox's other kinds
+(one-off, bulk, reply, rejection, invitation) are checked as EMAIL: erased, suppressed and do-not-contact
+always stop them; an unsubscribe stops them unless the email is a personal message (the recruiter confirmed
+it); hired and topics concern sequences only. A copy to another address (`Touch.to_address`, e.g. a meeting's
+host) is checked against that address's suppression and the erasure only. A snooze does not stop anything at send time: the
 dispatcher's first step moves a snoozed person's touches to their check-back day
 (`conversation.postpone_held_touches`), so nothing they agreed to is lost.
 """
@@ -13,14 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from candidates.models import Candidate, Suppression
-from candidates.selectors import Suppressions, suppressions_of
+from candidates.selectors import Suppressions, suppressions_for, suppressions_of
 from pipelines.models import Card, Pipeline
 
-from .models import Enrollment, Sequence, Touch
+from .models import Enrollment, RejectionEmail, Sequence, Touch
 
 ENROLL = "enroll"
-SEND = "send"
+SEND = "send"  # a sequence step, at send time
+EMAIL = "email"  # any other email of the outbox, when written and at send time
 BOTH = frozenset({ENROLL, SEND})
+ALL = frozenset({ENROLL, SEND, EMAIL})
 
 NOT_THEIR_TOPIC = "not a topic they chose"
 ENROLLMENT_NOT_ACTIVE = "enrollment no longer active"
@@ -36,16 +42,23 @@ class Facts:
     already_enrolled: set[int] = field(default_factory=set)  # enroll: people live in the sequence
     in_hiring: set[int] = field(default_factory=set)  # enroll: people in an active hiring process
     live_enrollments: set[int] = field(default_factory=set)  # send: enrollments still active
+    no_longer_turned_down: set[int] = field(
+        default_factory=set
+    )  # email: rejection touches whose card moved on
 
 
 @dataclass(frozen=True)
 class Check:
-    """One person checked against the rules, for a sequence (and, when sending, for an enrollment)."""
+    """One person checked against the rules, for a sequence (and, when sending, for an enrollment), or for
+    one email of the outbox (`sequence` None)."""
 
     candidate: Candidate
-    sequence: Sequence
+    sequence: Sequence | None
     facts: Facts
     enrollment_id: int | None = None
+    touch_id: int | None = None
+    personal: bool = False
+    other_address: str = ""  # a copy to someone other than the candidate
 
 
 def not_their_topic(candidate: Candidate, sequence: Sequence) -> bool:
@@ -58,16 +71,22 @@ def _erased(check: Check) -> str:
 
 
 def _unsubscribed(check: Check) -> str:
-    """Unsubscribed, or their email or their LinkedIn profile (either one) is on the suppression list."""
+    """Unsubscribed, or their email or their LinkedIn profile (either one) is on the suppression list. A
+    personal message still reaches someone who unsubscribed (from marketing), never a suppressed address."""
     candidate = check.candidate
-    found = check.facts.suppressions.reason(email=candidate.email, linkedin_url=candidate.linkedin_url)
-    if candidate.unsubscribed_at or found == Suppression.Reason.UNSUBSCRIBED:
-        return "unsubscribed"
+    if check.other_address:
+        found = check.facts.suppressions.reason(email=check.other_address, linkedin_url="")
+    else:
+        found = check.facts.suppressions.reason(email=candidate.email, linkedin_url=candidate.linkedin_url)
+        if candidate.unsubscribed_at and not check.personal:
+            return "unsubscribed"
+    if found == Suppression.Reason.UNSUBSCRIBED:
+        return "" if check.personal else "unsubscribed"
     return f"suppressed ({Suppression.Reason(found).label.lower()})" if found else ""
 
 
 def _do_not_contact(check: Check) -> str:
-    return "do not contact" if check.candidate.do_not_contact else ""
+    return "do not contact" if check.candidate.do_not_contact and not check.other_address else ""
 
 
 def _hired(check: Check) -> str:
@@ -75,7 +94,8 @@ def _hired(check: Check) -> str:
 
 
 def _not_their_topic(check: Check) -> str:
-    return NOT_THEIR_TOPIC if not_their_topic(check.candidate, check.sequence) else ""
+    sequence = check.sequence
+    return NOT_THEIR_TOPIC if sequence and not_their_topic(check.candidate, sequence) else ""
 
 
 def _already_enrolled(check: Check) -> str:
@@ -92,18 +112,22 @@ def _snoozed(check: Check) -> str:
 
 
 def _no_email_address(check: Check) -> str:
-    return "" if check.candidate.email else "no email address"
+    return "" if check.other_address or check.candidate.email else "no email address"
 
 
 def _enrollment_not_active(check: Check) -> str:
     return "" if check.enrollment_id in check.facts.live_enrollments else ENROLLMENT_NOT_ACTIVE
 
 
+def _no_longer_turned_down(check: Check) -> str:
+    return "no longer turned down" if check.touch_id in check.facts.no_longer_turned_down else ""
+
+
 # Each rule gives its reason, or "" when it does not apply; the first reason found is the one reported.
 RULES: list[tuple[Callable[[Check], str], frozenset[str]]] = [
-    (_erased, BOTH),
-    (_unsubscribed, BOTH),
-    (_do_not_contact, BOTH),
+    (_erased, ALL),
+    (_unsubscribed, ALL),
+    (_do_not_contact, ALL),
     (_hired, BOTH),
     (_not_their_topic, BOTH),
     # Only when enrolling.
@@ -111,8 +135,10 @@ RULES: list[tuple[Callable[[Check], str], frozenset[str]]] = [
     (_in_hiring_process, frozenset({ENROLL})),
     (_snoozed, frozenset({ENROLL})),  # when sending, a snooze postpones instead (module docstring)
     # Only when sending: a sequence may start with a LinkedIn task, and a touch can outlive its enrollment.
-    (_no_email_address, frozenset({SEND})),
+    (_no_email_address, frozenset({SEND, EMAIL})),
     (_enrollment_not_active, frozenset({SEND})),
+    # Only for the outbox's other emails: a rejection whose turn-down was reversed.
+    (_no_longer_turned_down, frozenset({EMAIL})),
 ]
 
 
@@ -127,13 +153,41 @@ def skip_reason(candidate: Candidate, sequence: Sequence, facts: Facts) -> str:
 
 def stop_rule(touch: Touch, facts: Facts) -> str:
     """Why a claimed email touch must not be sent now, or '' when it may."""
-    check = Check(
-        candidate=touch.candidate,
-        sequence=touch.enrollment.sequence,
-        facts=facts,
-        enrollment_id=touch.enrollment_id,
+    if touch.enrollment is not None:
+        check = Check(
+            candidate=touch.candidate,
+            sequence=touch.enrollment.sequence,
+            facts=facts,
+            enrollment_id=touch.enrollment_id,
+        )
+        return first_reason(check, SEND)
+    return email_reason(
+        touch.candidate,
+        facts,
+        personal=touch.personal,
+        other_address="" if touch.to_candidate else touch.to_address,
+        touch_id=touch.pk,
     )
-    return first_reason(check, SEND)
+
+
+def email_reason(
+    candidate: Candidate,
+    facts: Facts,
+    *,
+    personal: bool,
+    other_address: str = "",
+    touch_id: int | None = None,
+) -> str:
+    """Why an email of the outbox other than a sequence step must not go to this person, or ''."""
+    check = Check(
+        candidate=candidate,
+        sequence=None,
+        facts=facts,
+        touch_id=touch_id,
+        personal=personal,
+        other_address=other_address,
+    )
+    return first_reason(check, EMAIL)
 
 
 def _hired_among(candidate_ids: list[int]) -> set[int]:
@@ -162,16 +216,35 @@ def enroll_facts(candidates: list[Candidate], sequence: Sequence, today: date) -
     )
 
 
+def email_facts(candidates: list[Candidate], today: date) -> Facts:
+    """The facts for writing an email to these people (one query, however many people)."""
+    return Facts(today=today, suppressions=suppressions_of(candidates), hired=set())
+
+
 def send_facts(touches: list[Touch], today: date) -> Facts:
-    """The facts for sending these claimed touches (three queries, however many touches)."""
+    """The facts for sending these claimed touches (at most five queries, however many touches)."""
     candidates = [t.candidate for t in touches]
+    others = [t.to_address for t in touches if not t.to_candidate]
+    rejections = [t.pk for t in touches if t.kind == Touch.Kind.REJECTION]
+    enrollment_ids = {t.enrollment_id for t in touches if t.enrollment_id is not None}
     return Facts(
         today=today,
-        suppressions=suppressions_of(candidates),
+        suppressions=suppressions_for(
+            emails=[c.email for c in candidates] + others, linkedin_urls=[c.linkedin_url for c in candidates]
+        ),
         hired=_hired_among([c.pk for c in candidates]),
         live_enrollments=set(
-            Enrollment.objects.filter(
-                pk__in={t.enrollment_id for t in touches}, status=Enrollment.Status.ACTIVE
-            ).values_list("pk", flat=True)
-        ),
+            Enrollment.objects.filter(pk__in=enrollment_ids, status=Enrollment.Status.ACTIVE).values_list(
+                "pk", flat=True
+            )
+        )
+        if enrollment_ids
+        else set(),
+        no_longer_turned_down=set(
+            RejectionEmail.objects.filter(touch_id__in=rejections)
+            .exclude(card__status=Card.Status.REJECTED)
+            .values_list("touch_id", flat=True)
+        )
+        if rejections
+        else set(),
     )
