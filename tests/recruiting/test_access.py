@@ -1,10 +1,17 @@
 """Every page for every role: who gets in (200), who is refused (403) and who cannot even see it exists (404)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from outreach.models import Meeting, MeetingHost
 from tests.factories import (
     CandidateFactory,
+    CardFactory,
+    MeetingTypeFactory,
+    RecruiterFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
@@ -13,9 +20,26 @@ from tests.factories import (
 ROLES = ["admin", "recruiter", "manager", "employee"]
 
 
+def meeting_of_another_host() -> Meeting:
+    """A meeting hosted by a recruiter who is none of the users logging in."""
+    starts = timezone.now() + timedelta(days=3)
+    meeting = Meeting.objects.create(
+        meeting_type=MeetingTypeFactory(),
+        candidate=CandidateFactory(),
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+    )
+    MeetingHost.objects.create(
+        meeting=meeting, user=RecruiterFactory(), blocked_from=starts, blocked_until=meeting.ends_at
+    )
+    return meeting
+
+
 @pytest.fixture
 def objects(hiring_manager):
     return {
+        "card": CardFactory(),
+        "meeting": meeting_of_another_host(),
         "candidate": CandidateFactory(),
         "pool": TalentPoolFactory(),
         "sequence": SequenceFactory(),
@@ -47,6 +71,12 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:meetings", None, (200, 200, 200, 403)),
+    ("outreach:availability", None, (200, 200, 200, 403)),
+    ("outreach:meeting_types", None, (200, 200, 403, 403)),
+    ("outreach:booking_link_send", "candidate", (200, 200, 403, 403)),
+    ("outreach:card_schedule", "card", (200, 200, 403, 403)),
+    ("outreach:meeting_reschedule", "meeting", (200, 200, 404, 404)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -88,7 +118,14 @@ def test_navigation_shows_only_what_the_role_may_open(client, employee, hiring_m
     assert [item["label"] for item in nav] == ["Home", "Refer someone", "My referrals"]
     client.force_login(hiring_manager)
     nav = client.get(reverse("home")).context["nav_items"]
-    assert [item["label"] for item in nav] == ["Home", "Requisitions", "Refer someone", "My referrals"]
+    assert [item["label"] for item in nav] == [
+        "Home",
+        "Requisitions",
+        "My meetings",
+        "Refer someone",
+        "My referrals",
+        "My availability",
+    ]
 
 
 def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_user, recruiter):
@@ -101,7 +138,14 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
     settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == ["Privacy", "Careers page", "Rejection emails", "Dispatcher"]
+    assert settings_links == [
+        "Privacy",
+        "Careers page",
+        "Rejection emails",
+        "My availability",
+        "Meeting types",
+        "Dispatcher",
+    ]
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):
