@@ -1,6 +1,9 @@
-from celery import shared_task
+from datetime import timedelta
 
-from . import conversation, dispatch, engagement, enrollment, rejections
+from celery import shared_task
+from django.conf import settings
+
+from . import conversation, dispatch, engagement, enrollment, meetings, rejections
 
 
 @shared_task
@@ -35,3 +38,16 @@ def refresh_engagement_scores() -> int:
 def send_due_rejection_emails() -> int:
     """Run by Celery beat every minute; rows are locked one at a time, so workers may overlap."""
     return rejections.send_due_rejection_emails()
+
+
+@shared_task
+def send_meeting_reminders() -> int:
+    """Run by Celery beat every few minutes: reminders of meetings starting within MEETING_REMINDER_HOURS. Each
+    meeting is claimed with a conditional UPDATE, so workers running it at once remind once."""
+    return meetings.send_due_reminders(ahead=timedelta(hours=settings.MEETING_REMINDER_HOURS))
+
+
+@shared_task
+def request_interview_feedback() -> int:
+    """Run by Celery beat: each host of an interview that is over is asked for feedback, once."""
+    return meetings.request_feedback()

@@ -280,7 +280,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
     "send-rejection-emails": {"task": "outreach.tasks.send_due_rejection_emails", "schedule": 60.0},
+    "send-meeting-reminders": {"task": "outreach.tasks.send_meeting_reminders", "schedule": 300.0},
+    "request-interview-feedback": {"task": "outreach.tasks.request_interview_feedback", "schedule": 900.0},
 }
+# Hours before a meeting that its reminder goes to the candidate and the hosts.
+MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 # Minutes between turning someone down with an email and the email going out: the time to undo.
 REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)
 # Résumés are read on a queue of their own, so the dispatcher and the other tasks never wait behind them; its

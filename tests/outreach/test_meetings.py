@@ -19,6 +19,7 @@ from pipelines.placing import add_card
 from pipelines.services import get_or_create_talent_board
 from tests.factories import (
     CandidateFactory,
+    CardFactory,
     EnrollmentFactory,
     MeetingTypeFactory,
     RecruiterFactory,
@@ -194,3 +195,16 @@ def test_the_database_refuses_overlapping_time_of_one_host(host, candidate):
             blocked_from=SLOT + timedelta(minutes=20),
             blocked_until=SLOT + timedelta(hours=1),
         )
+
+
+def test_each_host_of_an_interview_is_asked_for_feedback_once_it_is_over(host, candidate):
+    card = CardFactory(candidate=candidate)
+    meeting = meetings.book_meeting(
+        meeting_type=MeetingTypeFactory(), candidate=candidate, starts_at=SLOT, card=card
+    )
+    assert meetings.request_feedback(now=SLOT) == 0
+    assert meetings.request_feedback(now=meeting.ends_at) == 1
+    assert meetings.request_feedback(now=meeting.ends_at + timedelta(hours=1)) == 0
+    asked = Touch.objects.get(subject__startswith="Your feedback")
+    assert asked.to_address == "sam@example.com"
+    assert f"/cards/{card.pk}/feedback/" in asked.body
