@@ -331,7 +331,6 @@ def _manage_context(meeting: Meeting, token: str, zone: str, days, more, error: 
     return {
         "meeting": meeting,
         "hosts": meeting.host_list(),
-        "starts_local": meeting.starts_at.astimezone(ZoneInfo(zone)),
         "tz": zone,
         "days": days,
         "more": more,
