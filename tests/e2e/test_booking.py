@@ -80,7 +80,7 @@ def mailbox(settings):
 
 @pytest.fixture
 def phone(browser):
-    """A phone in New York: 390×844, touch, and the browser's timezone."""
+    """A phone in New York: 390 by 844, touch, and the browser's timezone."""
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, timezone_id=ZONE
     )
