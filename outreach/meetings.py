@@ -159,6 +159,17 @@ def refresh_next_meeting(candidate: Candidate, *, now: datetime | None = None) -
     Card.objects.filter(candidate=candidate).update(next_meeting_at=upcoming["starts_at__min"])
 
 
+def refresh_passed_next_meetings(*, now: datetime | None = None) -> int:
+    """Cards whose next meeting is over show the one after it (run with the feedback requests, by beat)."""
+    now = now or timezone.now()
+    people = list(
+        Card.objects.filter(next_meeting_at__lte=now).values_list("candidate_id", flat=True).distinct()
+    )
+    for candidate in Candidate.objects.filter(pk__in=people):
+        refresh_next_meeting(candidate, now=now)
+    return len(people)
+
+
 def _move_cards(meeting: Meeting, by: User | None) -> None:
     """Move the meeting's card, or the person's talent-board entry, to the type's stage (when it has one)."""
     stage_name = meeting.meeting_type.stage_name

@@ -49,5 +49,7 @@ def send_meeting_reminders() -> int:
 
 @shared_task
 def request_interview_feedback() -> int:
-    """Run by Celery beat: each host of an interview that is over is asked for feedback, once."""
+    """Run by Celery beat: each host of an interview that is over is asked for feedback, once; and cards whose
+    next meeting is over show the one after it."""
+    meetings.refresh_passed_next_meetings()
     return meetings.request_feedback()

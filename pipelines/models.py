@@ -180,7 +180,9 @@ class Card(models.Model):
     )
     entered_stage_at = models.DateTimeField(auto_now_add=True)
     next_meeting_at = models.DateTimeField(
-        null=True, blank=True, help_text="The person's next booked call or interview (kept by outreach.meetings)"
+        null=True,
+        blank=True,
+        help_text="The person's next booked call or interview (kept by outreach.meetings)",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

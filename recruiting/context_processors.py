@@ -66,6 +66,14 @@ CANDIDATE_ACTIONS = [
     ("Add to a role", "Add to role", "pipelines:add_to_role", "pipelines.add_to_requisition"),
 ]
 
+# What higher apps can do with one card, offered in a board card's menu (pipelines, which names no higher app):
+# (label, url name taking one id, whose id: "card" or "candidate", permission that shows it)
+CARD_ACTIONS = [
+    ("Schedule a call or interview", "outreach:card_schedule", "card", "outreach.schedule_meeting"),
+    ("Send booking link", "outreach:booking_link_send", "candidate", "outreach.send_booking_link"),
+]
+_ID = 987654321  # an id no url contains otherwise: the url around it is what the menu puts the real id into
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -101,3 +109,16 @@ def candidate_actions(request):
             if user.has_perm(perm)
         ]
     }
+
+
+def card_actions(request):
+    """CARD_ACTIONS the user may take, each as the url before and after the id (`before`, `of`, `after`)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    actions = []
+    for label, url_name, of, perm in CARD_ACTIONS:
+        if user.has_perm(perm):
+            before, after = reverse(url_name, args=[_ID]).split(str(_ID))
+            actions.append({"label": label, "before": before, "of": of, "after": after})
+    return {"card_actions": actions}

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recruiting.context_processors.navigation",
                 "recruiting.context_processors.candidate_actions",
+                "recruiting.context_processors.card_actions",
                 "recruiting.context_processors.rejection_templates",
             ],
             "builtins": ["candidates.templatetags.longlist"],

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from outreach import meetings
 from outreach.booking_links import booking_token, meeting_token
-from outreach.models import Meeting, Touch
-from tests.factories import CandidateFactory, CardFactory, MeetingTypeFactory, RecruiterFactory
+from outreach.models import Meeting, Reply, Touch
+from tests.factories import CandidateFactory, CardFactory, MeetingTypeFactory, RecruiterFactory, ReplyFactory
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # a Monday
 SLOT = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
@@ -218,3 +218,18 @@ def test_a_host_marks_a_no_show_and_others_cannot_touch_the_meeting(
     client.post(reverse("outreach:meeting_no_show", args=[meeting.pk]), {"no_show": "1"})
     meeting.refresh_from_db()
     assert meeting.no_show and meeting.status == Meeting.Status.BOOKED
+
+
+def test_the_card_menu_profile_and_interested_replies_offer_the_meeting_actions(client, host, candidate):
+    card = CardFactory(candidate=candidate)
+    client.force_login(host)
+    menu = client.get(
+        reverse("pipelines:card_menu"), {"card": card.pk, "version": card.version}
+    ).content.decode()
+    assert reverse("outreach:card_schedule", args=[card.pk]) in menu
+    assert reverse("outreach:booking_link_send", args=[candidate.pk]) in menu
+    profile = client.get(reverse("candidates:detail", args=[candidate.pk])).content.decode()
+    assert reverse("outreach:booking_link_send", args=[candidate.pk]) in profile
+    ReplyFactory(candidate=candidate, tag=Reply.Tag.INTERESTED)
+    replies = client.get(reverse("outreach:replies")).content.decode()
+    assert reverse("outreach:booking_link_send", args=[candidate.pk]) in replies

@@ -148,6 +148,14 @@ def test_booking_moves_the_talent_board_entry_and_shows_the_next_meeting_on_the_
     card.refresh_from_db()
     assert card.stage == stage
     assert card.next_meeting_at == SLOT
+    later = meetings.book_meeting(
+        meeting_type=meeting_type, candidate=candidate, starts_at=SLOT + timedelta(days=2)
+    )
+    card.refresh_from_db()
+    assert card.next_meeting_at == SLOT
+    assert meetings.refresh_passed_next_meetings(now=SLOT + timedelta(hours=1)) == 1
+    card.refresh_from_db()
+    assert card.next_meeting_at == later.starts_at
 
 
 def test_reschedule_raises_the_sequence_and_cancel_sends_method_cancel(host, candidate):
