@@ -16,7 +16,7 @@ Shared definitions:
 from collections.abc import Callable
 from typing import Any
 
-from . import conversion, funnel, ready, referrals, sequences, sources
+from . import conversion, funnel, meetings, ready, referrals, sequences, sources
 from .common import ReportFilters
 
 REPORTS: dict[str, Callable[[ReportFilters], Any]] = {
@@ -26,6 +26,7 @@ REPORTS: dict[str, Callable[[ReportFilters], Any]] = {
     "sources": sources.source_of_hire,
     "referrals": referrals.referral_leaderboard,
     "ready": ready.time_to_ready,
+    "meetings": meetings.meeting_insight,
 }
 
 

@@ -125,7 +125,9 @@ def test_csv_export_matches_the_table_and_is_formula_safe(client, recruiter, boa
     ]
 
 
-@pytest.mark.parametrize("name", ["funnel", "sequences", "conversion", "sources", "referrals", "ready"])
+@pytest.mark.parametrize(
+    "name", ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "meetings"]
+)
 def test_every_report_exports(client, recruiter, boards, name):
     client.force_login(recruiter)
     response = client.get(reverse("reports"), {"export": name})
