@@ -96,8 +96,8 @@ def hosts_for(meeting_type: MeetingType, candidate: Candidate) -> list[User]:
     """Who hosts this type for this person: their owner, the chosen person, or the whole panel."""
     chosen = list(meeting_type.hosts.filter(is_active=True).order_by("pk"))
     if meeting_type.hosting == MeetingType.Hosting.OWNER:
-        owner = candidate.owner if candidate.owner_id and candidate.owner.is_active else None
-        hosts = [owner] if owner else chosen[:1]
+        owner = candidate.owner
+        hosts = [owner] if owner is not None and owner.is_active else chosen[:1]
     elif meeting_type.hosting == MeetingType.Hosting.PERSON:
         hosts = chosen[:1]
     else:
