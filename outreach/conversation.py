@@ -287,9 +287,12 @@ def snooze(*, candidate: Candidate, until: date, now: datetime | None = None) ->
     candidate.snoozed_until = until
     moved = 0
     open_touches = Touch.objects.filter(
-        candidate=candidate, status__in=[Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN]
+        candidate=candidate,
+        status__in=[Touch.Status.SCHEDULED, Touch.Status.TASK_OPEN],
+        enrollment__isnull=False,  # an email a recruiter wrote goes when they chose
     ).select_related("enrollment__sequence")
     for touch in open_touches:
+        assert touch.enrollment is not None
         due = start_of_day(until, candidate, touch.enrollment.sequence)
         if touch.due_at < due:
             moved += Touch.objects.filter(pk=touch.pk, status=touch.status).update(due_at=due)
@@ -299,19 +302,20 @@ def snooze(*, candidate: Candidate, until: date, now: datetime | None = None) ->
 def postpone_held_touches(*, now: datetime) -> int:
     """The dispatcher's first step: move due emails of snoozed people to their check-back day, and those of
     people who asked for fewer messages to `FEWER_MESSAGES_DAYS` after their last email. Nothing is lost:
-    the touch is rescheduled, not skipped. Returns how many touches moved.
+    the touch is rescheduled, not skipped. Returns how many touches moved. Only sequence steps are held: an
+    email a recruiter wrote (one-off, reply, bulk, invitation) goes when they chose.
 
     Driven from the few people concerned rather than from every due touch, so that its cost does not follow
     the backlog."""
     today = timezone.localdate(now)
-    due = Touch.objects.filter(status=Touch.Status.SCHEDULED, due_at__lte=now).select_related(
-        "candidate", "enrollment__sequence"
-    )
+    due = Touch.objects.filter(
+        status=Touch.Status.SCHEDULED, due_at__lte=now, enrollment__isnull=False
+    ).select_related("candidate", "enrollment__sequence")
     moved = 0
     snoozed = Candidate.objects.filter(snoozed_until__gt=today).values("pk")
     for touch in due.filter(candidate_id__in=snoozed).iterator(chunk_size=500):
         until = touch.candidate.snoozed_until
-        assert until is not None  # the query picked snoozed people
+        assert until is not None and touch.enrollment is not None  # the query picked these
         later = start_of_day(until, touch.candidate, touch.enrollment.sequence)
         moved += _move(touch, later)
     spacing = timedelta(days=FEWER_MESSAGES_DAYS)
@@ -323,6 +327,7 @@ def postpone_held_touches(*, now: datetime) -> int:
     )
     too_soon = due.filter(channel=Channel.EMAIL, candidate_id__in=list(recent))
     for touch in too_soon.iterator(chunk_size=500):
+        assert touch.enrollment is not None  # the query picked sequence steps
         sequence = touch.enrollment.sequence
         later = next_touch_time(
             previous=recent[touch.candidate_id] + spacing,

@@ -328,7 +328,7 @@ def send_touch(
     return DispatchResult(sent=1)
 
 
-SENT_SUMMARIES = {
+SENT_SUMMARIES: dict[str, str] = {
     Touch.Kind.BULK: "Bulk email sent",
     Touch.Kind.REPLY: "Reply sent",
     Touch.Kind.REJECTION: "Rejection email sent",
@@ -359,16 +359,23 @@ def _record_sent(
         data["sequence"] = touch.enrollment.sequence.name
     if touch.answering_id is not None:
         data["reply_id"] = touch.answering_id
+    summary = f"{SENT_SUMMARIES.get(touch.kind, 'Email sent')}: {message.subject}"
+    if touch.kind == Touch.Kind.REJECTION:
+        rejection = RejectionEmail.objects.filter(touch=touch).select_related("template").first()
+        if rejection is not None:
+            RejectionEmail.objects.filter(pk=rejection.pk).update(
+                status=RejectionEmail.Status.SENT, sent_at=now
+            )
+            summary = f"Rejection email “{rejection.template.name}” sent"
+            data["rejection_email_id"] = rejection.pk
     record_activity(
         candidate=candidate,
         kind=Activity.Kind.TOUCH,
         actor=touch.sender if touch.enrollment is None else None,
-        summary=f"{SENT_SUMMARIES.get(touch.kind, 'Email sent')}: {message.subject}",
+        summary=summary,
         body=str(message.body),
         data=data,
     )
-    if touch.kind == Touch.Kind.REJECTION:
-        RejectionEmail.objects.filter(touch=touch).update(status=RejectionEmail.Status.SENT, sent_at=now)
     if touch.enrollment is not None:
         sequence_steps = steps.get(touch.enrollment.sequence_id) if steps else None
         schedule_next_step(touch.enrollment, touch, now, steps=sequence_steps)
@@ -397,7 +404,7 @@ def _skip(touch: Touch, token: uuid.UUID, reason: str) -> DispatchResult:
         return DispatchResult(skipped=1)
     if (
         reason == ENROLLMENT_NOT_ACTIVE
-        and Enrollment.objects.filter(pk=touch.enrollment_id, status__in=Enrollment.LIVE_STATUSES).exists()
+        and Enrollment.objects.filter(pk=touch.enrollment.pk, status__in=Enrollment.LIVE_STATUSES).exists()
     ):
         claimed.update(status=Touch.Status.SCHEDULED, lease_expires_at=None, claim_token=None)
         return DispatchResult()

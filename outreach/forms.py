@@ -411,3 +411,76 @@ class SlotForm(forms.Form):
 
     def clean_tz(self):
         return self.cleaned_data.get("tz") or "UTC"
+
+
+# --- The outbox: writing emails ------------------------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EmailTimingForm(forms.Form):
+    """ "Send later" and the personal-message confirmation, shared by every compose form."""
+
+    send_at = forms.DateTimeField(
+        label="Send later (optional)",
+        required=False,
+        widget=DateTimeInput,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        help_text="Empty: sent within a minute. Until it goes, you can cancel it in your Outbox.",
+    )
+    personal = forms.BooleanField(
+        label="Send as a personal message (they unsubscribed from our emails: no unsubscribe footer)",
+        required=False,
+    )
+
+    def clean_send_at(self):
+        send_at = self.cleaned_data["send_at"]
+        if send_at is not None and send_at < timezone.now():
+            raise forms.ValidationError("Choose a time in the future, or leave it empty to send now.")
+        return send_at
+
+
+class ComposeForm(EmailTimingForm):
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        label="Message",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Placeholders such as {{ first_name }} are filled in; your signature is added below.",
+    )
+    field_order = ["subject", "body", "send_at", "personal"]
+
+
+class ReplyComposeForm(EmailTimingForm):
+    body = forms.CharField(
+        label="Your answer",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Placeholders such as {{ first_name }} are filled in; your signature is added below.",
+    )
+    field_order = ["body", "send_at", "personal"]
+
+
+class BulkComposeForm(ComposeForm):
+    candidates = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_candidates(self):
+        raw = self.cleaned_data["candidates"]
+        try:
+            ids = [int(pk) for pk in raw.split(",") if pk.strip()]
+        except ValueError as error:
+            raise forms.ValidationError("Candidates must be ids.") from error
+        if not ids:
+            raise forms.ValidationError("Choose people to email: a selection from search or a board.")
+        return ids
+
+
+class PreviewEmailForm(forms.Form):
+    candidate = forms.ModelChoiceField(queryset=Candidate.objects.filter(erased_at__isnull=True))
+    subject = forms.CharField(required=False, max_length=200)
+    body = forms.CharField(required=False, max_length=20000)

@@ -62,6 +62,7 @@ def complete_task(
         )
         engagement.refresh_candidates([candidate.pk], now=now)
     enrollment = touch.enrollment
+    assert enrollment is not None, "manual tasks are sequence steps"
     if outcome == "replied":
         stop_enrollment(enrollment=enrollment, reason="replied", by=by)
         return None

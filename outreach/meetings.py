@@ -3,7 +3,7 @@
 No double booking, under any concurrency: a booking locks its hosts' availability rows (in id order), reads
 their meetings again and checks the slot with the same pure function that offered it (outreach.slots), then
 writes each host's blocked time. On PostgreSQL an exclusion constraint over each host's blocked times (see
-migration 0012_meetings) refuses an overlap even from code that skipped the lock; on SQLite every write
+migration 0013_meetings) refuses an overlap even from code that skipped the lock; on SQLite every write
 transaction is IMMEDIATE, so bookings run one after the other. Either way the loser gets SlotTaken.
 """
 

@@ -672,7 +672,7 @@ class Meeting(models.Model):
 class MeetingHost(models.Model):
     """A host's place in a meeting, and the time it blocks in their calendar (the meeting and their buffers).
 
-    On PostgreSQL an exclusion constraint (migration 0012_meetings) refuses two blocked times of one host that
+    On PostgreSQL an exclusion constraint (migration 0013_meetings) refuses two blocked times of one host that
     overlap, whatever the code above it does; on SQLite bookings are serialised (see outreach.meetings)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="host_rows")

@@ -38,3 +38,13 @@ rules.add_perm("outreach.view_meeting", is_recruiting_team | is_meeting_host)
 rules.add_perm("outreach.change_meeting", is_recruiting_team | is_meeting_host)
 rules.add_perm("outreach.send_booking_link", is_recruiting_team)
 rules.add_perm("outreach.schedule_meeting", is_recruiting_team)
+
+
+@rules.predicate
+def wrote_email(user, touch) -> bool:
+    return touch is not None and user.pk in (touch.created_by_id, touch.sender_id)
+
+
+# The outbox: the recruiting team writes emails (one-off, replies, bulk); each cancels their own, admins any.
+rules.add_perm("outreach.send_email", is_recruiting_team)
+rules.add_perm("outreach.cancel_email", is_admin | (is_recruiting_team & wrote_email))

@@ -93,7 +93,10 @@ def people_named(ids: list[int], limit: int = 12) -> QuerySet[Candidate]:
 
 
 def replies() -> ReplyQuerySet:
-    return Reply.objects.select_related("candidate", "touch__enrollment__sequence", "logged_by", "triaged_by")
+    """Replies with what their cards show: who, the email they answered, and our answers to them."""
+    return Reply.objects.select_related(
+        "candidate", "touch__enrollment__sequence", "logged_by", "triaged_by"
+    ).prefetch_related(Prefetch("answers", queryset=Touch.objects.order_by("due_at", "pk")))
 
 
 def replies_to_handle(user: User) -> QuerySet[Reply]:
@@ -190,7 +193,7 @@ def campaigns_of(sequence: Sequence) -> QuerySet[PlannedRoleCampaign]:
 
 @dataclass(frozen=True)
 class DispatcherStats:
-    backlog: int  # emails the dispatcher would send now: due, of active enrollments in active sequences
+    backlog: int  # emails the dispatcher would send now: due, and for sequence steps of live enrollments
     oldest_due_at: datetime | None
     oldest_due_seconds: float  # how long the oldest of them has waited; 0 when none waits
     failed: int  # gave up after every attempt, or refused by the mail server: waiting for a person to resend
@@ -203,9 +206,9 @@ def dispatcher_stats(now: datetime | None = None) -> DispatcherStats:
     due = Touch.objects.filter(
         Q(status=Touch.Status.SCHEDULED, due_at__lte=now)
         | Q(status=Touch.Status.SENDING, lease_expires_at__lt=now),
+        Q(enrollment__isnull=True)
+        | Q(enrollment__status=Enrollment.Status.ACTIVE, enrollment__sequence__status=Sequence.Status.ACTIVE),
         channel=Channel.EMAIL,
-        enrollment__status=Enrollment.Status.ACTIVE,
-        enrollment__sequence__status=Sequence.Status.ACTIVE,
     ).aggregate(count=Count("pk"), oldest=Min("due_at"))
     stuck = dict(
         Touch.objects.filter(status__in=[Touch.Status.FAILED, Touch.Status.POSSIBLY_DELIVERED])
@@ -272,3 +275,31 @@ def availability_by_feed_key(key: str) -> Availability | None:
         return Availability.objects.select_related("user").get(feed_key=key, user__is_active=True)
     except (Availability.DoesNotExist, ValidationError):
         return None
+
+
+def outbox_of(user: User, recent: int = 30) -> tuple[list[Touch], list[Touch]]:
+    """The emails a user wrote (not sequence steps): those still to go, soonest first, and the latest gone,
+    cancelled or stopped. Two queries."""
+    mine = (
+        Touch.objects.filter(Q(created_by=user) | Q(sender=user), channel=Channel.EMAIL)
+        .exclude(kind=Touch.Kind.SEQUENCE)
+        .select_related("candidate")
+    )
+    waiting = [Touch.Status.SCHEDULED, Touch.Status.SENDING]
+    return (
+        list(mine.filter(status__in=waiting).order_by("due_at", "pk")),
+        list(mine.exclude(status__in=waiting).order_by("-due_at", "-pk")[:recent]),
+    )
+
+
+def email_recipients(ids: list[int]) -> list[Candidate]:
+    """The people of a selection to email, in the order chosen (erased people left out)."""
+    people = Candidate.objects.filter(pk__in=ids, erased_at__isnull=True).in_bulk()
+    return [people[pk] for pk in ids if pk in people]
+
+
+def reply_to_answer(candidate: Candidate, raw_id: str) -> int | None:
+    """The id of this person's reply a recruiter asked to answer (the profile's ?reply=), if it is theirs."""
+    if not raw_id.isdigit():
+        return None
+    return Reply.objects.filter(pk=int(raw_id), candidate=candidate).values_list("pk", flat=True).first()

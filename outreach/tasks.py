@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from . import conversation, dispatch, engagement, enrollment, meetings, rejections
+from . import conversation, dispatch, engagement, enrollment, meetings
 
 
 @shared_task
@@ -32,12 +32,6 @@ def run_enrollment_batch(batch_id: int) -> None:
 def refresh_engagement_scores() -> int:
     """Run by Celery beat daily so that scores decay; idempotent, so safe on many workers."""
     return engagement.refresh_all()
-
-
-@shared_task
-def send_due_rejection_emails() -> int:
-    """Run by Celery beat every minute; rows are locked one at a time, so workers may overlap."""
-    return rejections.send_due_rejection_emails()
 
 
 @shared_task

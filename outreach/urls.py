@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import meeting_views, outbox_views, views
 
 app_name = "outreach"
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path("replies/<int:pk>/ready-to-talk/", views.reply_ready_to_talk, name="reply_ready_to_talk"),
     path("replies/<int:pk>/role/", views.reply_add_to_role, name="reply_add_to_role"),
     path("candidates/<int:candidate_id>/log-reply/", views.log_reply, name="log_reply"),
+    path("candidates/<int:candidate_id>/email/", outbox_views.compose_email, name="compose"),
+    path("replies/<int:pk>/answer/", outbox_views.reply_compose, name="reply_compose"),
+    path("email/", outbox_views.bulk_email, name="bulk_email"),
+    path("email/preview/", outbox_views.email_preview, name="email_preview"),
+    path("outbox/", outbox_views.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/cancel/", outbox_views.email_cancel, name="email_cancel"),
     path("o/u/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("o/prefs/<str:token>/", views.preferences, name="preferences"),
     path("o/c/<str:token>/", views.click, name="click"),

@@ -60,10 +60,12 @@ NAVIGATION = [
 
 # What higher apps can do with a set of candidates, offered on lower apps' pages (candidate search, a pool, the
 # forecast) that name no higher app: the url takes `?candidates=<id>,<id>` or `?pool=<id>`.
-# (label, short label, url name, permission that shows it)
+# (label, short label, url name, permission that shows it, offered for a pool and on a profile too)
 CANDIDATE_ACTIONS = [
-    ("Enroll in a sequence", "Enroll", "outreach:enroll", "outreach.add_enrollment"),
-    ("Add to a role", "Add to role", "pipelines:add_to_role", "pipelines.add_to_requisition"),
+    ("Enroll in a sequence", "Enroll", "outreach:enroll", "outreach.add_enrollment", True),
+    ("Add to a role", "Add to role", "pipelines:add_to_role", "pipelines.add_to_requisition", True),
+    # Selections only: a pool is a sequence's audience, and the profile has its own "Write email".
+    ("Email the selected people", "Email", "outreach:bulk_email", "outreach.send_email", False),
 ]
 
 # What higher apps can do with one card, offered in a board card's menu (pipelines, which names no higher app):
@@ -99,16 +101,21 @@ def rejection_templates(request):
 
 
 def candidate_actions(request):
+    """The actions above, and `answer_replies` for the timeline's "Reply" on a candidate's reply (it opens the
+    profile with ?reply=<id>, where recruiting puts outreach's reply form)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
+    context: dict = {
         "candidate_actions": [
-            {"label": label, "short_label": short_label, "url": reverse(url_name)}
-            for label, short_label, url_name, perm in CANDIDATE_ACTIONS
+            {"label": label, "short_label": short_label, "url": reverse(url_name), "for_one": for_one}
+            for label, short_label, url_name, perm, for_one in CANDIDATE_ACTIONS
             if user.has_perm(perm)
         ]
     }
+    if user.has_perm("outreach.send_email"):
+        context["answer_replies"] = True
+    return context
 
 
 def card_actions(request):

@@ -97,7 +97,10 @@ def sequence_alerts(now: datetime, settings: InsightSettings) -> list[SequenceAl
     distinct people who unsubscribed (bounced) on those emails / emails sent, in percent, at or above the
     admins' thresholds. Two queries."""
     emails = Touch.objects.filter(
-        status=Touch.Status.SENT, sent_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS), sent_at__lte=now
+        status=Touch.Status.SENT,
+        sent_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS),
+        sent_at__lte=now,
+        enrollment__isnull=False,
     )
     sent = emails.values("enrollment__sequence_id", "enrollment__sequence__name").annotate(n=Count("pk"))
     events = (

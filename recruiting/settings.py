@@ -280,7 +280,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DISPATCH_INTERVAL_SECONDS,
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
-    "send-rejection-emails": {"task": "outreach.tasks.send_due_rejection_emails", "schedule": 60.0},
     "send-meeting-reminders": {"task": "outreach.tasks.send_meeting_reminders", "schedule": 300.0},
     "request-interview-feedback": {"task": "outreach.tasks.request_interview_feedback", "schedule": 900.0},
 }

@@ -74,6 +74,7 @@ def candidate_profile(request, pk):
         "to_resume": outreach_selectors.nurture_to_resume(candidate),
         "meetings": outreach_selectors.meetings_of_candidate(candidate)[:10],
         "now": timezone.now(),
+        "reply_to": outreach_selectors.reply_to_answer(candidate, request.GET.get("reply", "")),
     }
     return render(request, "recruiting/profile.html", context)
 

@@ -96,7 +96,7 @@ def step_numbers(steps: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]
 def sequence_performance(filters: ReportFilters) -> SequenceReport:
     """Three queries: touches sent per step, distinct people per step and kind of event, and the sequences'
     steps (to number them)."""
-    touches = sent_touches(filters)
+    touches = sent_touches(filters).filter(enrollment__isnull=False)  # sequence steps, not one-off emails
     sent_rows = list(
         touches.values("enrollment__sequence_id", "enrollment__sequence__name", "step_position")
         .annotate(sent=Count("pk"), step_channel=Max("channel"))

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from outreach.models import Enrollment, Touch
-from tests.factories import CandidateFactory, SequenceFactory, StepFactory
+from tests.factories import CandidateFactory, ReplyFactory, SequenceFactory, StepFactory
 
 
 @pytest.fixture
@@ -129,3 +132,32 @@ def test_outreach_api_is_closed_to_other_roles(api, users_by_role, role):
     api.force_authenticate(users_by_role[role])
     for url in ("/api/sequences/", "/api/enrollments/", "/api/touches/"):
         assert api.get(url).status_code == 403
+
+
+def test_write_answer_and_cancel_emails_through_the_api(api, recruiter):
+    api.force_authenticate(recruiter)
+    candidate = CandidateFactory(first_name="Ada")
+    later = (timezone.now() + timedelta(hours=1)).isoformat()
+    written = api.post(
+        "/api/touches/email/",
+        {"candidate": candidate.pk, "subject": "Hi {{ first_name }}", "body": "Hello", "send_at": later},
+        format="json",
+    )
+    assert written.status_code == 201 and written.json()["kind"] == "one_off"
+    reply = ReplyFactory(candidate=candidate, subject="Hi Ada", message_id="<r@mail.example.org>")
+    answered = api.post("/api/touches/email/", {"reply": reply.pk, "body": "Thanks"}, format="json")
+    assert answered.status_code == 201 and answered.json()["subject"] == "Re: Hi Ada"
+    assert api.post("/api/touches/email/", {"body": "Nobody"}, format="json").status_code == 400
+
+    touch_id = written.json()["id"]
+    assert api.post(f"/api/touches/{touch_id}/cancel/").json()["status"] == "cancelled"
+    assert api.post(f"/api/touches/{touch_id}/cancel/").status_code == 409
+
+
+@pytest.mark.parametrize("role", ["manager", "employee"])
+def test_other_roles_cannot_write_emails_through_the_api(api, users_by_role, role):
+    api.force_authenticate(users_by_role[role])
+    response = api.post(
+        "/api/touches/email/", {"candidate": CandidateFactory().pk, "body": "x"}, format="json"
+    )
+    assert response.status_code == 403

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from outreach.models import RejectionEmail, RejectionTemplate
-from outreach.rejections import save_rejection_template, send_due_rejection_emails
+from outreach.dispatch import dispatch_due_touches
+from outreach.models import RejectionEmail, RejectionTemplate, Touch
+from outreach.rejections import save_rejection_template
 from pipelines import services
 from pipelines.models import Card
 from tests.factories import CandidateFactory, RequisitionFactory
@@ -29,8 +30,13 @@ def template(db):
 @pytest.fixture
 def card(recruiter):
     role = RequisitionFactory(title="Data Engineer")
-    person = CandidateFactory(first_name="Ada", email="ada@example.org")
+    person = CandidateFactory(first_name="Ada", email="ada@example.org", source="applied")
     return services.add_card(pipeline=role.pipeline, candidate=person, by=recruiter)
+
+
+def send_due_rejection_emails(now):
+    """Rejection emails are outbox rows: the dispatcher sends them."""
+    return dispatch_due_touches(now=now).sent
 
 
 def turn_down(client, card, **extra):
@@ -139,3 +145,38 @@ def test_a_bad_placeholder_is_shown_on_the_page(client, admin_user):
         reverse("outreach:rejection_templates"), {"name": "Bad", "subject": "Hi {{ nickname }}", "body": "x"}
     )
     assert response.status_code == 422 and "nickname" in response.content.decode()
+
+
+def test_the_email_is_an_outbox_row_and_cancelling_it_there_cancels_the_rejection_email(
+    client, recruiter, card, template
+):
+    client.force_login(recruiter)
+    turn_down(client, card, email_template=template.pk)
+    email = RejectionEmail.objects.select_related("touch").get()
+    assert (email.touch.kind, email.touch.personal, email.touch.status) == ("rejection", True, "scheduled")
+    client.post(reverse("outreach:email_cancel", args=[email.touch.pk]))
+    email.refresh_from_db()
+    assert email.status == "cancelled"
+    assert send_due_rejection_emails(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_a_card_no_longer_turned_down_stops_it_and_a_sourced_person_gets_the_notice(
+    client, recruiter, card, template
+):
+    client.force_login(recruiter)
+    sourced = services.add_card(
+        pipeline=card.pipeline,
+        candidate=CandidateFactory(email="grace@example.org", source="sourced"),
+        by=recruiter,
+    )
+    turn_down(client, card, email_template=template.pk)
+    turn_down(client, sourced, email_template=template.pk)
+    Card.objects.filter(pk=card.pk).update(status=Card.Status.ACTIVE)  # moved back without the undo
+
+    assert send_due_rejection_emails(now=timezone.now() + timedelta(days=1)) == 1
+    (sent,) = mail.outbox
+    assert sent.to == ["grace@example.org"]
+    assert "Why you are hearing from us" in sent.body and "List-Unsubscribe" not in sent.extra_headers
+    skipped = RejectionEmail.objects.get(card=card)
+    assert (skipped.status, skipped.outcome) == ("skipped", "no longer turned down")
+    assert Touch.objects.get(pk=skipped.touch_id).status == Touch.Status.SKIPPED

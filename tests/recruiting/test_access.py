@@ -12,6 +12,7 @@ from tests.factories import (
     CardFactory,
     MeetingTypeFactory,
     RecruiterFactory,
+    ReplyFactory,
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
@@ -45,6 +46,7 @@ def objects(hiring_manager):
         "sequence": SequenceFactory(),
         "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
         "other_requisition": RequisitionFactory(),
+        "reply": ReplyFactory(),
     }
 
 
@@ -77,6 +79,10 @@ PAGES = [
     ("outreach:booking_link_send", "candidate", (200, 200, 403, 403)),
     ("outreach:card_schedule", "card", (200, 200, 403, 403)),
     ("outreach:meeting_reschedule", "meeting", (200, 200, 404, 404)),
+    ("outreach:compose", "candidate", (200, 200, 403, 403)),
+    ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
+    ("outreach:bulk_email", None, (200, 200, 403, 403)),
+    ("outreach:outbox", None, (200, 200, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 

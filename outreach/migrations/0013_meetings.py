@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0015_activity_kind_meeting'),
-        ('outreach', '0011_outbox'),
+        ('outreach', '0012_rejection_emails_to_outbox'),
         ('pipelines', '0010_card_next_meeting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
