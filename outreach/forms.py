@@ -269,10 +269,14 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         for day, name in enumerate(WEEKDAYS):
             self.fields[f"start_{day}"] = forms.TimeField(
-                required=False, label=f"{name} from", widget=forms.TimeInput(attrs={"type": "time"})
+                required=False,
+                label=f"{name} from",
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": f"{name} from"}),
             )
             self.fields[f"end_{day}"] = forms.TimeField(
-                required=False, label=f"{name} until", widget=forms.TimeInput(attrs={"type": "time"})
+                required=False,
+                label=f"{name} until",
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": f"{name} until"}),
             )
 
     @staticmethod
