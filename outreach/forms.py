@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
+from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER
 from candidates.selectors import find_existing_candidate
 from pipelines.models import Requisition, Stage
 from pipelines.selectors import recruiting_users
@@ -250,6 +251,25 @@ class CampaignForm(forms.Form):
     )
 
 
+class HostsField(forms.ModelMultipleChoiceField):
+    """Who may host: the recruiting team and hiring managers, as checkboxes with their names."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.pop("queryset", None)  # a ModelForm passes the model field's; the hosts are these
+        hosts = (
+            User.objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=[ADMIN, RECRUITER, HIRING_MANAGER]))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        super().__init__(queryset=hosts, **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -348,10 +368,10 @@ class MeetingTypeForm(forms.ModelForm):
             "is_active",
         ]
         labels = {"duration_minutes": "Duration (minutes)", "location_detail": "Link or address"}
+        field_classes = {"hosts": HostsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hosts"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
         names = sorted(set(Stage.objects.values_list("name", flat=True)), key=str.lower)
         self.fields["stage_name"].choices = [("", "Do not move"), *[(n, n) for n in names]]
 
@@ -398,13 +418,12 @@ class ScheduleForm(forms.Form):
     """Schedule a meeting for a card: the type, the hosts (all must be free) and then a slot."""
 
     meeting_type = forms.ModelChoiceField(queryset=MeetingType.objects.none(), empty_label=None)
-    hosts = forms.ModelMultipleChoiceField(queryset=User.objects.none())
+    hosts = HostsField()
     start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting_type"].queryset = MeetingType.objects.filter(is_active=True)
-        self.fields["hosts"].queryset = User.objects.filter(is_active=True).order_by("first_name", "username")
 
 
 class SlotForm(forms.Form):

@@ -20,9 +20,11 @@ from outreach import meetings
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import Enrollment, Meeting
-from tests.e2e.conftest import REPORT_CSP_VIOLATIONS, screenshot
+from tests.e2e.conftest import REPORT_CSP_VIOLATIONS, login, screenshot
 from tests.factories import (
     CandidateFactory,
+    CardFactory,
+    HiringManagerFactory,
     MeetingTypeFactory,
     RecruiterFactory,
     SequenceFactory,
@@ -97,10 +99,14 @@ def phone(browser):
 
 
 def pick_slot(page, index: int) -> datetime:
-    """Tap the index-th free time; returns the instant it stands for (the radio's value)."""
+    """Tap (on a touch screen) or click the index-th free time; returns the instant it stands for."""
     radio = page.locator(".slot-times input[type=radio]").nth(index)
     value = radio.get_attribute("value")
-    page.locator(f"label[for='{radio.get_attribute('id')}']").tap()
+    label = page.locator(f"label[for='{radio.get_attribute('id')}']")
+    if page.context.browser and page.evaluate("'ontouchstart' in window"):
+        label.tap()
+    else:
+        label.click()
     return datetime.fromisoformat(value)
 
 
@@ -196,3 +202,38 @@ def test_a_candidate_books_reschedules_and_cancels_from_a_nurture_email_on_a_pho
     assert Meeting.objects.get().status == Meeting.Status.CANCELLED
     feed = icalendar.Calendar.from_ical(phone.request.get(feed_url).body())
     assert feed.walk("VEVENT") == []
+
+
+def test_a_recruiter_schedules_an_interview_for_a_card_and_the_board_shows_it(page, live_server, settings):
+    settings.SITE_URL = live_server.url
+    RecruiterFactory(username="rosa", email="rosa@northwind.example", first_name="Rosa")
+    manager = HiringManagerFactory(
+        username="maya", email="maya@northwind.example", first_name="Maya", last_name="Patel"
+    )
+    meetings.save_availability(user=manager, timezone="Europe/London")
+    MeetingTypeFactory(name="Interview with the team", duration_minutes=45, stage_name="Interview")
+    card = CardFactory(
+        candidate=CandidateFactory(first_name="Grace", last_name="Hopper", email="grace@example.org")
+    )
+    login(page, live_server, "rosa")
+
+    page.goto(f"{live_server.url}/availability/")
+    screenshot(page, "meetings-availability")
+    page.goto(f"{live_server.url}/requisitions/{card.pipeline.requisition_id}/board/")
+    page.locator(f"#card-{card.pk} summary").click()
+    page.get_by_role("link", name="Schedule a call or interview").click()
+    page.get_by_label("Maya Patel").check()  # Rosa, who schedules, is ticked already
+    page.get_by_role("button", name="Show free times").click()
+    chosen = pick_slot(page, 2)
+    screenshot(page, "meetings-schedule-card")
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.locator("#upcoming-meetings")).to_contain_text("Grace Hopper")
+    screenshot(page, "meetings-mine")
+
+    meeting = Meeting.objects.get()
+    assert meeting.starts_at == chosen and meeting.card_id == card.pk
+    assert {h.username for h in meeting.hosts.all()} == {"rosa", "maya"}
+    page.goto(f"{live_server.url}/requisitions/{card.pipeline.requisition_id}/board/")
+    board_card = page.locator(f"#card-{card.pk}")
+    expect(board_card).to_contain_text("Next call")
+    expect(page.locator("section.column", has=board_card)).to_have_attribute("aria-label", "Interview")
