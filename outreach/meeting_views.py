@@ -253,13 +253,17 @@ def _public(request, template: str, context: dict, status: int = 200):
 
 @login_not_required
 def book(request, token):
-    """The booking page of a signed link: free times in the visitor's timezone, booked in one step."""
+    """The booking page of a signed link: free times in the visitor's timezone, booked in one step. Once the
+    person has a call of this type ahead, the link opens that call instead (no second booking by the link)."""
     try:
         candidate_id, type_id = read_booking_token(token)
     except signing.BadSignature as error:
         raise Http404("This link is not valid.") from error
     candidate = get_candidate(candidate_id)
     meeting_type = get_object_or_404(MeetingType, pk=type_id, is_active=True)
+    booked = selectors.upcoming_booking(candidate, meeting_type)
+    if booked is not None:  # one link, one call: it opens the call booked with it, to move or cancel
+        return redirect("outreach:meeting_manage", meeting_token(booked))
     try:
         hosts = meetings.hosts_for(meeting_type, candidate)
     except meetings.NoHost as error:

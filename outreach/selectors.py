@@ -262,6 +262,16 @@ def meetings_of_candidate(candidate: Candidate) -> QuerySet[Meeting]:
     return _with_hosts(Meeting.objects.filter(candidate=candidate)).order_by("-starts_at")
 
 
+def upcoming_booking(candidate: Candidate, meeting_type: MeetingType) -> Meeting | None:
+    """The person's booked meeting of this type still ahead, if any (a booking link then manages it)."""
+    return (
+        Meeting.objects.booked()
+        .filter(candidate=candidate, meeting_type=meeting_type, ends_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def get_meeting_for_user(user: User, pk: int) -> Meeting:
     """A meeting the user may see (the recruiting team, or one of its hosts); Http404 otherwise."""
     meeting = get_object_or_404(_with_hosts(Meeting.objects.all()), pk=pk)

@@ -233,3 +233,17 @@ def test_the_card_menu_profile_and_interested_replies_offer_the_meeting_actions(
     ReplyFactory(candidate=candidate, tag=Reply.Tag.INTERESTED)
     replies = client.get(reverse("outreach:replies")).content.decode()
     assert reverse("outreach:booking_link_send", args=[candidate.pk]) in replies
+
+
+def test_a_booking_link_with_a_call_ahead_opens_that_call_instead_of_booking_another(
+    client, candidate, meeting_type
+):
+    url = reverse("outreach:book", args=[booking_token(candidate, meeting_type)])
+    client.post(url, {"start": SLOT.isoformat(), "tz": "UTC"})
+    meeting = Meeting.objects.get()
+    manage = reverse("outreach:meeting_manage", args=[meeting_token(meeting)])
+    assert client.get(url)["Location"] == manage
+    assert client.post(url, {"start": (SLOT + timedelta(hours=2)).isoformat()})["Location"] == manage
+    assert Meeting.objects.count() == 1
+    meetings.cancel_meeting(meeting=meeting)
+    assert client.get(url).status_code == 200
