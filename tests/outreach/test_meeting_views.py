@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from outreach import meetings
 from outreach.booking_links import booking_token, meeting_token
-from outreach.models import Meeting, Reply, Touch
+from outreach.models import Meeting, MeetingType, Reply, Touch
 from tests.factories import CandidateFactory, CardFactory, MeetingTypeFactory, RecruiterFactory, ReplyFactory
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # a Monday
@@ -247,3 +247,31 @@ def test_a_booking_link_with_a_call_ahead_opens_that_call_instead_of_booking_ano
     assert Meeting.objects.count() == 1
     meetings.cancel_meeting(meeting=meeting)
     assert client.get(url).status_code == 200
+
+
+def test_admins_define_meeting_types_and_recruiters_only_read_them(client, admin_user, host):
+    data = {
+        "name": "Panel interview",
+        "duration_minutes": 45,
+        "location": "address",
+        "location_detail": "1 Harbour Street, Lisbon",
+        "hosting": "panel",
+        "stage_name": "",
+        "is_default": "on",
+        "is_active": "on",
+    }
+    client.force_login(admin_user)
+    refused = client.post(reverse("outreach:meeting_types"), data)
+    assert "Choose who hosts it." in refused.content.decode()
+    assert (
+        client.post(
+            reverse("outreach:meeting_types"), {**data, "hosts": [host.pk, admin_user.pk]}
+        ).status_code
+        == 302
+    )
+    saved = MeetingType.objects.get(name="Panel interview")
+    assert set(saved.hosts.all()) == {host, admin_user} and saved.is_default
+    client.force_login(host)
+    assert client.get(reverse("outreach:meeting_types")).status_code == 200
+    assert client.post(reverse("outreach:meeting_types"), {**data, "name": "Mine"}).status_code == 403
+    assert not MeetingType.objects.filter(name="Mine").exists()
