@@ -94,6 +94,15 @@ def suppressions_of(candidates: Iterable[Candidate]) -> Suppressions:
     return suppressions_for(emails=[c.email for c in people], linkedin_urls=[c.linkedin_url for c in people])
 
 
+def selected_candidates(ids: Iterable[int]) -> list[Candidate]:
+    """The people of a selection who are still in Longlist (not erased), by name, with only their names."""
+    return list(
+        Candidate.objects.filter(pk__in=list(ids), erased_at__isnull=True)
+        .only("first_name", "last_name")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def candidate_counts() -> dict[str, int]:
     return Candidate.objects.filter(erased_at__isnull=True).aggregate(
         total=Count("pk"),

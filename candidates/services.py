@@ -30,6 +30,7 @@ from .roles import is_recruiting_team
 from .search import CandidateSearchForm
 from .search_documents import refresh_search_documents
 from .selectors import find_existing_candidate
+from .signals import candidates_created
 
 SILVER_MEDALISTS_POOL = "Silver medalists"
 # Changes to these go on the timeline (what changed, from what to what, by whom), as people read them.
@@ -115,6 +116,7 @@ def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fi
         actor=by,
         summary=f"Added to Longlist ({candidate.get_source_display().lower()})",
     )
+    candidates_created.send(sender=Candidate, candidates=[candidate], by=by)
     return candidate
 
 

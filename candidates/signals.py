@@ -14,3 +14,8 @@ candidate_erasing = Signal()
 # Sent by selectors.merge_moves for the merge page's preview with duplicate=Candidate. Each receiver returns
 # {what: count} for the rows of its own that a merge would move (pipelines: boards; outreach: sequences).
 merge_previewing = Signal()
+
+# Sent inside the transaction that adds people, with candidates=[Candidate] (saved, with their pk) and by=user or
+# None: once per person created on a page, through the API, by an application or a referral, and once per batch
+# of a CSV import. Receivers tell other systems (recruiting's outgoing webhooks).
+candidates_created = Signal()

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import resume_uploads, resumes, selectors, services
 from .bounds import over_bounds
@@ -36,6 +36,7 @@ from .privacy import (
     update_privacy_policy,
 )
 from .search import (
+    MAX_ID,
     BoundedPaginator,
     CandidateSearchForm,
     describe_filters,
@@ -99,12 +100,18 @@ def candidate_export(request):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("candidates.change_talentpool", raise_exception=True)
 def add_to_pool(request):
-    """Bulk action: add the ticked people to a static pool, or to a new one named here."""
+    """Bulk action: add the ticked people to a static pool, or to a new one named here. The search page posts
+    its ticks (htmx); a board's selection opens this as a page (?candidates=1,2) to choose the pool."""
+    if request.method == "GET":
+        form = AddToPoolForm(initial={"candidate_ids": selected_ids(request.GET.get("candidates", ""))})
+        return render(request, "candidates/add_to_pool.html", add_to_pool_context(form))
     form = AddToPoolForm(request.POST)
     if not form.is_valid():
+        if not request.htmx:
+            return render(request, "candidates/add_to_pool.html", add_to_pool_context(form), status=422)
         return render(request, "candidates/list.html#bulk-status", {"bulk_form": form}, status=422)
     people = form.cleaned_data["candidate_ids"]
     pool = form.cleaned_data["pool"]
@@ -122,6 +129,27 @@ def add_to_pool(request):
         "candidates/list.html#bulk-status",
         {"added_to": pool, "added": added, "already": len(people) - added},
     )
+
+
+def selected_ids(value: str, limit: int = 5_000) -> list[int]:
+    """The ids of a selection passed as "1,2,3"; anything that is not an id is left out."""
+    ids = [int(part) for part in value.split(",")[:limit] if part.strip().isdigit()]
+    return [pk for pk in dict.fromkeys(ids) if 0 < pk <= MAX_ID]
+
+
+def add_to_pool_context(form: AddToPoolForm) -> dict:
+    ids = (
+        selected_ids(",".join(form.data.getlist("candidate_ids")))
+        if form.is_bound
+        else form.initial["candidate_ids"]
+    )
+    people = selectors.selected_candidates(ids)
+    return {
+        "form": form,
+        "people": people[:12],
+        "selected_ids": [person.pk for person in people],
+        "static_pools": TalentPool.objects.filter(kind=TalentPool.Kind.STATIC).order_by("name"),
+    }
 
 
 @require_POST

@@ -32,7 +32,7 @@ from pipelines import selectors as pipeline_selectors
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition
 
-from . import engagement
+from . import engagement, signals
 from .enrollment import enroll_many, stop_enrollment
 from .models import Channel, EngagementEvent, Enrollment, PlannedRoleCampaign, Reply, Sequence, Topic, Touch
 from .scheduling import candidate_timezone, send_window
@@ -178,6 +178,7 @@ def _take_reply(reply: Reply, by: User | None) -> None:
         data={"reply_id": reply.pk, "source": reply.source},
     )
     engagement.refresh_candidates([candidate.pk])
+    signals.reply_received.send(sender=Reply, reply=reply, by=by)
 
 
 @transaction.atomic
@@ -412,6 +413,7 @@ def unsubscribe(*, candidate: Candidate, touch: Touch | None = None, now: dateti
         record_activity(
             candidate=candidate, kind=Activity.Kind.PRIVACY, summary="Unsubscribed from all email"
         )
+        signals.candidate_unsubscribed.send(sender=Candidate, candidate=candidate)
     for enrollment in candidate.enrollments.filter(status__in=Enrollment.LIVE_STATUSES):
         stop_enrollment(enrollment=enrollment, reason="unsubscribed")
 

@@ -14,7 +14,7 @@ from candidates.resumes import check_resume
 from candidates.selectors import find_existing_candidate
 from candidates.services import create_candidate, record_activity
 
-from . import tasks
+from . import signals, tasks
 from .models import Application, Card, CareersSettings, Requisition
 from .services import place_on_requisition
 
@@ -165,6 +165,7 @@ def submit_application(
                     "given": {name: value for name, value in given.items() if value},
                 },
             )
+            signals.application_received.send(sender=Application, application=application)
             # robust: a broker that cannot take a task is logged, and the committed application stands
             pk = application.pk
             transaction.on_commit(lambda: tasks.email_application_confirmation.delay(pk), robust=True)

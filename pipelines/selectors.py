@@ -290,29 +290,49 @@ def candidate_cards(candidate: Candidate) -> list[Card]:
 
 
 def shortlist(requisition: Requisition) -> QuerySet[Card]:
-    return (
+    return with_summary(
         Card.objects.filter(
             pipeline__requisition=requisition, stage__is_shortlist=True, status=Card.Status.ACTIVE
         )
-        .select_related("candidate", "stage")
-        .prefetch_related(
-            Prefetch("reviews", queryset=ShortlistReview.objects.select_related("reviewer")),
-            Prefetch(
-                "candidate__resumes",
-                queryset=Resume.objects.order_by("-created_at", "-id").only(
-                    "id", "candidate_id", "kind", "original_name", "text", "text_status", "created_at"
-                ),
-                to_attr="latest_resumes",
-            ),
-            Prefetch(
-                "candidate__activities",
-                queryset=Activity.objects.filter(kind=Activity.Kind.NOTE, data__shareable=True)
-                .select_related("actor")
-                .order_by("-created_at"),
-                to_attr="shared_notes",
-            ),
-        )
     )
+
+
+def with_summary(cards: QuerySet[Card]) -> QuerySet[Card]:
+    """Cards with what their read-only summary shows: the person, the stage, the decisions, the latest résumé
+    (`latest_resumes`) and the notes the recruiting team marked shareable (`shared_notes`)."""
+    return cards.select_related("candidate", "stage").prefetch_related(
+        Prefetch("reviews", queryset=ShortlistReview.objects.select_related("reviewer")),
+        Prefetch(
+            "candidate__resumes",
+            queryset=Resume.objects.order_by("-created_at", "-id").only(
+                "id", "candidate_id", "kind", "original_name", "text", "text_status", "created_at"
+            ),
+            to_attr="latest_resumes",
+        ),
+        Prefetch(
+            "candidate__activities",
+            queryset=Activity.objects.filter(kind=Activity.Kind.NOTE, data__shareable=True)
+            .select_related("actor")
+            .order_by("-created_at"),
+            to_attr="shared_notes",
+        ),
+    )
+
+
+def in_process(requisition: Requisition, limit: int = 300) -> QuerySet[Card]:
+    """The people on a role's board, stage by stage, for its page: names and stages only."""
+    return (
+        Card.objects.filter(pipeline__requisition=requisition, status=Card.Status.ACTIVE)
+        .select_related("stage", "candidate")
+        .only("candidate__first_name", "candidate__last_name", "stage__name", "stage__position", "position")
+        .order_by("stage__position", "position", "pk")[:limit]
+    )
+
+
+def get_card_summary(user: User, card_id: int) -> Card:
+    """A card with its summary (see with_summary) on a role the user may see, or 404."""
+    cards = Card.objects.filter(pipeline__requisition__in=Requisition.objects.visible_to(user))
+    return get_object_or_404(with_summary(cards).select_related("pipeline__requisition"), pk=card_id)
 
 
 def get_card_for_review(user: User, card_id: int) -> Card:

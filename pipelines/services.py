@@ -175,6 +175,7 @@ def move_card(
             },
         )
         current.stage = to_stage
+        signals.card_moved.send(sender=Card, card=current, from_stage=from_stage, to_stage=to_stage, by=by)
         if hired:
             signals.candidate_hired.send(sender=Card, card=current, by=by)
         if current.pipeline.requisition_id is not None:

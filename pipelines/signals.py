@@ -21,3 +21,10 @@ card_reinstated = Signal()
 # A card on a role's board was added, changed stage or was turned down: whatever follows the person's cards
 # (their referrals' status: pipelines.receivers) reads them again.
 card_changed = Signal()
+
+# A card changed stage on any board (move_card), with from_stage=Stage and to_stage=Stage besides card and by.
+card_moved = Signal()
+
+# A visitor applied on the careers page (submit_application), with application=Application (its requisition,
+# candidate and card loaded) and no card or by.
+application_received = Signal()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("requisitions/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
     path("talent-board/", views.talent_board, name="talent_board"),
     path("cards/<int:card_id>/review/", views.shortlist_review, name="shortlist_review"),
+    path("cards/<int:card_id>/summary/", views.card_summary, name="card_summary"),
     path("cards/<int:card_id>/resume/", views.card_resume, name="card_resume"),
     path("cards/<int:card_id>/feedback/", views.card_feedback, name="card_feedback"),
     path("requisitions/<int:pk>/criteria/", views.requisition_criteria, name="requisition_criteria"),

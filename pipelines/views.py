@@ -74,6 +74,8 @@ def requisition_detail(request, pk):
             )
             for status in services.STATUS_TRANSITIONS[requisition.status]
         ]
+    if request.user.has_perm("pipelines.view_shortlist", requisition):
+        context["in_process"] = selectors.in_process(requisition)
     if requisition.status == Requisition.Status.PLANNED and request.user.has_perm("pipelines.view_board"):
         context["talent_answers"] = selectors.talent_review_summary(requisition)
     return render(request, "pipelines/requisition.html", context)
@@ -499,6 +501,20 @@ def shortlist(request, pk):
         "pipelines/shortlist.html",
         {"requisition": requisition, "cards": selectors.shortlist(requisition), "form": ReviewForm()},
     )
+
+
+@require_GET
+def card_summary(request, card_id):
+    """The read-only summary of someone on a role's board (the shortlist's, for any stage): for the recruiting
+    team and the role's own hiring manager (another manager: 404; an employee: 403)."""
+    if not request.user.has_perm("pipelines.list_requisitions"):
+        raise PermissionDenied
+    card = selectors.get_card_summary(request.user, card_id)
+    requisition = card.pipeline.requisition
+    if not request.user.has_perm("pipelines.view_shortlist", requisition):
+        raise PermissionDenied
+    context = {"card": card, "requisition": requisition, "form": ReviewForm()}
+    return render(request, "pipelines/card_summary.html", context)
 
 
 @require_GET

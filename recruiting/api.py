@@ -24,6 +24,7 @@ from pipelines.api.requisitions import RequisitionViewSet, StageViewSet
 
 from . import reports
 from .forms import ReportFilterForm
+from .webhooks.api import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
 router = DefaultRouter()
 router.register("candidates", CandidateViewSet, basename="candidate")
@@ -46,6 +47,8 @@ router.register("talent-reviews", TalentReviewViewSet, basename="talentreview")
 router.register("resumes", ResumeViewSet, basename="resume")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("careers/roles", PublishedRoleViewSet, basename="published-role")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhookendpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhookdelivery")
 
 
 @extend_schema(

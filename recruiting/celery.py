@@ -9,6 +9,7 @@ app = Celery("longlist")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["candidates.imports"])  # the import's task lives in its package
+app.autodiscover_tasks(["recruiting.webhooks"])  # and the outgoing webhooks' in theirs
 
 
 @app.on_after_configure.connect

@@ -1,9 +1,13 @@
+from dataclasses import dataclass
+
 from django.urls import reverse
 
 from candidates.roles import role_names
 from outreach import selectors as outreach_selectors
 
 # The sidebar, grouped by task: (group heading or "" for none, [(label, url name, permission that shows it)]).
+SETTINGS_AREA = "settings"  # the navigation's Settings link shows when the user may open one settings page
+
 NAVIGATION = [
     ("", [("Home", "home", None)]),
     (
@@ -45,17 +49,7 @@ NAVIGATION = [
             ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
         ],
     ),
-    (
-        "Settings",
-        [
-            ("Privacy", "candidates:privacy", "candidates.view_candidate"),
-            ("Careers page", "pipelines:careers_settings", "pipelines.change_careerssettings"),
-            ("Rejection emails", "outreach:rejection_templates", "outreach.change_rejectiontemplate"),
-            ("My availability", "outreach:availability", "outreach.host_meetings"),
-            ("Meeting types", "outreach:meeting_types", "outreach.view_meetingtype"),
-            ("Dispatcher", "outreach:dispatcher", "outreach.view_dispatcher"),
-        ],
-    ),
+    ("Settings", [("Settings", "settings", SETTINGS_AREA)]),
 ]
 
 # What higher apps can do with a set of candidates, offered on lower apps' pages (candidate search, a pool, the
@@ -84,7 +78,9 @@ def navigation(request):
     items = []
     for group, links in NAVIGATION:
         for label, url_name, perm in links:
-            if perm is None or user.has_perm(perm):
+            if perm == SETTINGS_AREA and not settings_pages_for(user):
+                continue
+            if perm in (None, SETTINGS_AREA) or user.has_perm(perm):
                 url = reverse(url_name)
                 current = request.path == url if url == "/" else request.path.startswith(url)
                 items.append({"group": group, "label": label, "url": url, "current": current})
@@ -129,3 +125,134 @@ def card_actions(request):
             before, after = reverse(url_name, args=[_ID]).split(str(_ID))
             actions.append({"label": label, "before": before, "of": of, "after": after})
     return {"card_actions": actions}
+
+
+@dataclass(frozen=True)
+class SettingsPage:
+    label: str
+    url_name: str
+    permission: str
+    description: str
+    anchor: str = ""
+
+
+# The one Settings area (/settings/): every page that configures Longlist, by topic, each shown to whoever may
+# open it. A new settings page is added here, not to the navigation.
+SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
+    (
+        "Email and outreach",
+        [
+            SettingsPage(
+                "Rejection emails",
+                "outreach:rejection_templates",
+                "outreach.view_rejectiontemplate",
+                "The templates offered when someone is turned down, and the delay before they are sent.",
+            ),
+            SettingsPage(
+                "Dispatcher",
+                "outreach:dispatcher",
+                "outreach.view_dispatcher",
+                "Whether sequence emails are going out: what is due, sending, failed or held.",
+            ),
+        ],
+    ),
+    (
+        "Hiring",
+        [
+            SettingsPage(
+                "Careers page",
+                "pipelines:careers_settings",
+                "pipelines.change_careerssettings",
+                "Company name, logo and words on the careers page and every page candidates see.",
+            ),
+            SettingsPage(
+                "Stages of a role",
+                "pipelines:requisitions",
+                "pipelines.edit_stages",
+                "Each role has its own stages: open the requisition, then Stages.",
+            ),
+        ],
+    ),
+    (
+        "Calls and interviews",
+        [
+            SettingsPage(
+                "My availability",
+                "outreach:availability",
+                "outreach.host_meetings",
+                "Your weekly hours, buffers and notice for calls and interviews, and your private calendar feed.",
+            ),
+            SettingsPage(
+                "Meeting types",
+                "outreach:meeting_types",
+                "outreach.view_meetingtype",
+                "What people can book: length, place, who hosts, and where a booked person's card moves.",
+            ),
+        ],
+    ),
+    (
+        "Insights",
+        [
+            SettingsPage(
+                "Report alerts",
+                "reports",
+                "recruiting.change_insightsettings",
+                "When a person counts as stale and which unsubscribe and bounce rates raise an alert.",
+                "insight-settings",
+            ),
+            SettingsPage(
+                "Forecast",
+                "pipelines:forecast",
+                "pipelines.change_forecastsettings",
+                "The engagement score that counts as warm and the coverage each role should have.",
+                "forecast-settings",
+            ),
+        ],
+    ),
+    (
+        "Integrations",
+        [
+            SettingsPage(
+                "Single sign-on",
+                "sso_settings",
+                "recruiting.change_singlesignonsettings",
+                "Sign in through your company's identity provider, and which of its groups get which role.",
+            ),
+            SettingsPage(
+                "Webhooks",
+                "webhooks",
+                "recruiting.view_webhookendpoint",
+                "Tell other systems what happens in Longlist: endpoints, their events and the delivery log.",
+            ),
+        ],
+    ),
+    (
+        "People and privacy",
+        [
+            SettingsPage(
+                "Privacy",
+                "candidates:privacy",
+                "candidates.review_privacy",
+                "The privacy notice, how long people are kept, and who is due a notice or erasure.",
+            ),
+        ],
+    ),
+]
+
+
+def settings_pages_for(user) -> list[tuple[str, list[dict[str, str]]]]:
+    """The settings pages `user` may open, by topic, with their links."""
+    sections = []
+    for topic, pages in SETTINGS_PAGES:
+        shown = [
+            {
+                "label": page.label,
+                "url": reverse(page.url_name) + (f"#{page.anchor}" if page.anchor else ""),
+                "description": page.description,
+            }
+            for page in pages
+            if user.has_perm(page.permission)
+        ]
+        if shown:
+            sections.append((topic, shown))
+    return sections

@@ -8,7 +8,7 @@ from outreach.models import Sequence
 from pipelines.models import Requisition
 from pipelines.selectors import recruiting_users
 
-from .models import InsightSettings
+from .models import InsightSettings, SingleSignOnSettings
 from .reports.common import ReportFilters
 
 REPORT_DAYS = 90
@@ -78,3 +78,10 @@ class InsightSettingsForm(forms.ModelForm):
     class Meta:
         model = InsightSettings
         fields = ["stale_after_days", "unsubscribe_alert_percent", "bounce_alert_percent"]
+
+
+class SingleSignOnSettingsForm(forms.ModelForm):
+    class Meta:
+        model = SingleSignOnSettings
+        fields = ["role_claim", "role_mapping", "default_role"]
+        widgets = {"role_mapping": forms.Textarea(attrs={"rows": 5})}

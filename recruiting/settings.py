@@ -98,7 +98,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before any other
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "recruiting.sso.LocalPasswordBackend",  # Django's username and password, unless LOCAL_LOGIN is off
+    "recruiting.sso.OpenIDConnectBackend",  # the OpenID provider's callback (recruiting/sso.py)
 ]
 
 ROOT_URLCONF = "recruiting.urls"
@@ -214,6 +215,34 @@ AXES_CLIENT_IP_CALLABLE = "pipelines.careers_views.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# --- Single sign-on (OpenID Connect through mozilla-django-oidc: recruiting/sso.py, docs/integrations.md) -----
+# The provider: its issuer (endpoints read from its discovery document), or each endpoint set explicitly.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_URI", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+# The button's words: "Sign in with <name>".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
+# First values of the admins' Single sign-on page (SingleSignOnSettings): the claim holding groups or roles,
+# `value=Role` pairs separated by semicolons, and the role of someone whose values map to none ("" refuses).
+OIDC_ROLE_CLAIM = env.str("OIDC_ROLE_CLAIM", default="groups")
+OIDC_ROLE_MAPPING = env.str("OIDC_ROLE_MAPPING", default="")
+OIDC_DEFAULT_ROLE = env.str("OIDC_DEFAULT_ROLE", default="Employee")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_CREATE_USER = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# 0: the login page shows only the provider's button and refuses usernames and passwords (the page and POST
+# /api/token/), except a superuser's, whose form stays at /accounts/login/?local=1 for when the provider is down.
+LOCAL_LOGIN = env.bool("LOCAL_LOGIN", default=True)
+
 # --- Email ----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -245,6 +274,19 @@ DISPATCH_LEASE_SECONDS = env.int("DISPATCH_LEASE_SECONDS", default=300)
 # 1: a message whose answer never came after the server had all of it is sent again (at-least-once) instead
 # of being marked "possibly delivered" for a person to resend.
 DISPATCH_RESEND_AMBIGUOUS = env.bool("DISPATCH_RESEND_AMBIGUOUS", default=False)
+
+# --- Outgoing webhooks (recruiting/webhooks/; docs/integrations.md) -------------------------------------------
+# 1 lets endpoints resolve to private, loopback, link-local or reserved addresses (a receiver inside your own
+# network); off, such an endpoint is refused when saved and each request is refused at send time.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+# Seconds to connect, and to wait for each part of the answer.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Attempts before a delivery is failed; the wait after the n-th failure is the base times 2^(n-1).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=60)
+# How long a claim holds a delivery (at least the slowest request): a dead worker's delivery is sent again after.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -282,6 +324,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
     "send-meeting-reminders": {"task": "outreach.tasks.send_meeting_reminders", "schedule": 300.0},
     "request-interview-feedback": {"task": "outreach.tasks.request_interview_feedback", "schedule": 900.0},
+    "send-due-webhooks": {"task": "recruiting.webhooks.tasks.send_due_webhooks", "schedule": 60.0},
 }
 # Hours before a meeting that its reminder goes to the candidate and the hosts.
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
@@ -309,6 +352,8 @@ CELERY_TASK_ANNOTATIONS = {
     "pipelines.tasks.email_new_application": {"soft_time_limit": 120, "time_limit": 150},
     "pipelines.tasks.email_decision": {"soft_time_limit": 120, "time_limit": 150},
     "recruiting.tasks.ping": {"soft_time_limit": 10, "time_limit": 20},
+    "recruiting.webhooks.tasks.deliver_webhook": {"soft_time_limit": 120, "time_limit": 150},
+    "recruiting.webhooks.tasks.send_due_webhooks": {"soft_time_limit": 1800, "time_limit": 1860},
 }
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -347,6 +392,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentBatchStatusEnum": "outreach.models.EnrollmentBatch.Status",
         "TouchStatusEnum": "outreach.models.Touch.Status",
         "ReplySourceEnum": "outreach.models.Reply.Source",
+        "WebhookDeliveryStatusEnum": "recruiting.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "recruiting.models.WebhookEvent",
     },
 }
 

@@ -8,7 +8,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from candidates import urls as candidate_urls
 from outreach.api.conversation import InboundEmailView
 
-from . import api, health, views
+from . import api, health, sso_views, views
+from .webhooks import views as webhook_views
 
 
 def api_urls(patterns):
@@ -34,8 +35,24 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/settings/", views.insight_settings, name="insight_settings"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("settings/", views.settings_area, name="settings"),
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    path("oidc/authenticate/", sso_views.SignInView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso_views.CallbackView.as_view(), name="oidc_authentication_callback"),
+    path("settings/single-sign-on/", sso_views.sso_settings, name="sso_settings"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("settings/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
+    path(
+        "settings/webhooks/<int:pk>/secret/",
+        webhook_views.webhook_rotate_secret,
+        name="webhook_rotate_secret",
+    ),
+    path(
+        "settings/webhooks/deliveries/<int:pk>/redeliver/",
+        webhook_views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
     path("admin/", admin.site.urls),
     path("", include((candidate_patterns, candidate_urls.app_name))),
     path("", include("pipelines.urls")),

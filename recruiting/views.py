@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +16,7 @@ from outreach import selectors as outreach_selectors
 from pipelines import selectors as pipeline_selectors
 
 from . import reports, selectors, services
+from .context_processors import settings_pages_for
 from .forms import InsightSettingsForm, ReportFilterForm
 from .models import InsightSettings
 from .reports.common import ReportFilters, Tabular
@@ -127,6 +128,14 @@ def insight_settings(request):
     services.update_insight_settings(**form.cleaned_data)
     messages.success(request, "Insight settings saved.")
     return redirect("reports")
+
+
+def settings_area(request):
+    """The one Settings area: every page that configures Longlist which this user may open, by topic."""
+    sections = settings_pages_for(request.user)
+    if not sections:
+        raise PermissionDenied
+    return render(request, "recruiting/settings.html", {"sections": sections})
 
 
 def bad_request(request, exception):

@@ -2,6 +2,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import AdminFactory, EmployeeFactory, HiringManagerFactory, RecruiterFactory
 
@@ -54,3 +55,16 @@ def employee(db):
 @pytest.fixture
 def users_by_role(admin_user, recruiter, hiring_manager, employee):
     return {"admin": admin_user, "recruiter": recruiter, "manager": hiring_manager, "employee": employee}
+
+
+@pytest.fixture
+def settings_labels(client):
+    """The settings pages the signed-in user is offered in the Settings area (none: the area is refused)."""
+
+    def labels() -> list[str]:
+        response = client.get(reverse("settings"))
+        if response.status_code == 403:
+            return []
+        return [page["label"] for _, pages in response.context["sections"] for page in pages]
+
+    return labels

@@ -3,11 +3,12 @@ from datetime import timedelta
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from candidates import search_documents
 from candidates import services as candidate_services
-from candidates.models import Activity, Candidate, Referral, TalentPool
+from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from outreach.models import Enrollment, MeetingType, Reply, Sequence, Step, Touch
 from pipelines import services as pipeline_services
@@ -349,3 +350,20 @@ class MeetingTypeFactory(factory.django.DjangoModelFactory):
     def hosts(self, create, extracted, **kwargs):
         if create and extracted:
             self.hosts.set(extracted)
+
+
+def attach_resume(candidate: Candidate, kind: str = "pdf", text: str = "") -> Resume:
+    """A stored résumé of `kind` ("pdf" or "docx") for `candidate`, with a name that needs escaping."""
+    content = make_pdf("Ada Lovelace") if kind == "pdf" else b"PK\x03\x04 not really a docx"
+    resume = Resume(
+        candidate=candidate,
+        original_name=f"Ada's CV<script>.{kind}",
+        kind=kind,
+        size=len(content),
+        sha256="0" * 64,
+        text=text,
+        text_status="extracted" if text else "empty",
+    )
+    resume.file.save(f"cv.{kind}", ContentFile(content), save=False)
+    resume.save()
+    return resume

@@ -15,6 +15,7 @@ from ..search_documents import (
     search_vector,
     skill_keys_for,
 )
+from ..signals import candidates_created
 from .cleaning import LABELS
 from .planning import FILLABLE, Batch, Person
 
@@ -89,6 +90,10 @@ def write_batch(batch: Batch, job: ImportJob) -> None:
     if new and connection.vendor == "postgresql":
         Candidate.objects.filter(pk__in=[person.candidate.pk for person in new]).update(
             search_vector=search_vector()
+        )
+    if new:
+        candidates_created.send(
+            sender=Candidate, candidates=[person.candidate for person in new], by=job.created_by
         )
 
 

@@ -1,6 +1,16 @@
 // Longlist's own front-end code. htmx sends the CSRF token on every request through the
 // hx-headers attribute on <body>.
 
+document.documentElement.classList.add("js");
+
+// On a phone the sidebar's menu folds behind a "Menu" button (CSS shows the button only on narrow screens).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest(".nav-toggle");
+  if (!toggle) return;
+  const open = document.getElementById("sidebar").classList.toggle("menu-open");
+  toggle.setAttribute("aria-expanded", String(open));
+});
+
 // Validation errors come back as 422 with the form fragment to show: swap them in like a success.
 document.addEventListener("htmx:beforeSwap", (event) => {
   if (event.detail.xhr.status === 422 || event.detail.xhr.status === 409) {
@@ -8,6 +18,30 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// Focus is never lost to an htmx swap: when the focused element is swapped away (a completed task's button,
+// a row's form), focus goes to its replacement (the same id) or to the swapped-in element, which becomes
+// focusable for that; htmx itself keeps the focus of a text field that comes back with the same id.
+let swapFocus = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const focused = document.activeElement;
+  const target = event.detail.target;
+  swapFocus = focused && focused !== document.body && target && target.contains(focused)
+    ? { focused, id: target.id, parent: target.parentElement } : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!swapFocus) return;
+  const { focused, id, parent } = swapFocus;
+  swapFocus = null;
+  setTimeout(() => restoreFocus(focused, id, parent));  // after the page's own handlers (cardMoved) had their turn
+});
+function restoreFocus(focused, id, parent) {
+  if (focused.isConnected || (document.activeElement && document.activeElement !== document.body)) return;
+  const next = (id && document.getElementById(id)) || (parent && parent.isConnected ? parent : document.getElementById("main"));
+  if (!next) return;
+  if (!next.matches("a[href], button, input, select, textarea, summary, [tabindex]")) next.setAttribute("tabindex", "-1");
+  next.focus({ preventScroll: true });
+}
 
 // Drag and drop: any element with data-sortable becomes a Sortable list. Sortable fires an "end" event on
 // the element when a drag ends; the element's hx-post (with hx-trigger="end") sends the new order.
@@ -197,7 +231,7 @@ document.addEventListener("change", (event) => {
 
 // Bulk on a role's board: "Select cards" puts a checkbox on each card (Tab and Space tick one; shift-click
 // ticks the range from the last one ticked); the bar sends the ticked cards as id:version, as the page shows
-// them, and its "Enroll…" / "Add to role…" links carry the people (data-selection-link, above).
+// them, and its "Enroll…" / "Add to role…" / "Add to pool…" links carry the people (data-selection-link, above).
 (() => {
   let lastTicked = null;
   const board = () => document.getElementById("board");

@@ -45,10 +45,14 @@ def check(page, live_server, path: str, found: dict[str, list[str]], label: str)
         found[f"{label} {path}"] = problems
 
 
-def staff_pages(page, role: str) -> list[str]:
+def staff_pages(page, live_server, role: str) -> list[str]:
     """Every page of the role's navigation, and the detail pages it opens from them."""
     pages = page.locator("nav[aria-label='Main'] a").evaluate_all("links => links.map(a => a.pathname)")
     pages = [path for path in pages if not path.startswith("/admin/")]
+    if "/settings/" in pages:  # and every page the Settings area holds
+        page.goto(f"{live_server.url}/settings/")
+        links = page.locator(".settings-list a").evaluate_all("links => links.map(a => a.pathname)")
+        pages += [path for path in dict.fromkeys(links) if path not in pages]
     if role in ("admin", "recruiter"):
         requisition = Requisition.objects.filter(status=Requisition.Status.OPEN).order_by("pk").first()
         candidate = requisition.pipeline.cards.order_by("pk").first().candidate
@@ -78,7 +82,7 @@ def test_every_main_page_passes_the_accessibility_checker(demo, live_server, pag
         expect(skip).to_be_focused()
         skip.press("Enter")
         expect(page.locator("main#main")).to_be_focused()
-        for path in staff_pages(page, role):
+        for path in staff_pages(page, live_server, role):
             check(page, live_server, path, found, role)
 
     page.context.clear_cookies()

@@ -57,15 +57,19 @@ def test_pages_load_without_a_policy_violation(live_server, page):
 
 def test_meters_take_their_width_and_htmx_swaps_under_the_policy(live_server, page):
     AdminFactory(username="e2e-admin")
-    CandidateFactory(first_name="Ada", engagement_score=64)
+    ada = CandidateFactory(first_name="Ada", engagement_score=64)
     CandidateFactory(first_name="Grace", engagement_score=10)
     login(page, live_server, "e2e-admin")
     page.goto(f"{live_server.url}/candidates/")
-    fill = page.locator("#results tbody tr", has_text="Ada").locator(".meter > span")
-    expect(fill).to_have_attribute("style", "width: 64%;")
+    meter = page.locator(f"#candidate-{ada.pk} meter")
+    expect(meter).to_have_attribute("value", "64")
+    assert meter.bounding_box()["width"] > 0
     page.fill("#f-q", "grace")
     wait_for_htmx(page)
     expect(page.locator("#results tbody tr")).to_have_count(1)
-    expect(page.locator("#results .meter > span").first).to_have_attribute("style", "width: 10%;")
+    expect(page.locator("#results meter").first).to_have_attribute("value", "10")
+    page.goto(f"{live_server.url}/candidates/{ada.pk}/")
+    fill = page.locator(".engagement-score .meter > span")
+    expect(fill).to_have_attribute("style", f"width: {fill.get_attribute('data-percent')}%;")
     assert page.evaluate("getComputedStyle(document.body).opacity") == "1"
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False

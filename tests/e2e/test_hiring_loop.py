@@ -12,9 +12,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from candidates.models import Referral, Resume
+from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import Enrollment, RejectionEmail, Touch
-from outreach.rejections import save_rejection_template, send_due_rejection_emails
+from outreach.rejections import save_rejection_template
 from pipelines import services
 from pipelines.feedback import set_criteria
 from pipelines.models import Card, Feedback
@@ -140,8 +141,8 @@ def test_search_bulk_add_review_turn_down_undo_and_hire(page, live_server, setti
     expect(page.locator(f"#card-{cards[ben.pk].pk}")).to_have_count(0)
     assert Card.objects.get(pk=cards[ben.pk].pk).status == Card.Status.REJECTED
     due = RejectionEmail.objects.get(status="scheduled")
-    assert send_due_rejection_emails(now=due.send_after - timedelta(seconds=1)) == 0 and mail.outbox == []
-    assert send_due_rejection_emails(now=due.send_after) == 1
+    assert dispatch_due_touches(now=due.send_after - timedelta(seconds=1)).sent == 0 and mail.outbox == []
+    assert dispatch_due_touches(now=due.send_after).sent == 1  # the rejection email is an outbox row
     assert [(m.to, m.subject) for m in mail.outbox] == [([ben.email], "Your application, Ben")]
 
     move_with_keyboard(page, cards[priya.pk], "Hired")

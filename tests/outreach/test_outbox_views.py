@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from outreach.conversation import receive_inbound_email
 from outreach.models import SenderIdentity, Touch
-from tests.factories import CandidateFactory, RecruiterFactory
+from tests.factories import CandidateFactory, RecruiterFactory, RequisitionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,11 @@ def test_bulk_email_to_a_selection_says_who_was_left_out(client, writer):
 
 
 def test_search_and_board_offer_emailing_the_selection(client, writer):
+    link = f'href="{reverse("outreach:bulk_email")}" data-selection-link="candidate_ids"'
     search = client.get(reverse("candidates:list")).content.decode()
-    assert f'href="{reverse("outreach:bulk_email")}" data-selection-link="candidate_ids"' in search
+    assert link + ' data-selection-param="candidates">Email selected…</a>' in search
+    board = client.get(reverse("pipelines:board", args=[RequisitionFactory().pk])).content.decode()
+    assert link + ' data-selection-param="candidates">Email…</a>' in board
 
 
 def test_the_preview_renders_for_one_person_with_the_signature(client, writer):

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from candidates.models import TalentPool
 from pipelines import feedback, services
 from pipelines.models import Card
 from tests.factories import CandidateFactory, RequisitionFactory, stage_named
@@ -128,3 +129,38 @@ def test_the_board_reads_as_many_queries_for_15_cards_with_feedback_as_for_3(
         client.force_login(recruiter)
         counts.append(_board_queries(client, role))
     assert counts[0] == counts[1]
+
+
+def test_the_selection_goes_to_a_pool_through_the_add_to_pool_page(client, recruiter, role, cards):
+    client.force_login(recruiter)
+    board = client.get(reverse("pipelines:board", args=[role.pk])).content.decode()
+    add_to_pool = reverse("candidates:add_to_pool")
+    assert f'href="{add_to_pool}" data-selection-link="candidate_ids"' in board
+
+    ids = [card.candidate_id for card in cards]
+    page = client.get(add_to_pool, {"candidates": ",".join(map(str, ids)) + ",junk,-4"})
+    assert page.status_code == 200
+    assert "3 selected: " in page.content.decode()
+    assert "Ada" in page.content.decode()
+
+    response = client.post(add_to_pool, {"candidate_ids": ids, "new_pool_name": "Data Engineer finalists"})
+    pool = TalentPool.objects.get(name="Data Engineer finalists")
+    assert response.status_code == 302 and response["Location"] == pool.get_absolute_url()
+    assert set(pool.members.values_list("pk", flat=True)) == set(ids)
+
+
+def test_the_add_to_pool_page_says_what_is_missing_and_keeps_the_selection(client, recruiter, cards):
+    client.force_login(recruiter)
+    ids = [card.candidate_id for card in cards]
+    response = client.post(reverse("candidates:add_to_pool"), {"candidate_ids": ids})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Choose a pool or name a new one." in html
+    assert html.count('name="candidate_ids"') == 3
+
+
+@pytest.mark.parametrize("role_name", ["manager", "employee"])
+def test_only_the_recruiting_team_may_open_the_add_to_pool_page(client, users_by_role, role_name, cards):
+    client.force_login(users_by_role[role_name])
+    url = reverse("candidates:add_to_pool")
+    assert client.get(url, {"candidates": str(cards[0].candidate_id)}).status_code == 403

@@ -1,33 +1,21 @@
 """A hiring manager reads the résumé of someone on their own role's board in the shortlist page, and only that."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from candidates.models import Resume
 from pipelines import services
-from tests.factories import CandidateFactory, HiringManagerFactory, RequisitionFactory, make_pdf, stage_named
+from tests.factories import (
+    CandidateFactory,
+    HiringManagerFactory,
+    RequisitionFactory,
+    attach_resume,
+    stage_named,
+)
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def attach(candidate, kind="pdf", text=""):
-    content = make_pdf("Ada Lovelace") if kind == "pdf" else b"PK\x03\x04 not really a docx"
-    resume = Resume(
-        candidate=candidate,
-        original_name=f"Ada's CV<script>.{kind}",
-        kind=kind,
-        size=len(content),
-        sha256="0" * 64,
-        text=text,
-        text_status="extracted" if text else "empty",
-    )
-    resume.file.save(f"cv.{kind}", ContentFile(content), save=False)
-    resume.save()
-    return resume
 
 
 @pytest.fixture
@@ -38,7 +26,7 @@ def card(hiring_manager):
 
 
 def test_the_shortlist_shows_linkedin_and_the_resume_in_the_page(client, hiring_manager, card):
-    attach(card.candidate)
+    attach_resume(card.candidate)
     client.force_login(hiring_manager)
     page = client.get(reverse("pipelines:shortlist", args=[card.pipeline.requisition.pk])).content.decode()
     url = reverse("pipelines:card_resume", args=[card.pk])
@@ -48,7 +36,7 @@ def test_the_shortlist_shows_linkedin_and_the_resume_in_the_page(client, hiring_
 
 
 def test_a_pdf_is_served_inline_under_a_strict_policy(client, hiring_manager, card):
-    attach(card.candidate)
+    attach_resume(card.candidate)
     client.force_login(hiring_manager)
     response = client.get(reverse("pipelines:card_resume", args=[card.pk]))
     assert response.status_code == 200
@@ -63,7 +51,7 @@ def test_a_pdf_is_served_inline_under_a_strict_policy(client, hiring_manager, ca
 
 
 def test_a_docx_is_shown_as_its_text(client, recruiter, card):
-    attach(card.candidate, kind="docx", text="Analytical engines <b>since 1843</b>")
+    attach_resume(card.candidate, kind="docx", text="Analytical engines <b>since 1843</b>")
     client.force_login(recruiter)
     response = client.get(reverse("pipelines:card_resume", args=[card.pk]))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -77,7 +65,7 @@ def test_a_docx_is_shown_as_its_text(client, recruiter, card):
     [("admin", 200), ("recruiter", 200), ("manager", 200), ("other_manager", 404), ("employee", 403)],
 )
 def test_who_may_read_it(client, users_by_role, card, who, status):
-    attach(card.candidate)
+    attach_resume(card.candidate)
     user = HiringManagerFactory() if who == "other_manager" else users_by_role[who]
     client.force_login(user)
     assert client.get(reverse("pipelines:card_resume", args=[card.pk])).status_code == status
@@ -87,7 +75,7 @@ def test_no_resume_or_a_talent_board_card_is_not_found(client, hiring_manager, r
     client.force_login(hiring_manager)
     assert client.get(reverse("pipelines:card_resume", args=[card.pk])).status_code == 404
     talent = services.add_card(pipeline=services.get_or_create_talent_board(), candidate=card.candidate)
-    attach(card.candidate)
+    attach_resume(card.candidate)
     client.force_login(recruiter)
     assert client.get(reverse("pipelines:card_resume", args=[talent.pk])).status_code == 404
     assert client.post(reverse("pipelines:card_resume", args=[card.pk])).status_code == 405

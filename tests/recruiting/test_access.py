@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.models import Meeting, MeetingHost
+from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     CardFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     RequisitionFactory,
     SequenceFactory,
     TalentPoolFactory,
+    attach_resume,
 )
 
 ROLES = ["admin", "recruiter", "manager", "employee"]
@@ -37,16 +39,30 @@ def meeting_of_another_host() -> Meeting:
 
 
 @pytest.fixture
-def objects(hiring_manager):
+def objects(hiring_manager, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own_requisition = RequisitionFactory(hiring_manager=hiring_manager)
+    other_requisition = RequisitionFactory()
+    own_card, other_card = (
+        CardFactory(pipeline=requisition.pipeline, stage=requisition.pipeline.stages.first())
+        for requisition in (own_requisition, other_requisition)
+    )
+    for card in (own_card, other_card):
+        attach_resume(card.candidate)
     return {
         "card": CardFactory(),
         "meeting": meeting_of_another_host(),
         "candidate": CandidateFactory(),
         "pool": TalentPoolFactory(),
         "sequence": SequenceFactory(),
-        "own_requisition": RequisitionFactory(hiring_manager=hiring_manager),
-        "other_requisition": RequisitionFactory(),
+        "own_requisition": own_requisition,
+        "other_requisition": other_requisition,
+        "own_card": own_card,
+        "other_card": other_card,
         "reply": ReplyFactory(),
+        "webhook": WebhookEndpoint.objects.create(
+            url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
+        ),
     }
 
 
@@ -69,6 +85,14 @@ PAGES = [
     ("pipelines:board", "other_requisition", (200, 200, 404, 404)),
     ("pipelines:shortlist", "own_requisition", (200, 200, 200, 404)),
     ("pipelines:shortlist", "other_requisition", (200, 200, 404, 404)),
+    ("pipelines:card_summary", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_summary", "other_card", (200, 200, 404, 403)),
+    ("pipelines:card_resume", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_resume", "other_card", (200, 200, 404, 403)),
+    ("pipelines:card_feedback", "own_card", (200, 200, 200, 403)),
+    ("pipelines:card_feedback", "other_card", (200, 200, 404, 403)),
+    ("pipelines:turned_down", "own_requisition", (200, 200, 403, 403)),
+    ("pipelines:turned_down", "other_requisition", (200, 200, 404, 403)),
     ("pipelines:talent_board", None, (200, 200, 403, 403)),
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
@@ -83,6 +107,9 @@ PAGES = [
     ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
     ("outreach:bulk_email", None, (200, 200, 403, 403)),
     ("outreach:outbox", None, (200, 200, 403, 403)),
+    ("webhooks", None, (200, 403, 403, 403)),
+    ("webhook", "webhook", (200, 403, 403, 403)),
+    ("sso_settings", None, (200, 403, 403, 403)),
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -130,7 +157,7 @@ def test_navigation_shows_only_what_the_role_may_open(client, employee, hiring_m
         "My meetings",
         "Refer someone",
         "My referrals",
-        "My availability",
+        "Settings",  # their availability, for the interviews they host
     ]
 
 
@@ -143,15 +170,41 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
     assert html.index('data-group="Engage"') < html.index(">Sequences<") < html.index('data-group="Hire"')
     client.force_login(admin_user)
     nav = client.get(reverse("home")).context["nav_items"]
-    settings_links = [item["label"] for item in nav if item["group"] == "Settings"]
-    assert settings_links == [
-        "Privacy",
-        "Careers page",
-        "Rejection emails",
-        "My availability",
-        "Meeting types",
-        "Dispatcher",
-    ]
+    assert [item["label"] for item in nav if item["group"] == "Settings"] == ["Settings"]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (
+            "admin",
+            [
+                "Rejection emails",
+                "Dispatcher",
+                "Careers page",
+                "Stages of a role",
+                "My availability",
+                "Meeting types",
+                "Report alerts",
+                "Forecast",
+                "Single sign-on",
+                "Webhooks",
+                "Privacy",
+            ],
+        ),
+        ("recruiter", ["Rejection emails", "My availability", "Meeting types", "Privacy"]),
+        ("manager", ["My availability"]),
+        ("employee", []),
+    ],
+)
+def test_one_settings_area_holds_what_each_role_may_configure(
+    client, users_by_role, settings_labels, role, expected
+):
+    client.force_login(users_by_role[role])
+    assert settings_labels() == expected
+    nav = [item["label"] for item in client.get(reverse("home")).context["nav_items"]]
+    assert ("Settings" in nav) == bool(expected)
+    assert client.get(reverse("settings")).status_code == (200 if expected else 403)
 
 
 def test_hiring_manager_requisition_list_contains_only_their_roles(client, hiring_manager):

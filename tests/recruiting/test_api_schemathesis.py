@@ -4,6 +4,8 @@ admin, on the WSGI app inside the test's transaction: no request may answer a se
 Path ids point at real objects made for each test, so detail routes and their actions run against data, not 404s.
 """
 
+import uuid
+
 import pytest
 import schemathesis
 from django.core.files.base import ContentFile
@@ -17,6 +19,7 @@ from schemathesis.checks import not_a_server_error
 from candidates.models import ImportJob, Resume
 from outreach.models import EngagementEvent, Enrollment, EnrollmentBatch
 from pipelines.models import Application, Requisition
+from recruiting.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import (
     AdminFactory,
     CandidateFactory,
@@ -54,6 +57,9 @@ def objects(db, settings, tmp_path):
     )
     resume.file.save("cv.pdf", ContentFile(make_pdf("Ada")), save=True)
     review = card.reviews.create(reviewer=requisition.hiring_manager, decision="hold")
+    webhook = WebhookEndpoint.objects.create(
+        url="https://93.184.215.14/hooks", secret="s", events=["card.moved"]
+    )
     return {
         "candidates": candidate.pk,
         "pools": pool.pk,
@@ -81,6 +87,10 @@ def objects(db, settings, tmp_path):
             requisition=requisition, candidate=candidate, consent_at=touch.due_at
         ).pk,
         "careers": requisition.pk,
+        "webhooks": webhook.pk,
+        "webhook-deliveries": WebhookDelivery.objects.create(
+            endpoint=webhook, event_id=uuid.uuid4(), event_type="card.moved", payload={}, status="failed"
+        ).pk,
     }
 
 

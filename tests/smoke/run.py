@@ -94,6 +94,12 @@ def compose_variables(*, database_url: str, redis_url: str, site_url: str, email
         "SENTRY_DSN": "",
         "METRICS_TOKEN": secrets.token_urlsafe(24),
         "INBOUND_EMAIL_SECRET": secrets.token_urlsafe(24),
+        "OIDC_ISSUER": "",
+        "OIDC_CLIENT_ID": "",
+        "OIDC_CLIENT_SECRET": "",
+        "OIDC_PROVIDER_NAME": "single sign-on",
+        "LOCAL_LOGIN": "1",
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "0",
     }
 
 
@@ -454,7 +460,10 @@ def main() -> int:
         with log.step("sign in on the login page") as note:
             site.sign_in(admin["username"], admin["password"])
             home = site.get("/")
-            expect(home.status_code == 200 and "Dispatcher" in home.text, f"home answered {home.status_code}")
+            expect(
+                home.status_code == 200 and 'href="/settings/"' in home.text,
+                f"home answered {home.status_code}",
+            )
             note(f"signed in as {admin['username']} (a superuser: the Admin role)")
 
         with log.step(
