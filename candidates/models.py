@@ -297,6 +297,7 @@ class Activity(models.Model):
         PREFERENCE = "preference", "Preference"
         APPLICATION = "application", "Application"
         RESUME = "resume", "Résumé"
+        MEETING = "meeting", "Meeting"
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="activities")
     kind = models.CharField(max_length=20, choices=Kind.choices)

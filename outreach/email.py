@@ -17,7 +17,8 @@ from candidates.mail_headers import header_text, mailbox
 from candidates.models import Candidate, PrivacyPolicy
 
 from . import placeholders, tokens
-from .models import SenderIdentity, Touch
+from .booking_links import booking_url
+from .models import MeetingType, SenderIdentity, Touch
 
 PRIVACY_NOTICE = (
     "Why you are hearing from us: we have your details from {origin}, and think you could be a great fit for "
@@ -76,8 +77,12 @@ def message_values(touch: Touch) -> dict[str, str]:
     return placeholder_values(touch.candidate, message_sender(touch))
 
 
-def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, str]:
-    """What the placeholders of a message to this person from this sender stand for (every kind of email)."""
+def placeholder_values(
+    candidate: Candidate, sender: User | None, meeting_type: MeetingType | None = None
+) -> dict[str, str]:
+    """What the placeholders of a message to this person from this sender stand for (every kind of email);
+    the booking link books `meeting_type`, or the default type when none is given."""
+    meeting_type = meeting_type or MeetingType.objects.filter(is_default=True, is_active=True).first()
     return {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,
@@ -87,6 +92,7 @@ def placeholder_values(candidate: Candidate, sender: User | None) -> dict[str, s
         "city": candidate.city,
         "sender_name": (sender.get_full_name() or sender.get_username()) if sender else "",
         "sender_first_name": sender.first_name if sender else "",
+        "booking_link": booking_url(candidate, meeting_type) if meeting_type else "",
     }
 
 

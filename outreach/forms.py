@@ -3,19 +3,20 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate, TalentPool
-from candidates.roles import is_admin
+from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
 from candidates.selectors import find_existing_candidate
-from pipelines.models import Requisition
+from pipelines.models import Requisition, Stage
 from pipelines.selectors import recruiting_users
 
 from . import placeholders, selectors
 from .identities import NOT_YOURS, may_send_as
 from .manual_tasks import TASK_OUTCOMES
-from .models import InboundMailbox, Reply, SenderIdentity, Sequence, Step, Topic
+from .models import InboundMailbox, MeetingType, Reply, SenderIdentity, Sequence, Step, Topic
 
 TIMEZONES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -252,6 +253,191 @@ class CampaignForm(forms.Form):
     months_before = forms.IntegerField(
         label="Start this many months before it opens", min_value=1, max_value=24, initial=4
     )
+
+
+class HostsField(forms.ModelMultipleChoiceField):
+    """Who may host: the recruiting team and hiring managers, as checkboxes with their names."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.pop("queryset", None)  # a ModelForm passes the model field's; the hosts are these
+        hosts = (
+            User.objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=[ADMIN, RECRUITER, HIRING_MANAGER]))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+        super().__init__(queryset=hosts, **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+class AvailabilityForm(forms.Form):
+    """Weekly hours (one interval a day; both empty: not working that day), buffers, notice, horizon, maximum."""
+
+    timezone = forms.ChoiceField(choices=TIMEZONES, initial="UTC")
+    buffer_before_minutes = forms.IntegerField(min_value=0, max_value=240, label="Buffer before (minutes)")
+    buffer_after_minutes = forms.IntegerField(min_value=0, max_value=240, label="Buffer after (minutes)")
+    minimum_notice_hours = forms.IntegerField(min_value=0, max_value=720, label="Minimum notice (hours)")
+    horizon_days = forms.IntegerField(min_value=1, max_value=180, label="Bookable up to (days ahead)")
+    daily_maximum = forms.IntegerField(
+        min_value=0, max_value=50, label="Meetings a day at most (0: no limit)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day, name in enumerate(WEEKDAYS):
+            self.fields[f"start_{day}"] = forms.TimeField(
+                required=False,
+                label=f"{name} from",
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": f"{name} from"}),
+            )
+            self.fields[f"end_{day}"] = forms.TimeField(
+                required=False,
+                label=f"{name} until",
+                widget=forms.TimeInput(attrs={"type": "time", "aria-label": f"{name} until"}),
+            )
+
+    @staticmethod
+    def initial_from(availability) -> dict:
+        initial = {
+            name: getattr(availability, name)
+            for name in [
+                "timezone",
+                "buffer_before_minutes",
+                "buffer_after_minutes",
+                "minimum_notice_hours",
+                "horizon_days",
+                "daily_maximum",
+            ]
+        }
+        for day, intervals in availability.weekly_hours.items():
+            if intervals:
+                initial[f"start_{day}"], initial[f"end_{day}"] = intervals[0]
+        return initial
+
+    def days(self):
+        return [(name, self[f"start_{day}"], self[f"end_{day}"]) for day, name in enumerate(WEEKDAYS)]
+
+    def clean(self):
+        cleaned = super().clean()
+        hours = {}
+        for day, name in enumerate(WEEKDAYS):
+            start, end = cleaned.get(f"start_{day}"), cleaned.get(f"end_{day}")
+            if start is None and end is None:
+                continue
+            if start is None or end is None or end <= start:
+                self.add_error(f"end_{day}", f"{name}: give a start and a later end, or neither.")
+                continue
+            hours[str(day)] = [[start.strftime("%H:%M"), end.strftime("%H:%M")]]
+        cleaned["weekly_hours"] = hours
+        return cleaned
+
+    def availability_fields(self) -> dict:
+        names = [
+            "timezone",
+            "weekly_hours",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "minimum_notice_hours",
+            "horizon_days",
+            "daily_maximum",
+        ]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class MeetingTypeForm(forms.ModelForm):
+    stage_name = forms.ChoiceField(
+        required=False,
+        label="Move the card to",
+        help_text="Once booked, the person's card (or talent-board entry) moves to the stage of this name",
+    )
+
+    class Meta:
+        model = MeetingType
+        fields = [
+            "name",
+            "duration_minutes",
+            "location",
+            "location_detail",
+            "hosting",
+            "hosts",
+            "stage_name",
+            "is_default",
+            "is_active",
+        ]
+        labels = {"duration_minutes": "Duration (minutes)", "location_detail": "Link or address"}
+        field_classes = {"hosts": HostsField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = sorted(set(Stage.objects.values_list("name", flat=True)), key=str.lower)
+        self.fields["stage_name"].choices = [("", "Do not move"), *[(n, n) for n in names]]
+
+    def clean(self):
+        cleaned = super().clean()
+        hosting, hosts = cleaned.get("hosting"), cleaned.get("hosts")
+        if hosting in (MeetingType.Hosting.PERSON, MeetingType.Hosting.PANEL) and not hosts:
+            self.add_error("hosts", "Choose who hosts it.")
+        if hosting == MeetingType.Hosting.PERSON and hosts and len(hosts) > 1:
+            self.add_error("hosts", "Choose one person (or make it a panel).")
+        return cleaned
+
+
+class BookingLinkForm(forms.Form):
+    """The email that carries a booking link; {{ booking_link }} is the link to the chosen type."""
+
+    meeting_type = forms.ModelChoiceField(queryset=MeetingType.objects.none(), empty_label=None)
+    subject = forms.CharField(max_length=200, initial="A quick call?")
+    body = forms.CharField(
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        initial=(
+            'Hi {{ first_name | "there" }},\n\nThanks for getting back to me. Pick a time that suits you for a '
+            "short call: {{ booking_link }}\n\n{{ sender_first_name }}"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_type"].queryset = MeetingType.objects.filter(is_active=True)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        try:
+            placeholders.validate(body)
+        except placeholders.TemplateError as error:
+            raise forms.ValidationError(str(error)) from error
+        if "booking_link" not in body:
+            raise forms.ValidationError("Put {{ booking_link }} where the link goes.")
+        return body
+
+
+class ScheduleForm(forms.Form):
+    """Schedule a meeting for a card: the type, the hosts (all must be free) and then a slot."""
+
+    meeting_type = forms.ModelChoiceField(queryset=MeetingType.objects.none(), empty_label=None)
+    hosts = HostsField()
+    start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_type"].queryset = MeetingType.objects.filter(is_active=True)
+
+
+class SlotForm(forms.Form):
+    """The slot a candidate picks on the booking page, and the timezone they read it in."""
+
+    start = forms.DateTimeField()
+    tz = forms.ChoiceField(choices=TIMEZONES, required=False)
+
+    def clean_tz(self):
+        return self.cleaned_data.get("tz") or "UTC"
 
 
 # --- The outbox: writing emails ------------------------------------------------------------------------

@@ -623,3 +623,183 @@ class Topic(models.Model):
         tags = list(tags)
         named = dict(Topic.objects.filter(tag__in=tags).values_list("tag", "name"))
         return {tag: named.get(tag) or tag[:1].upper() + tag[1:] for tag in tags}
+
+
+def default_weekly_hours() -> dict[str, list[list[str]]]:
+    """Monday to Friday, nine to five (weekday "0" is Monday)."""
+    return {str(day): [["09:00", "17:00"]] for day in range(5)}
+
+
+class Availability(models.Model):
+    """When a user can be booked: weekly hours in their own timezone, buffers around each meeting, the notice a
+    booking needs, how far ahead one may book, and how many meetings a day at most."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    weekly_hours = models.JSONField(
+        default=default_weekly_hours, help_text='{"0": [["09:00", "17:00"]], …}: Monday is "0"'
+    )
+    buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(default=10)
+    minimum_notice_hours = models.PositiveSmallIntegerField(default=12)
+    horizon_days = models.PositiveSmallIntegerField(
+        default=21, validators=[MinValueValidator(1), MaxValueValidator(180)]
+    )
+    daily_maximum = models.PositiveSmallIntegerField(
+        default=4, help_text="Meetings a day at most; 0: no limit"
+    )
+    feed_key = models.UUIDField(default=uuid.uuid4, unique=True, help_text="The private calendar feed's key")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "availabilities"
+
+    def __str__(self):
+        return f"Availability of {self.user}"
+
+
+class MeetingType(models.Model):
+    """A kind of call or interview admins offer: how long, where, and who hosts it."""
+
+    class Location(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        VIDEO = "video", "Video call"
+        ADDRESS = "address", "In person"
+
+    class Hosting(models.TextChoices):
+        OWNER = "owner", "The candidate's owner"
+        PERSON = "person", "A chosen person"
+        PANEL = "panel", "A panel (all must be free)"
+
+    name = models.CharField(max_length=100, unique=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    location = models.CharField(max_length=10, choices=Location.choices, default=Location.VIDEO)
+    location_detail = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Video: a link, where {code} becomes each meeting's own code; in person: the address",
+    )
+    hosting = models.CharField(max_length=10, choices=Hosting.choices, default=Hosting.OWNER)
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="The chosen person or the panel; for the owner, who hosts when a person has no owner",
+    )
+    stage_name = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Once booked, the person's card (or talent-board entry) moves to the stage of this name",
+    )
+    is_default = models.BooleanField(default=False, help_text="The type {{ booking_link }} books")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="meeting_type_one_default"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def duration(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.duration_minutes)
+
+
+class MeetingQuerySet(models.QuerySet):
+    def booked(self):
+        return self.filter(status=Meeting.Status.BOOKED)
+
+
+class Meeting(models.Model):
+    """A booked call or interview with one candidate and one or more hosts."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="The invitation's UID")
+    meeting_type = models.ForeignKey(MeetingType, on_delete=models.PROTECT, related_name="meetings")
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="meetings")
+    card = models.ForeignKey(
+        "pipelines.Card", null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
+    hosts = models.ManyToManyField(settings.AUTH_USER_MODEL, through="MeetingHost", related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    candidate_timezone = models.CharField(max_length=64, default="UTC")
+    location = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="The invitation's SEQUENCE, raised on each change"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the candidate booked it",
+    )
+    no_show = models.BooleanField(default=False, help_text="Marked by a host: the candidate did not come")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    feedback_requested_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx"),
+            models.Index(fields=["candidate", "starts_at"], name="meeting_candidate_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_type} with {self.candidate}"
+
+    def host_list(self) -> list:
+        """The hosts, the organiser first (the order they were booked in); prefetch
+        `host_rows__user__availability` to read them for many meetings at once."""
+        return [row.user for row in sorted(self.host_rows.all(), key=lambda row: row.pk)]
+
+
+class MeetingHost(models.Model):
+    """A host's place in a meeting, and the time it blocks in their calendar (the meeting and their buffers).
+
+    On PostgreSQL an exclusion constraint (migration 0015_meetings) refuses two blocked times of one host that
+    overlap, whatever the code above it does; on SQLite bookings are serialised (see outreach.meetings)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="host_rows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_hosts")
+    blocked_from = models.DateTimeField()
+    blocked_until = models.DateTimeField()
+    active = models.BooleanField(default=True, help_text="False once the meeting is cancelled")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="meeting_host_once"),
+            models.CheckConstraint(
+                condition=models.Q(blocked_until__gt=models.F("blocked_from")),
+                name="meeting_host_range_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "active", "blocked_from"], name="meeting_host_busy_idx")]
+
+    def __str__(self):
+        return f"{self.user} at {self.meeting}"

@@ -24,6 +24,7 @@ PLACEHOLDERS = {
     "city": "The candidate's city",
     "sender_name": "The sender's full name",
     "sender_first_name": "The sender's first name",
+    "booking_link": "A link where the candidate books a call (the default meeting type, or the one chosen)",
 }
 
 _TAG = re.compile(r"\{\{(?P<inner>.*?)\}\}", re.DOTALL)

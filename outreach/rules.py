@@ -1,6 +1,6 @@
 import rules
 
-from candidates.roles import add_model_perms, is_admin, is_recruiter, is_recruiting_team
+from candidates.roles import add_model_perms, is_admin, is_hiring_manager, is_recruiter, is_recruiting_team
 
 rules.add_perm("outreach", is_admin)
 # Admins configure nurture cadences; recruiters read them and enroll people.
@@ -23,6 +23,21 @@ rules.add_perm("outreach.view_preferences", is_recruiting_team)
 rules.add_perm("outreach.view_task_queue", is_recruiting_team)
 rules.add_perm("outreach.complete_task", is_recruiting_team)
 rules.add_perm("outreach.view_dispatcher", is_admin)
+
+
+@rules.predicate
+def is_meeting_host(user, meeting):
+    return meeting is not None and any(row.user_id == user.id for row in meeting.host_rows.all())
+
+
+# Meetings: admins define the types; the recruiting team and hiring managers (interviewers) set their own hours
+# and host; a meeting is seen and changed by the recruiting team and its own hosts.
+add_model_perms("outreach", ["meetingtype"], view=is_recruiting_team, change=is_admin)
+rules.add_perm("outreach.host_meetings", is_recruiting_team | is_hiring_manager)
+rules.add_perm("outreach.view_meeting", is_recruiting_team | is_meeting_host)
+rules.add_perm("outreach.change_meeting", is_recruiting_team | is_meeting_host)
+rules.add_perm("outreach.send_booking_link", is_recruiting_team)
+rules.add_perm("outreach.schedule_meeting", is_recruiting_team)
 
 
 @rules.predicate

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from candidates.models import Candidate
@@ -14,11 +17,15 @@ from pipelines.models import Card, Requisition
 from . import engagement, placeholders, threads
 from .email import message_sender, placeholder_values
 from .models import (
+    Availability,
     Channel,
     EngagementEvent,
     Enrollment,
     InboundMailbox,
     InboundMessage,
+    Meeting,
+    MeetingHost,
+    MeetingType,
     PlannedRoleCampaign,
     RejectionTemplate,
     Reply,
@@ -225,6 +232,63 @@ def dispatcher_stats(now: datetime | None = None) -> DispatcherStats:
 def rejection_templates() -> QuerySet[RejectionTemplate]:
     """The rejection emails offered when turning someone down."""
     return RejectionTemplate.objects.filter(is_active=True).only("id", "name")
+
+
+def meeting_types(*, active_only: bool = False) -> QuerySet[MeetingType]:
+    types = MeetingType.objects.prefetch_related("hosts").order_by("name")
+    return types.filter(is_active=True) if active_only else types
+
+
+def default_meeting_type() -> MeetingType | None:
+    return MeetingType.objects.filter(is_default=True, is_active=True).first()
+
+
+def _with_hosts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.select_related("meeting_type", "candidate", "card").prefetch_related(
+        Prefetch("host_rows", queryset=MeetingHost.objects.select_related("user__availability"))
+    )
+
+
+def meetings_of_host(user: User, *, now: datetime | None = None, past_days: int = 30) -> QuerySet[Meeting]:
+    """The user's meetings from `past_days` ago on, cancelled ones included (a constant number of queries)."""
+    now = now or timezone.now()
+    return _with_hosts(
+        Meeting.objects.filter(host_rows__user=user, starts_at__gte=now - timedelta(days=past_days))
+    ).order_by("starts_at")
+
+
+def feed_meetings(user: User, *, now: datetime | None = None) -> QuerySet[Meeting]:
+    """What a user's calendar feed holds: their booked meetings from 30 days ago on."""
+    return meetings_of_host(user, now=now).filter(status=Meeting.Status.BOOKED)
+
+
+def meetings_of_candidate(candidate: Candidate) -> QuerySet[Meeting]:
+    return _with_hosts(Meeting.objects.filter(candidate=candidate)).order_by("-starts_at")
+
+
+def upcoming_booking(candidate: Candidate, meeting_type: MeetingType) -> Meeting | None:
+    """The person's booked meeting of this type still ahead, if any (a booking link then manages it)."""
+    return (
+        Meeting.objects.booked()
+        .filter(candidate=candidate, meeting_type=meeting_type, ends_at__gt=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def get_meeting_for_user(user: User, pk: int) -> Meeting:
+    """A meeting the user may see (the recruiting team, or one of its hosts); Http404 otherwise."""
+    meeting = get_object_or_404(_with_hosts(Meeting.objects.all()), pk=pk)
+    if not user.has_perm("outreach.view_meeting", meeting):
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def availability_by_feed_key(key: str) -> Availability | None:
+    try:
+        return Availability.objects.select_related("user").get(feed_key=key, user__is_active=True)
+    except (Availability.DoesNotExist, ValidationError):
+        return None
 
 
 def outbox_of(user: User, recent: int = 30) -> tuple[list[Touch], list[Touch]]:

@@ -10,3 +10,7 @@ reply_received = Signal()
 
 # A person unsubscribed from all email (once: a second unsubscribe sends nothing), with candidate=Candidate.
 candidate_unsubscribed = Signal()
+
+# A call or interview was booked, by the candidate on their booking page or by a recruiter (outreach.meetings),
+# with meeting=Meeting (its type, candidate and card loaded) and by=user or None (the candidate).
+meeting_booked = Signal()

@@ -1,6 +1,9 @@
-from celery import shared_task
+from datetime import timedelta
 
-from . import conversation, dispatch, engagement, enrollment, mailboxes
+from celery import shared_task
+from django.conf import settings
+
+from . import conversation, dispatch, engagement, enrollment, mailboxes, meetings
 from .alerts import alert_admins_of_complaint  # noqa: F401  (the complaint alert, queued by outreach.inbound)
 
 
@@ -52,3 +55,18 @@ def poll_mailbox(mailbox_id: int) -> dict:
         "skipped": result.skipped,
         "error": result.error,
     }
+
+
+@shared_task
+def send_meeting_reminders() -> int:
+    """Run by Celery beat every few minutes: reminders of meetings starting within MEETING_REMINDER_HOURS. Each
+    meeting is claimed with a conditional UPDATE, so workers running it at once remind once."""
+    return meetings.send_due_reminders(ahead=timedelta(hours=settings.MEETING_REMINDER_HOURS))
+
+
+@shared_task
+def request_interview_feedback() -> int:
+    """Run by Celery beat: each host of an interview that is over is asked for feedback, once; and cards whose
+    next meeting is over show the one after it."""
+    meetings.refresh_passed_next_meetings()
+    return meetings.request_feedback()

@@ -1,4 +1,5 @@
-"""Signed tokens for the links in outgoing email: unsubscribe, preferences, tracked clicks and the open pixel.
+"""Signed tokens for the links in outgoing email: unsubscribe, preferences, tracked clicks, the open pixel, booking
+a call and managing a booked one.
 
 Each kind has its own salt, so a click token can never be replayed as an unsubscribe token.
 """
@@ -9,6 +10,8 @@ UNSUBSCRIBE = "outreach.unsubscribe"
 PREFERENCES = "outreach.preferences"
 CLICK = "outreach.click"
 OPEN = "outreach.open"
+BOOKING = "outreach.booking"
+MEETING = "outreach.meeting"
 
 
 def make(kind: str, **payload) -> str:

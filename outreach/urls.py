@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import outbox_views, sending_views, views
+from . import meeting_views, outbox_views, sending_views, views
 
 app_name = "outreach"
 
@@ -54,4 +54,30 @@ urlpatterns = [
     path("o/prefs/<str:token>/", views.preferences, name="preferences"),
     path("o/c/<str:token>/", views.click, name="click"),
     path("o/p/<str:token>.gif", views.open_pixel, name="open"),
+]
+
+urlpatterns += [
+    path("meetings/", meeting_views.meeting_list, name="meetings"),
+    path("availability/", meeting_views.availability, name="availability"),
+    path("availability/feed/revoke/", meeting_views.feed_revoke, name="feed_revoke"),
+    path("meeting-types/", meeting_views.meeting_types, name="meeting_types"),
+    path("meeting-types/<int:pk>/", meeting_views.meeting_types, name="meeting_type"),
+    path("meetings/<int:pk>/cancel/", meeting_views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/reschedule/", meeting_views.meeting_reschedule, name="meeting_reschedule"),
+    path("meetings/<int:pk>/no-show/", meeting_views.meeting_no_show, name="meeting_no_show"),
+    path(
+        "candidates/<int:candidate_id>/booking-link/",
+        meeting_views.booking_link_send,
+        name="booking_link_send",
+    ),
+    path("cards/<int:card_id>/schedule/", meeting_views.card_schedule, name="card_schedule"),
+    path("o/book/<str:token>/", meeting_views.book, name="book"),
+    path("o/meeting/<str:token>/", meeting_views.meeting_manage, name="meeting_manage"),
+    path(
+        "o/meeting/<str:token>/reschedule/",
+        meeting_views.meeting_reschedule_public,
+        name="meeting_reschedule_public",
+    ),
+    path("o/meeting/<str:token>/cancel/", meeting_views.meeting_cancel_public, name="meeting_cancel_public"),
+    path("o/feed/<uuid:key>.ics", meeting_views.feed, name="feed"),
 ]

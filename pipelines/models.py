@@ -179,6 +179,11 @@ class Card(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     entered_stage_at = models.DateTimeField(auto_now_add=True)
+    next_meeting_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The person's next booked call or interview (kept by outreach.meetings)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CardQuerySet.as_manager()

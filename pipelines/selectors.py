@@ -62,15 +62,18 @@ class BoardCard:
     latest_reviews: list[ShortlistReview] = field(default_factory=list)
     # The recommendations of its structured feedback (the card lists them).
     feedback_given: list[int] = field(default_factory=list)
+    # The person's next booked call or interview (Card.next_meeting_at; the card shows it while ahead).
+    next_meeting_at: datetime | None = None
 
 
-# The columns of a BoardCard and its BoardCandidate, in that order.
+# The columns of a BoardCard (with next_meeting_at before candidate_id) and its BoardCandidate, in that order.
 BOARD_CARD_COLUMNS = (
     "pk",
     "stage_id",
     "position",
     "version",
     "entered_stage_at",
+    "next_meeting_at",
     "candidate_id",
     "candidate__first_name",
     "candidate__last_name",
@@ -171,8 +174,17 @@ def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
     """The cards as BoardCards, each with its hiring-manager decisions and its feedback's recommendations (one
     more query for each, however many cards)."""
     rows = [
-        BoardCard(pk, stage_id, position, version, entered, candidate_id, BoardCandidate(*candidate))
-        for pk, stage_id, position, version, entered, candidate_id, *candidate in cards.values_list(
+        BoardCard(
+            pk,
+            stage_id,
+            position,
+            version,
+            entered,
+            candidate_id,
+            BoardCandidate(*candidate),
+            next_meeting_at=meeting,
+        )
+        for pk, stage_id, position, version, entered, meeting, candidate_id, *candidate in cards.values_list(
             *BOARD_CARD_COLUMNS
         )
     ]

@@ -65,7 +65,7 @@ router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhookd
 )
 @api_view(["GET"])
 def report(request, name: str) -> Response:
-    """One report of the Insights page as JSON (funnel, sequences, conversion, sources, referrals, ready):
+    """One report of the Insights page as JSON (funnel, sequences, conversion, sources, referrals, ready, meetings):
     its rows and totals, computed exactly as on the page. Recruiters and admins only."""
     if not request.user.has_perm("recruiting.view_reports"):
         raise PermissionDenied

@@ -31,6 +31,7 @@ NAVIGATION = [
             ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
             ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
             ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
+            ("My meetings", "outreach:meetings", "outreach.host_meetings"),
             ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
         ],
     ),
@@ -60,6 +61,14 @@ CANDIDATE_ACTIONS = [
     # Selections only: a pool is a sequence's audience, and the profile has its own "Write email".
     ("Email the selected people", "Email", "outreach:bulk_email", "outreach.send_email", False),
 ]
+
+# What higher apps can do with one card, offered in a board card's menu (pipelines, which names no higher app):
+# (label, url name taking one id, whose id: "card" or "candidate", permission that shows it)
+CARD_ACTIONS = [
+    ("Schedule a call or interview", "outreach:card_schedule", "card", "outreach.schedule_meeting"),
+    ("Send booking link", "outreach:booking_link_send", "candidate", "outreach.send_booking_link"),
+]
+_ID = 987654321  # an id no url contains otherwise: the url around it is what the menu puts the real id into
 
 
 def navigation(request):
@@ -103,6 +112,19 @@ def candidate_actions(request):
     if user.has_perm("outreach.send_email"):
         context["answer_replies"] = True
     return context
+
+
+def card_actions(request):
+    """CARD_ACTIONS the user may take, each as the url before and after the id (`before`, `of`, `after`)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    actions = []
+    for label, url_name, of, perm in CARD_ACTIONS:
+        if user.has_perm(perm):
+            before, after = reverse(url_name, args=[_ID]).split(str(_ID))
+            actions.append({"label": label, "before": before, "of": of, "after": after})
+    return {"card_actions": actions}
 
 
 @dataclass(frozen=True)
@@ -160,6 +182,23 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
                 "pipelines:requisitions",
                 "pipelines.edit_stages",
                 "Each role has its own stages: open the requisition, then Stages.",
+            ),
+        ],
+    ),
+    (
+        "Calls and interviews",
+        [
+            SettingsPage(
+                "My availability",
+                "outreach:availability",
+                "outreach.host_meetings",
+                "Your weekly hours, buffers and notice for calls and interviews, and your private calendar feed.",
+            ),
+            SettingsPage(
+                "Meeting types",
+                "outreach:meeting_types",
+                "outreach.view_meetingtype",
+                "What people can book: length, place, who hosts, and where a booked person's card moves.",
             ),
         ],
     ),

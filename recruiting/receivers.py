@@ -6,7 +6,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 
 from candidates.signals import candidates_created
-from outreach.signals import candidate_unsubscribed, reply_received
+from outreach.signals import candidate_unsubscribed, meeting_booked, reply_received
 from pipelines.signals import application_received, candidate_hired, card_moved
 
 from .models import WebhookEvent
@@ -93,5 +93,27 @@ def candidate_unsubscribed_event(sender, *, candidate, **kwargs) -> None:
         {
             "candidate": events.candidate_data(candidate),
             "unsubscribed_at": candidate.unsubscribed_at.isoformat() if candidate.unsubscribed_at else None,
+        },
+    )
+
+
+@receiver(meeting_booked, dispatch_uid="recruiting.webhooks.meeting_booked")
+def meeting_booked_event(sender, *, meeting, by=None, **kwargs) -> None:
+    events.record_event(
+        WebhookEvent.MEETING_BOOKED,
+        {
+            "meeting": {
+                "id": meeting.pk,
+                "type": meeting.meeting_type.name,
+                "starts_at": meeting.starts_at.isoformat(),
+                "ends_at": meeting.ends_at.isoformat(),
+                "card_id": meeting.card_id,
+                "hosts": [
+                    {"id": host.pk, "name": host.get_full_name() or host.get_username()}
+                    for host in meeting.host_list()
+                ],
+            },
+            "candidate": events.candidate_data(meeting.candidate),
+            "by": events.by_data(by),
         },
     )

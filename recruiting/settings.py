@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "recruiting.context_processors.navigation",
                 "recruiting.context_processors.candidate_actions",
+                "recruiting.context_processors.card_actions",
                 "recruiting.context_processors.rejection_templates",
             ],
             "builtins": ["candidates.templatetags.longlist"],
@@ -333,9 +334,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DISPATCH_INTERVAL_SECONDS,
     },
     "refresh-engagement-scores": {"task": "outreach.tasks.refresh_engagement_scores", "schedule": 86400.0},
+    "send-meeting-reminders": {"task": "outreach.tasks.send_meeting_reminders", "schedule": 300.0},
+    "request-interview-feedback": {"task": "outreach.tasks.request_interview_feedback", "schedule": 900.0},
     "send-due-webhooks": {"task": "recruiting.webhooks.tasks.send_due_webhooks", "schedule": 60.0},
     "poll-mailboxes": {"task": "outreach.tasks.poll_mailboxes", "schedule": float(INBOUND_POLL_SECONDS)},
 }
+# Hours before a meeting that its reminder goes to the candidate and the hosts.
+MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 # Minutes between turning someone down with an email and the email going out: the time to undo.
 REJECTION_EMAIL_DELAY_MINUTES = env.int("REJECTION_EMAIL_DELAY_MINUTES", default=60)
 # Résumés are read on a queue of their own, so the dispatcher and the other tasks never wait behind them; its

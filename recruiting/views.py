@@ -75,6 +75,8 @@ def candidate_profile(request, pk):
         "cards": pipeline_selectors.candidate_cards(candidate),
         "enrollments": outreach_selectors.candidate_enrollments(candidate),
         "to_resume": outreach_selectors.nurture_to_resume(candidate),
+        "meetings": outreach_selectors.meetings_of_candidate(candidate)[:10],
+        "now": timezone.now(),
         "reply_to": outreach_selectors.reply_to_answer(candidate, request.GET.get("reply", "")),
     }
     return render(request, "recruiting/profile.html", context)

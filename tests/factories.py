@@ -10,7 +10,7 @@ from candidates import search_documents
 from candidates import services as candidate_services
 from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
-from outreach.models import Enrollment, Reply, SenderIdentity, Sequence, Step, Touch
+from outreach.models import Enrollment, MeetingType, Reply, SenderIdentity, Sequence, Step, Touch
 from pipelines import services as pipeline_services
 from pipelines.models import Card, Requisition, Stage
 
@@ -354,6 +354,25 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     body = "Sounds interesting, tell me more."
     received_at = factory.LazyFunction(timezone.now)
     source = Reply.Source.MANUAL
+
+
+class MeetingTypeFactory(factory.django.DjangoModelFactory):
+    """A 30-minute video call hosted by the candidate's owner (or, for someone without one, the first host)."""
+
+    class Meta:
+        model = MeetingType
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Intro call {n}")
+    duration_minutes = 30
+    location = MeetingType.Location.VIDEO
+    location_detail = "https://meet.example.com/{code}"
+    hosting = MeetingType.Hosting.OWNER
+
+    @factory.post_generation
+    def hosts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.hosts.set(extracted)
 
 
 def attach_resume(candidate: Candidate, kind: str = "pdf", text: str = "") -> Resume:

@@ -12,6 +12,7 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import truncatechars
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from candidates.models import Candidate
@@ -33,7 +34,7 @@ CARD = """
   <div class="meta"><span class="badge badge-{seeking}">{seeking_display}</span><span class="truncate">{title}</span></div>
   <div class="card-facts faint">{in_stage}{last_touch}</div>
   {decision}
-  {feedback}
+  {feedback}{next_meeting}
   <details class="card-menu" hx-get="{menu_url}?card={pk}&amp;version={version}" hx-trigger="toggle once" hx-target="this" hx-swap="beforeend" hx-disinherit="*">
     <summary aria-label="Move to… or turn down {name}">Move to…</summary>
   </details>
@@ -72,6 +73,10 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
     if card.feedback_given:
         given = ", ".join(escape(RECOMMENDATIONS.get(value, str(value))) for value in card.feedback_given)
         feedback = f'<div class="card-facts small">Feedback: {given}</div>'
+    next_meeting = ""
+    if card.next_meeting_at and card.next_meeting_at > timezone.now():
+        when = dateformat.format(timezone.localtime(card.next_meeting_at), "D j M, H:i")
+        next_meeting = f'<div class="card-facts small card-meeting">Next call {escape(when)}</div>'
     name = escape(candidate.full_name)
     return CARD.format(
         pk=card.pk,
@@ -87,6 +92,7 @@ def card_html(card, candidate_prefix: str, menu_url: str) -> str:
         last_touch=last_touch,
         decision=decision,
         feedback=feedback,
+        next_meeting=next_meeting,
         menu_url=menu_url,
     )
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from candidates.models import Candidate
 
-from . import history, people, pools, referrals, requisitions, sequences, timeline
+from . import history, meetings, people, pools, referrals, requisitions, sequences, timeline
 from .plan import build_plan
 from .state import Demo
 
@@ -24,6 +24,7 @@ def load_demo(now: datetime) -> Demo:
         requisitions.seed_talent_board(demo)
         referrals.seed_referrals(demo)
         sequences.seed_sequences(demo)
+        meetings.seed_meetings(demo)
         sequences.seed_enrollments(demo)
         history.seed_history(demo)
         sequences.seed_conversation(demo)

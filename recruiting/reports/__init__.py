@@ -16,7 +16,7 @@ Shared definitions:
 from collections.abc import Callable
 from typing import Any
 
-from . import conversion, deliverability, funnel, ready, referrals, sequences, sources
+from . import conversion, deliverability, funnel, meetings, ready, referrals, sequences, sources
 from .common import ReportFilters
 
 REPORTS: dict[str, Callable[[ReportFilters], Any]] = {
@@ -27,6 +27,7 @@ REPORTS: dict[str, Callable[[ReportFilters], Any]] = {
     "referrals": referrals.referral_leaderboard,
     "ready": ready.time_to_ready,
     "deliverability": deliverability.deliverability,
+    "meetings": meetings.meeting_insight,
 }
 
 

@@ -291,3 +291,15 @@ document.addEventListener("change", (event) => {
     refresh();
   });
 })();
+
+// Booking pages: times are shown in the browser's timezone unless the visitor chose one (?tz= in the address).
+// Without JavaScript the page shows the person's timezone, and the select changes it.
+document.addEventListener("DOMContentLoaded", () => {
+  const select = document.querySelector("select[data-detect-timezone]");
+  if (!select || new URLSearchParams(window.location.search).has("tz")) return;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && zone !== select.value && [...select.options].some((option) => option.value === zone)) {
+    select.value = zone;
+    select.form.submit();
+  }
+});

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from candidates.models import TalentPool
 from outreach import tokens
-from outreach.models import Enrollment, Reply, Sequence, Touch
+from outreach.booking_links import booking_token
+from outreach.models import Enrollment, MeetingType, Reply, Sequence, Touch
 from pipelines.models import Requisition
 from tests.e2e.conftest import login
 
@@ -100,6 +101,7 @@ def test_every_main_page_passes_the_accessibility_checker(demo, live_server, pag
         f"/careers/{role.pk}/",
         f"/o/prefs/{tokens.make(tokens.PREFERENCES, c=touch.candidate_id, t=touch.pk)}/",
         f"/o/u/{tokens.make(tokens.UNSUBSCRIBE, c=touch.candidate_id, t=touch.pk)}/",
+        f"/o/book/{booking_token(touch.candidate, MeetingType.objects.get(is_default=True))}/",
     ]
     for path in candidate_pages:
         check(page, live_server, path, found, "candidate")

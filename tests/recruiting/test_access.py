@@ -1,13 +1,17 @@
 """Every page for every role: who gets in (200), who is refused (403) and who cannot even see it exists (404)."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from outreach.models import InboundMailbox
+from outreach.models import InboundMailbox, Meeting, MeetingHost
 from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     CardFactory,
+    MeetingTypeFactory,
     RecruiterFactory,
     ReplyFactory,
     RequisitionFactory,
@@ -17,6 +21,21 @@ from tests.factories import (
 )
 
 ROLES = ["admin", "recruiter", "manager", "employee"]
+
+
+def meeting_of_another_host() -> Meeting:
+    """A meeting hosted by a recruiter who is none of the users logging in."""
+    starts = timezone.now() + timedelta(days=3)
+    meeting = Meeting.objects.create(
+        meeting_type=MeetingTypeFactory(),
+        candidate=CandidateFactory(),
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+    )
+    MeetingHost.objects.create(
+        meeting=meeting, user=RecruiterFactory(), blocked_from=starts, blocked_until=meeting.ends_at
+    )
+    return meeting
 
 
 @pytest.fixture
@@ -31,6 +50,8 @@ def objects(hiring_manager, settings, tmp_path):
     for card in (own_card, other_card):
         attach_resume(card.candidate)
     return {
+        "card": CardFactory(),
+        "meeting": meeting_of_another_host(),
         "candidate": CandidateFactory(),
         "pool": TalentPoolFactory(),
         "sequence": SequenceFactory(),
@@ -78,6 +99,12 @@ PAGES = [
     ("outreach:sequences", None, (200, 200, 403, 403)),
     ("outreach:sequence", "sequence", (200, 200, 403, 403)),
     ("outreach:tasks", None, (200, 200, 403, 403)),
+    ("outreach:meetings", None, (200, 200, 200, 403)),
+    ("outreach:availability", None, (200, 200, 200, 403)),
+    ("outreach:meeting_types", None, (200, 200, 403, 403)),
+    ("outreach:booking_link_send", "candidate", (200, 200, 403, 403)),
+    ("outreach:card_schedule", "card", (200, 200, 403, 403)),
+    ("outreach:meeting_reschedule", "meeting", (200, 200, 404, 404)),
     ("outreach:compose", "candidate", (200, 200, 403, 403)),
     ("outreach:reply_compose", "reply", (200, 200, 403, 403)),
     ("outreach:bulk_email", None, (200, 200, 403, 403)),
@@ -131,7 +158,14 @@ def test_navigation_shows_only_what_the_role_may_open(client, employee, hiring_m
     assert [item["label"] for item in nav] == ["Home", "Refer someone", "My referrals"]
     client.force_login(hiring_manager)
     nav = client.get(reverse("home")).context["nav_items"]
-    assert [item["label"] for item in nav] == ["Home", "Requisitions", "Refer someone", "My referrals"]
+    assert [item["label"] for item in nav] == [
+        "Home",
+        "Requisitions",
+        "My meetings",
+        "Refer someone",
+        "My referrals",
+        "Settings",  # their availability, for the interviews they host
+    ]
 
 
 def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_user, recruiter):
@@ -158,6 +192,8 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Deliverability",
                 "Careers page",
                 "Stages of a role",
+                "My availability",
+                "Meeting types",
                 "Report alerts",
                 "Forecast",
                 "Single sign-on",
@@ -165,8 +201,11 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Privacy",
             ],
         ),
-        ("recruiter", ["Sending identity", "Rejection emails", "Privacy"]),
-        ("manager", []),
+        (
+            "recruiter",
+            ["Sending identity", "Rejection emails", "My availability", "Meeting types", "Privacy"],
+        ),
+        ("manager", ["My availability"]),
         ("employee", []),
     ],
 )

@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from pipelines import services as pipeline_services
 from tests.factories import CandidateFactory, RequisitionFactory, stage_named
 
-NAMES = ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "deliverability"]
+NAMES = ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "deliverability", "meetings"]
 
 
 def url(name: str) -> str:

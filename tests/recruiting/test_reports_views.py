@@ -126,7 +126,8 @@ def test_csv_export_matches_the_table_and_is_formula_safe(client, recruiter, boa
 
 
 @pytest.mark.parametrize(
-    "name", ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "deliverability"]
+    "name",
+    ["funnel", "sequences", "conversion", "sources", "referrals", "ready", "deliverability", "meetings"],
 )
 def test_every_report_exports(client, recruiter, boards, name):
     client.force_login(recruiter)

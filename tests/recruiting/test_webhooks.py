@@ -368,3 +368,24 @@ def test_the_endpoint_page_queries_stay_flat(client, admin_user, listening, djan
         assert client.get(listening.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("webhooks")).status_code == 200
+
+
+def test_a_booked_call(listening, recruiter):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from outreach import meetings
+    from tests.factories import MeetingTypeFactory
+
+    with time_machine.travel(datetime(2026, 12, 7, 8, tzinfo=UTC), tick=False):
+        meeting = meetings.book_meeting(
+            meeting_type=MeetingTypeFactory(name="Chat"),
+            candidate=CandidateFactory(owner=recruiter),
+            starts_at=datetime(2026, 12, 8, 10, tzinfo=UTC),
+        )
+    [data] = [data for kind, data in events_of(listening) if kind == "meeting.booked"]
+    assert data["meeting"]["id"] == meeting.pk and data["meeting"]["type"] == "Chat"
+    assert data["meeting"]["starts_at"] == "2026-12-08T10:00:00+00:00"
+    assert data["meeting"]["hosts"] == [{"id": recruiter.pk, "name": recruiter.get_full_name()}]
+    assert data["by"] is None

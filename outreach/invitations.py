@@ -1,0 +1,245 @@
+"""Calendar invitations (iCalendar, RFC 5545/5546, built with the icalendar library) and the emails that carry
+them, the reminders and the feedback requests: every one queued in the outbox.
+
+One meeting is one event for good: its UID is the meeting's uid, and its SEQUENCE is raised on every change, so
+a calendar that has the invitation replaces it with the update (METHOD:REQUEST) or removes it (METHOD:CANCEL).
+Times are UTC instants; each person's email states the time in their own timezone.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Candidate
+
+from .booking_links import absolute, meeting_url
+from .models import Meeting, Touch
+from .outbox import queue_email
+
+PRODID = "-//Longlist//Meetings//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def event_uid(meeting: Meeting) -> str:
+    return f"{meeting.uid}@longlist"
+
+
+def host_name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _address(email: str, name: str, *, role: str = "REQ-PARTICIPANT") -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    address.params["CN"] = icalendar.vText(name)
+    address.params["ROLE"] = icalendar.vText(role)
+    address.params["PARTSTAT"] = icalendar.vText("NEEDS-ACTION")
+    address.params["RSVP"] = icalendar.vText("TRUE")
+    return address
+
+
+def summary(meeting: Meeting) -> str:
+    return f"{meeting.meeting_type.name}: {meeting.candidate.full_name}"
+
+
+def event(meeting: Meeting, hosts: list[User], *, cancelled: bool = False) -> icalendar.Event:
+    entry = icalendar.Event()
+    entry.add("uid", event_uid(meeting))
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", meeting.starts_at)
+    entry.add("dtend", meeting.ends_at)
+    entry.add("sequence", meeting.sequence)
+    entry.add("summary", summary(meeting))
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    if meeting.location:
+        entry.add("location", meeting.location)
+    entry.add("description", f"{meeting.meeting_type.get_location_display()}. {meeting.location}".strip())
+    organiser = hosts[0]
+    entry.add("organizer", _address(organiser.email, host_name(organiser), role="CHAIR"))
+    candidate = meeting.candidate
+    if candidate.email:
+        entry.add("attendee", _address(candidate.email, candidate.full_name))
+    for host in hosts:
+        if host.email:
+            entry.add("attendee", _address(host.email, host_name(host)))
+    return entry
+
+
+def invitation(meeting: Meeting, hosts: list[User], method: str) -> str:
+    """The iCalendar text of an invitation (REQUEST) or a cancellation (CANCEL) of the meeting."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add_component(event(meeting, hosts, cancelled=method == CANCEL))
+    return calendar.to_ical().decode()
+
+
+def feed(user: User, meetings: Iterable[Meeting]) -> bytes:
+    """A user's calendar feed: their booked meetings (a cancelled one is simply no longer in it)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Longlist meetings of {host_name(user)}")
+    for meeting in meetings:
+        calendar.add_component(event(meeting, meeting.host_list()))
+    return calendar.to_ical()
+
+
+def _when(moment: datetime, zone_name: str) -> str:
+    try:
+        zone = ZoneInfo(zone_name or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    return f"{local:%A %-d %B %Y, %H:%M} ({zone.key})"
+
+
+def _plain(text: str) -> str:
+    """A value written into a message body, which the outbox reads in the placeholder syntax: no braces pairs."""
+    return text.replace("{{", "{ {").replace("}}", "} }").replace("](", "] (")
+
+
+def _details(meeting: Meeting, zone_name: str) -> str:
+    lines = [
+        f"What: {_plain(meeting.meeting_type.name)} ({meeting.meeting_type.duration_minutes} minutes)",
+        f"When: {_when(meeting.starts_at, zone_name)}",
+        f"Where: {meeting.meeting_type.get_location_display()}"
+        + (f", {_plain(meeting.location)}" if meeting.location else ""),
+    ]
+    return "\n".join(lines)
+
+
+def _host_timezone(host: User) -> str:
+    availability = getattr(host, "availability", None)
+    return availability.timezone if availability else "UTC"
+
+
+def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | None) -> list[Touch]:
+    """Email the invitation (or its cancellation) to the candidate and to every host, each with the time in
+    their timezone. `change` says what happened: "booked", "moved" or "cancelled"."""
+    hosts = meeting.host_list()
+    calendar = invitation(meeting, hosts, method)
+    candidate: Candidate = meeting.candidate
+    organiser = hosts[0]
+    name = _plain(meeting.meeting_type.name)
+    subjects = {
+        "booked": f"Invitation: {name}",
+        "moved": f"Updated invitation: {name}",
+        "cancelled": f"Cancelled: {name}",
+    }
+    touches = []
+    if candidate.email:
+        manage = (
+            ""
+            if method == CANCEL
+            else f"\n\nNeed another time, or cannot make it? Reschedule or cancel here: {meeting_url(meeting)}"
+        )
+        body = (
+            f"Hi {_plain(candidate.first_name)},\n\n"
+            + {
+                "booked": "Your call is booked.",
+                "moved": "Your call has a new time.",
+                "cancelled": "Your call is cancelled.",
+            }[change]
+            + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(host_name(organiser))}"
+        )
+        touches.append(
+            queue_email(
+                candidate,
+                sender=organiser,
+                subject=subjects[change],
+                body=body,
+                kind=Touch.Kind.MEETING,
+                personal=True,
+                calendar=calendar,
+                created_by=by,
+            )
+        )
+    page = absolute(reverse("outreach:meetings"))
+    for host in hosts:
+        if not host.email:
+            continue
+        body = (
+            f"{_plain(candidate.full_name)}: {change}.\n\n{_details(meeting, _host_timezone(host))}\n\n"
+            f"Your meetings: {page}"
+        )
+        touches.append(
+            queue_email(
+                candidate,
+                sender=organiser,
+                subject=f"{subjects[change]} with {_plain(candidate.full_name)}",
+                body=body,
+                kind=Touch.Kind.MEETING,
+                to_address=host.email,
+                personal=True,
+                calendar=calendar,
+                created_by=by,
+            )
+        )
+    return touches
+
+
+def queue_reminders(meeting: Meeting) -> list[Touch]:
+    """The reminder a day before, to the candidate and every host."""
+    hosts = meeting.host_list()
+    candidate = meeting.candidate
+    subject = f"Tomorrow: {_plain(meeting.meeting_type.name)}"
+    touches = []
+    if candidate.email:
+        body = (
+            f"Hi {_plain(candidate.first_name)},\n\nA reminder of our call.\n\n"
+            f"{_details(meeting, meeting.candidate_timezone)}\n\n"
+            f"Reschedule or cancel: {meeting_url(meeting)}"
+        )
+        touches.append(
+            queue_email(
+                candidate, sender=hosts[0], subject=subject, body=body, kind=Touch.Kind.MEETING, personal=True
+            )
+        )
+    for host in hosts:
+        if host.email:
+            body = f"With {_plain(candidate.full_name)}.\n\n{_details(meeting, _host_timezone(host))}"
+            touches.append(
+                queue_email(
+                    candidate,
+                    sender=hosts[0],
+                    subject=f"{subject} with {_plain(candidate.full_name)}",
+                    body=body,
+                    kind=Touch.Kind.MEETING,
+                    to_address=host.email,
+                    personal=True,
+                )
+            )
+    return touches
+
+
+def queue_feedback_requests(meeting: Meeting) -> list[Touch]:
+    """After an interview for a card: each host is asked for their feedback on the card's feedback page."""
+    if meeting.card_id is None:
+        return []
+    link = absolute(reverse("pipelines:card_feedback", args=[meeting.card_id]))
+    candidate = meeting.candidate
+    touches = []
+    for host in meeting.host_list():
+        if host.email:
+            touches.append(
+                queue_email(
+                    candidate,
+                    sender=host,
+                    subject=f"Your feedback on {_plain(candidate.full_name)}",
+                    body=(
+                        f"How did the {_plain(meeting.meeting_type.name)} with {_plain(candidate.full_name)} go? "
+                        f"Leave your feedback: {link}"
+                    ),
+                    kind=Touch.Kind.MEETING,
+                    to_address=host.email,
+                    personal=True,
+                )
+            )
+    return touches
