@@ -169,12 +169,19 @@ def _claim_for_sender(
             # claims in flight: two dispatchers never plan one identity's sends from the same history.
             identity = SenderIdentity.objects.select_for_update().filter(user_id=sender_id).first()
         own = Touch.objects.filter(channel=Channel.EMAIL, sender_id=sender_id)
+        # Left in flight by a dead worker (they had their turn), and meeting invitations, cancellations and
+        # reminders: a person just booked and waits for it, so it never queues behind the outreach pace.
         ids = list(
-            own.filter(status=Touch.Status.SENDING, lease_expires_at__lt=now)
+            own.filter(
+                Q(status=Touch.Status.SENDING, lease_expires_at__lt=now)
+                | Q(status=Touch.Status.SCHEDULED, due_at__lte=now, kind=Touch.Kind.MEETING)
+            )
             .order_by("due_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
-        backlog = _due_backlog(own, now=now, wanted=limit, sequences=sequences)
+        backlog = _due_backlog(
+            own.exclude(kind=Touch.Kind.MEETING), now=now, wanted=limit, sequences=sequences
+        )
         pace = pace_of(identity)
         planned = pacing.plan(
             pace=pace, backlog=backlog, now=now, history=_history(own, pace, now), until=now

@@ -77,12 +77,27 @@ def message_values(touch: Touch) -> dict[str, str]:
     return placeholder_values(touch.candidate, message_sender(touch))
 
 
+class DefaultMeetingType:
+    """Placeholder values' booking link books the default meeting type, looked up (one query) unless given."""
+
+
+DEFAULT_MEETING_TYPE = DefaultMeetingType()
+
+
+def default_meeting_type() -> MeetingType | None:
+    return MeetingType.objects.filter(is_default=True, is_active=True).first()
+
+
 def placeholder_values(
-    candidate: Candidate, sender: User | None, meeting_type: MeetingType | None = None
+    candidate: Candidate,
+    sender: User | None,
+    meeting_type: MeetingType | DefaultMeetingType | None = DEFAULT_MEETING_TYPE,
 ) -> dict[str, str]:
     """What the placeholders of a message to this person from this sender stand for (every kind of email);
-    the booking link books `meeting_type`, or the default type when none is given."""
-    meeting_type = meeting_type or MeetingType.objects.filter(is_default=True, is_active=True).first()
+    the booking link books `meeting_type` (None: no link), or the default type when none is given. Callers
+    rendering many messages look the default up once (`default_meeting_type`) and pass it."""
+    if isinstance(meeting_type, DefaultMeetingType):
+        meeting_type = default_meeting_type()
     return {
         "first_name": candidate.first_name,
         "last_name": candidate.last_name,

@@ -21,6 +21,7 @@ from pipelines.selectors import get_card_for_user
 
 from . import invitations, meetings, selectors
 from .booking_links import booking_token, meeting_token, read_booking_token, read_meeting_token
+from .email import default_meeting_type
 from .forms import AvailabilityForm, BookingLinkForm, MeetingTypeForm, ScheduleForm, SlotForm
 from .models import Meeting, MeetingType
 
@@ -184,7 +185,7 @@ def meeting_reschedule(request, pk):
 @permission_required("outreach.send_booking_link", raise_exception=True)
 def booking_link_send(request, candidate_id):
     candidate = get_candidate(candidate_id)
-    initial = {"meeting_type": selectors.default_meeting_type()}
+    initial = {"meeting_type": default_meeting_type()}
     form = BookingLinkForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not candidate.email:

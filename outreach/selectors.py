@@ -15,7 +15,7 @@ from candidates.roles import is_admin
 from pipelines.models import Card, Requisition
 
 from . import engagement, placeholders, threads
-from .email import message_sender, placeholder_values
+from .email import default_meeting_type, message_sender, placeholder_values
 from .models import (
     Availability,
     Channel,
@@ -239,10 +239,6 @@ def meeting_types(*, active_only: bool = False) -> QuerySet[MeetingType]:
     return types.filter(is_active=True) if active_only else types
 
 
-def default_meeting_type() -> MeetingType | None:
-    return MeetingType.objects.filter(is_default=True, is_active=True).first()
-
-
 def _with_hosts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.select_related("meeting_type", "candidate", "card").prefetch_related(
         Prefetch("host_rows", queryset=MeetingHost.objects.select_related("user__availability"))
@@ -385,7 +381,8 @@ def mailboxes_for(user: User) -> QuerySet[InboundMailbox]:
 
 
 def conversation(candidate: Candidate) -> list[threads.Thread]:
-    """The emails sent to the person and their replies, as threads (newest first). Two queries."""
+    """The emails sent to the person and their replies, as threads (newest first). Three queries."""
+    booking_type = default_meeting_type()
     touches = {
         touch.pk: touch
         for touch in Touch.objects.filter(
@@ -397,7 +394,7 @@ def conversation(candidate: Candidate) -> list[threads.Thread]:
     messages = []
     for touch in touches.values():
         sender = message_sender(touch)
-        values = placeholder_values(candidate, sender)
+        values = placeholder_values(candidate, sender, booking_type)
         messages.append(
             threads.Message(
                 key=touch.message_id,

@@ -34,6 +34,8 @@ def test_one_off_reply_in_thread_and_bulk_email_reach_the_mailbox_and_the_timeli
         address="rita@acme.example.com",
         reply_to="talent@acme.example.com",
         signature="Rita Recruiter\nAcme Talent",
+        daily_limit=10**6,  # this test is about the messages; pacing has its own tests
+        min_spacing_minutes=0,
     )
     ada = CandidateFactory(
         first_name="Ada", last_name="Lovelace", email="ada@example.com", industry="Fintech"

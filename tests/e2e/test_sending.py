@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 def test_a_recruiter_sets_up_their_identity_and_sends_a_test_email(live_server, page):
     RecruiterFactory(username="rosa", first_name="Rosa", last_name="Martinez", email="rosa@example.com")
     login(page, live_server, "rosa")
+    page.locator("nav[aria-label='Main']").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Sending identity").click()
     expect(page.get_by_role("heading", name="Sending identity", exact=True)).to_be_visible()
     expect(page.locator("#id_display_name")).to_have_value("Rosa Martinez")
@@ -40,6 +41,7 @@ def test_an_admin_reads_the_deliverability_page(live_server, page, settings):
     AdminFactory(username="ada")
     RecruiterFactory(email="rosa@example.org")
     login(page, live_server, "ada")
+    page.locator("nav[aria-label='Main']").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Deliverability").click()
     expect(page.get_by_role("heading", name="Deliverability")).to_be_visible()
     expect(page.locator("#dns-records")).to_contain_text("could not check")  # tests ask a dead DNS address

@@ -11,7 +11,7 @@ from outreach import inbound, threads
 from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import InboundMessage
-from tests.factories import CandidateFactory, SequenceFactory, StepFactory
+from tests.factories import CandidateFactory, SequenceFactory, StepFactory, unpaced_identity
 
 from . import mail_corpus as corpus
 
@@ -49,7 +49,10 @@ def test_threads_join_by_headers_and_put_the_newest_thread_first():
 
 @pytest.fixture
 def sequence(db):
-    sequence = SequenceFactory(name="Passive nurture", send_window_start=time(9), send_window_end=time(17))
+    sequence = SequenceFactory(
+        name="Passive nurture", send_window_start=time(9), send_window_end=time(17), min_gap_days=0
+    )
+    unpaced_identity(sequence.sender, now=MONDAY_8AM_UTC + timedelta(hours=2))  # pacing has its own tests
     StepFactory(
         sequence=sequence,
         position=0,
@@ -61,14 +64,15 @@ def sequence(db):
     return sequence
 
 
-def person_with_threads(sequence, count: int, name: str):
-    """`count` people's worth of history on one person: emails sent and answered, `count` times."""
+def person_with_threads(sequence, count: int, name: str, later: timedelta = timedelta(0)):
+    """`count` people's worth of history on one person: emails sent and answered, `count` times (dispatched
+    `later` than the others', as two dispatcher passes never run at one instant), a week apart, on Mondays."""
     candidate = CandidateFactory(first_name=name, email=f"{name.lower()}@example.org")
     for i in range(count):
         enrollment = enroll(
             candidate=candidate, sequence=sequence, by=None, now=MONDAY_8AM_UTC + timedelta(days=i)
         )
-        dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=10 * i, hours=2))
+        dispatch_due_touches(now=MONDAY_8AM_UTC + timedelta(days=7 * i, hours=2) + later)
         touch = enrollment.touches.get(status="sent")
         inbound.receive_message(
             corpus.reply(
@@ -78,7 +82,7 @@ def person_with_threads(sequence, count: int, name: str):
                 text=f"Answer {i}\n\nOn Mon, Rita wrote:\n> Hello {name}",
             ),
             source=InboundMessage.Source.MAILBOX,
-            received_at=MONDAY_8AM_UTC + timedelta(days=10 * i, hours=3),
+            received_at=MONDAY_8AM_UTC + timedelta(days=7 * i, hours=3) + later,
         )
     return candidate
 
@@ -96,7 +100,7 @@ def test_the_profile_shows_both_directions_in_threads_with_the_quote_folded(clie
 
 def test_the_profile_reads_as_many_queries_with_five_threads_as_with_one(client, recruiter, sequence):
     few = person_with_threads(sequence, 1, "Few")
-    many = person_with_threads(sequence, 5, "Many")
+    many = person_with_threads(sequence, 5, "Many", later=timedelta(minutes=30))
     client.force_login(recruiter)
 
     def queries(url):

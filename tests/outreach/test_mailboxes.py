@@ -12,7 +12,7 @@ from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Enrollment, InboundMailbox, InboundMessage, Reply
 from recruiting.celery import app as celery_app
-from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory
+from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory, unpaced_identity
 
 from . import mail_corpus as corpus
 from .dovecot import USERS, dovecot  # noqa: F401  (the fixture)
@@ -24,6 +24,7 @@ MONDAY_8AM_UTC = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 def people(db):
     """Five people who each got the sequence's first email; the second is scheduled."""
     sequence = SequenceFactory(name="Passive nurture", send_window_start=time(9), send_window_end=time(17))
+    unpaced_identity(sequence.sender, now=MONDAY_8AM_UTC + timedelta(hours=2))  # pacing has its own tests
     StepFactory(sequence=sequence, position=0, delay_amount=0, subject="Hi {{ first_name }}", body="Hello")
     StepFactory(sequence=sequence, position=1, delay_amount=7, subject="Follow-up", body="Still keen?")
     found = {}

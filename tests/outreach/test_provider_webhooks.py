@@ -18,7 +18,7 @@ from outreach.dispatch import dispatch_due_touches
 from outreach.enrollment import enroll
 from outreach.models import EngagementEvent, Enrollment, InboundMessage, Reply
 from recruiting.celery import app as celery_app
-from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory
+from tests.factories import AdminFactory, CandidateFactory, SequenceFactory, StepFactory, unpaced_identity
 
 from . import mail_corpus as corpus
 
@@ -36,6 +36,7 @@ def _anymail(settings):
 def sent(db):
     """Ada and Bea each got the first email; the second is scheduled."""
     sequence = SequenceFactory(name="Passive nurture", send_window_start=time(9), send_window_end=time(17))
+    unpaced_identity(sequence.sender, now=MONDAY_8AM_UTC + timedelta(hours=2))  # pacing has its own tests
     StepFactory(sequence=sequence, position=0, delay_amount=0, subject="Hi", body="Hello")
     StepFactory(sequence=sequence, position=1, delay_amount=7, subject="Follow-up", body="Still keen?")
     people = {}
