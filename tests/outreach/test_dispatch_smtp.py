@@ -24,7 +24,7 @@ from candidates.models import Activity
 from outreach.dispatch import dispatch_due_touches, resend_touch
 from outreach.models import Touch
 from outreach.outbox import queue_email, write_bulk
-from tests.factories import CandidateFactory, RecruiterFactory, make_due_emails
+from tests.factories import CandidateFactory, RecruiterFactory, make_due_emails, unpaced_identity
 
 LEASE_SECONDS = 2
 
@@ -255,6 +255,7 @@ def test_two_dispatchers_send_every_kind_of_the_outbox_once(smtp_server, postgre
     """Sequence steps, bulk emails and one-off emails share the claim and the lease."""
     make_due_emails(40)
     sender = RecruiterFactory()
+    unpaced_identity(sender)  # about claims and leases; pacing has its own tests
     write_bulk(candidates=CandidateFactory.create_batch(30), sender=sender, subject="Hi", body="News")
     for candidate in CandidateFactory.create_batch(10):
         queue_email(candidate, sender=sender, subject="One", body="Just you", kind=Touch.Kind.ONE_OFF)
