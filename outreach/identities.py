@@ -24,6 +24,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from candidates.roles import is_admin
+from candidates.templatetags.longlist import display_name
 from pipelines.selectors import recruiting_users
 
 from .email import SMTPBackend, identity_mailbox
@@ -37,7 +38,7 @@ NOT_YOURS = "Only your own sending identity may be used, unless you are an admin
 
 def identity_defaults(user: User) -> dict:
     return {
-        "display_name": (user.get_full_name() or user.get_username())[:150],
+        "display_name": display_name(user)[:150],
         "address": user.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
     }
 

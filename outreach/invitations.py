@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidate
+from candidates.templatetags.longlist import display_name
 
 from .booking_links import absolute, meeting_url
 from .models import Meeting, Touch
@@ -28,10 +29,6 @@ CANCEL = "CANCEL"
 
 def event_uid(meeting: Meeting) -> str:
     return f"{meeting.uid}@longlist"
-
-
-def host_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def _address(email: str, name: str, *, role: str = "REQ-PARTICIPANT") -> icalendar.vCalAddress:
@@ -60,13 +57,13 @@ def event(meeting: Meeting, hosts: list[User], *, cancelled: bool = False) -> ic
         entry.add("location", meeting.location)
     entry.add("description", f"{meeting.meeting_type.get_location_display()}. {meeting.location}".strip())
     organiser = hosts[0]
-    entry.add("organizer", _address(organiser.email, host_name(organiser), role="CHAIR"))
+    entry.add("organizer", _address(organiser.email, display_name(organiser), role="CHAIR"))
     candidate = meeting.candidate
     if candidate.email:
         entry.add("attendee", _address(candidate.email, candidate.full_name))
     for host in hosts:
         if host.email:
-            entry.add("attendee", _address(host.email, host_name(host)))
+            entry.add("attendee", _address(host.email, display_name(host)))
     return entry
 
 
@@ -85,7 +82,7 @@ def feed(user: User, meetings: Iterable[Meeting]) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Longlist meetings of {host_name(user)}")
+    calendar.add("x-wr-calname", f"Longlist meetings of {display_name(user)}")
     for meeting in meetings:
         calendar.add_component(event(meeting, meeting.host_list()))
     return calendar.to_ical()
@@ -147,7 +144,7 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
                 "moved": "Your call has a new time.",
                 "cancelled": "Your call is cancelled.",
             }[change]
-            + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(host_name(organiser))}"
+            + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(display_name(organiser))}"
         )
         touches.append(
             queue_email(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates.models import Candidate
+from candidates.templatetags.longlist import display_name
 
 from . import outbox, selectors
 from .email import sender_identity
@@ -23,11 +24,7 @@ def _from_line(user) -> str:
     identity = sender_identity(user)
     if identity is not None:
         return str(identity)
-    return (
-        f"{user.get_full_name() or user.get_username()} <{user.email}>"
-        if user.email
-        else "the site's address"
-    )
+    return f"{display_name(user)} <{user.email}>" if user.email else "the site's address"
 
 
 def _compose_context(request, *, candidate: Candidate, form, key: str, action: str, **extra) -> dict:
