@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from candidates.mail_headers import header_text, mailbox
 from candidates.models import Candidate, PrivacyPolicy
+from candidates.templatetags.longlist import display_name
 
 from . import placeholders, tokens
 from .booking_links import booking_url
@@ -74,7 +75,12 @@ def message_sender(touch: Touch) -> User | None:
 
 
 def message_values(touch: Touch) -> dict[str, str]:
-    return placeholder_values(touch.candidate, message_sender(touch))
+    """The placeholder values of a planned email; the default meeting type is looked up only when the email
+    asks for a booking link (a query per send otherwise, on the dispatcher's path)."""
+    asks_for_booking = "booking_link" in touch.body or "booking_link" in touch.subject
+    return placeholder_values(
+        touch.candidate, message_sender(touch), DEFAULT_MEETING_TYPE if asks_for_booking else None
+    )
 
 
 class DefaultMeetingType:
@@ -105,7 +111,7 @@ def placeholder_values(
         "company": candidate.company,
         "title": candidate.title,
         "city": candidate.city,
-        "sender_name": (sender.get_full_name() or sender.get_username()) if sender else "",
+        "sender_name": display_name(sender, ""),
         "sender_first_name": sender.first_name if sender else "",
         "booking_link": booking_url(candidate, meeting_type) if meeting_type else "",
     }
@@ -144,7 +150,7 @@ def sender_address(touch: Touch) -> str:
     if identity is not None:
         return identity_mailbox(identity)
     if sender and sender.email:
-        return mailbox(sender.get_full_name() or sender.get_username(), sender.email)
+        return mailbox(display_name(sender), sender.email)
     return settings.DEFAULT_FROM_EMAIL
 
 
