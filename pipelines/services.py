@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -137,9 +137,10 @@ def move_card(
     """
     if to_stage.pipeline_id != card.pipeline_id:
         raise ValueError("A card can only move within its own board.")
-    # The card's stage as stored now (the caller's copy may be older), so that the stage it leaves is locked.
-    stage_ids = sorted({Card.objects.values_list("stage_id", flat=True).get(pk=card.pk), to_stage.pk})
-    locked = {s.pk: s for s in Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk")}
+    # The stage the card is in as stored now (the caller's copy may be older), read in the locking statement.
+    stored_stage = Subquery(Card.objects.filter(pk=card.pk).values("stage_id"))
+    stages = Stage.objects.select_for_update().filter(Q(pk=to_stage.pk) | Q(pk=stored_stage)).order_by("pk")
+    locked = {s.pk: s for s in stages}
     current = (
         Card.objects.select_for_update(of=("self",)).select_related("pipeline", "candidate").get(pk=card.pk)
     )
@@ -148,12 +149,13 @@ def move_card(
         raise StaleCard
     from_stage_id = current.stage_id
     moved_stage = from_stage_id != to_stage.pk
-    Card.objects.filter(pk=current.pk).update(
-        stage=to_stage,
-        position=_position_at(to_stage.pk, max(0, position), exclude=current.pk),
-        version=current.version + 1,
+    changes: dict[str, Any] = {
+        "stage": to_stage,
+        "position": _position_at(to_stage.pk, max(0, position), exclude=current.pk),
+        "version": current.version + 1,
         **({"entered_stage_at": timezone.now()} if moved_stage else {}),
-    )
+    }
+    Card.objects.filter(pk=current.pk).update(**changes)
     if moved_stage:
         from_stage = locked[from_stage_id]
         StageChange.objects.create(card=current, from_stage=from_stage, to_stage=to_stage, moved_by=by)
@@ -180,8 +182,9 @@ def move_card(
             signals.candidate_hired.send(sender=Card, card=current, by=by)
         if current.pipeline.requisition_id is not None:
             signals.card_changed.send(sender=Card, card=current, by=by)
-    card.refresh_from_db()
-    return set(stage_ids)
+    for field, value in changes.items():  # the caller's copy as stored, without reading the row again
+        setattr(card, field, value)
+    return set(locked)
 
 
 @transaction.atomic
