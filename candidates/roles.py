@@ -34,6 +34,24 @@ def role_names(user) -> list[str]:
     return names
 
 
+# has_role_perm's answers, by (roles, superuser, permission): filled as pages ask, never stale, since a role's
+# permissions change only with the code.
+_ROLE_PERMISSIONS: dict[tuple[tuple[str, ...], bool, str], bool] = {}
+
+
+def has_role_perm(user, perm: str) -> bool:
+    """user.has_perm(perm) for a permission that roles alone decide (no object, a predicate on roles only),
+    remembered per set of roles: the navigation and the action menus ask a few dozen on every page."""
+    roles = getattr(user, "_role_key", None)
+    if roles is None:  # once a request: the user object is the request's (rules keeps its groups there too)
+        roles = user._role_key = (tuple(role_names(user)), user.is_superuser)
+    key = (*roles, perm)
+    allowed = _ROLE_PERMISSIONS.get(key)
+    if allowed is None:
+        allowed = _ROLE_PERMISSIONS[key] = user.has_perm(perm)
+    return allowed
+
+
 def add_model_perms(app_label: str, model_names: list[str], view, change, delete=is_admin) -> None:
     """Register view/add/change/delete for each model; used by the admin site and by views alike."""
     for model in model_names:

@@ -137,7 +137,19 @@ def current_roles(user: User) -> set[str]:
 # --- Backends ---------------------------------------------------------------------------------------------
 
 
-class LocalPasswordBackend(ModelBackend):
+class RolesOnlyPermissions:
+    """Roles (django-rules predicates, candidates/roles.py) are Longlist's only permissions: Django's per-user
+    and per-group permission tables are not read. A rules check that says no would otherwise fall through to
+    them, two queries on every page."""
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+
+class LocalPasswordBackend(RolesOnlyPermissions, ModelBackend):
     """Django's username and password, refused (as a failed sign-in, which django-axes counts) when LOCAL_LOGIN
     is off, except for a superuser, so the first admin can always get in."""
 
@@ -148,7 +160,7 @@ class LocalPasswordBackend(ModelBackend):
         return user
 
 
-class OpenIDConnectBackend(OIDCAuthenticationBackend):
+class OpenIDConnectBackend(RolesOnlyPermissions, OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, with the provider's endpoints read when someone signs in, the ID token's
     issuer and audience checked as well as its signature, and people found by issuer and subject."""
 
