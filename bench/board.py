@@ -180,9 +180,9 @@ def measure(cards: int, recruiter) -> list[tuple[str, list[float], list[float]]]
     ids = list(Card.objects.filter(pipeline=requisition.pipeline).values_list("pk", flat=True))
     move: list[float] = []
     move_floor: list[float] = []
-    for turn in range(64):  # in turns, on a random card loaded beforehand (as a view has it) each time
+    for turn in range(64):  # in turns, on a random card loaded beforehand as the move view loads it
         run, result = (service, move) if turn % 2 == 0 else (floor, move_floor)
-        card, target = Card.objects.get(pk=rng.choice(ids)), rng.choice(stages)
+        card, target = selectors.get_card_for_user(recruiter, rng.choice(ids)), rng.choice(stages)
         start = time.perf_counter()
         run(card, target, middle[target.pk])
         result.append((time.perf_counter() - start) * 1000)

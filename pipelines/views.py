@@ -200,7 +200,8 @@ def cards_bulk(request, pk):
         return HttpResponseBadRequest(form.errors.as_text())
     data = form.cleaned_data
     found = {
-        c.pk: c for c in pipeline.cards.select_related("candidate", "stage").filter(pk__in=data["cards"])
+        c.pk: c
+        for c in pipeline.cards.select_related("candidate", "stage", "pipeline").filter(pk__in=data["cards"])
     }
     if len(found) != len(data["cards"]):
         raise Http404("A card is not on this board.")
