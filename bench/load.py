@@ -49,7 +49,7 @@ def seed() -> dict[str, str]:
     session.update(
         {
             "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_backend": "recruiting.sso.LocalPasswordBackend",  # as a password sign-in stores it
             "_auth_user_hash": user.get_session_auth_hash(),
         }
     )
