@@ -527,10 +527,12 @@ def _record_sent(
     candidate = touch.candidate
     data: dict = {"touch_id": touch.pk, "kind": touch.kind, "privacy_notice": attach_notice}
     if touch.to_candidate:
-        updates = {"last_contacted_at": now}
+        # Answering a person's own data request is not contacting them: the retention clock does not restart.
+        updates = {} if touch.kind == Touch.Kind.PRIVACY else {"last_contacted_at": now}
         if attach_notice:
             updates["privacy_notice_sent_at"] = now
-        Candidate.objects.filter(pk=candidate.pk).update(**updates)
+        if updates:
+            Candidate.objects.filter(pk=candidate.pk).update(**updates)
         EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="sent", occurred_at=now)
     else:
         data["to"] = touch.to_address

@@ -209,6 +209,14 @@ def test_the_confirmation_email_reaches_a_real_smtp_server(client, ada, settings
     assert client.get(path).status_code == 200
 
 
+def test_the_emails_of_a_request_do_not_restart_the_retention_clock(client, ada):
+    Candidate.objects.filter(pk=ada.pk).update(last_contacted_at=NOW - timedelta(days=300))
+    ask(client, ada)
+    assert dispatch_due_touches().sent == 1
+    ada.refresh_from_db()
+    assert ada.last_contacted_at == NOW - timedelta(days=300)
+
+
 def test_a_person_marked_do_not_contact_or_unsubscribed_still_gets_the_email_they_asked_for(client):
     blocked = CandidateFactory(email="dnc@example.com", do_not_contact=True, unsubscribed_at=NOW)
     ask(client, blocked)
