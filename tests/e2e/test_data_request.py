@@ -5,6 +5,7 @@ run eagerly in the live server's thread (``task_always_eager``) where a worker w
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -83,7 +84,7 @@ def test_candidate_downloads_their_data_from_the_preference_centre(
         page.get_by_role("link", name="Download my data (JSON)").click()
     download = info.value
     assert re.fullmatch(r"my-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     data = json.loads(text)
     assert data["profile"]["first_name"] == "Ada" and data["profile"]["email"] == "ada@example.com"
     assert "Hello Ada" in [email["subject"] for email in data["emails_sent_to_you"]]
