@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates.models import Activity, Candidate, DataRequest, Suppression
 from pipelines.models import Application, Card, CareersSettings, Pipeline
@@ -43,7 +44,7 @@ EMAIL_EVENTS = (
     EngagementEvent.Kind.BOUNCED,
     EngagementEvent.Kind.COMPLAINED,
 )
-LEFT_OUT = (
+LEFT_OUT = gettext_lazy(
     "Notes, pitches, rejection reasons, interview feedback and shortlist reviews our team wrote about you; the "
     "engagement score and interests we derive from your clicks; the talent pools, sequences and referrals you "
     "are part of. Ask us by replying to any of our emails if you want any of these."
@@ -223,7 +224,7 @@ def candidate_data(candidate: Candidate, *, now: datetime | None = None) -> dict
             {"requested_at": _when(row.requested_at), "confirmed_at": _when(row.confirmed_at)}
             for row in candidate.data_requests.all()
         ],
-        "not_included": LEFT_OUT,
+        "not_included": str(LEFT_OUT),
     }
 
 
