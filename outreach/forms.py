@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
@@ -617,3 +618,15 @@ class MailboxForm(forms.ModelForm):
         if self.instance.pk is None:
             self.fields["password"].required = True
             self.fields["password"].help_text = "An app password for this mailbox; stored encrypted."
+
+
+class DataRequestAnswerForm(forms.Form):
+    """An admin answers a candidate's data request by hand: what they did, for the record."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: sent by email on request, or answered by post."),
+    )

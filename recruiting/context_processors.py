@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext_lazy as _
 
 from candidates.roles import has_role_perm, role_names
 from outreach import selectors as outreach_selectors
@@ -264,6 +265,14 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
                 "candidates:privacy",
                 "candidates.review_privacy",
                 "The privacy notice, how long people are kept, and who is due a notice or erasure.",
+            ),
+            SettingsPage(
+                _("Data requests"),
+                "outreach:data_requests",
+                "candidates.view_datarequest",
+                _(
+                    "Candidates who asked for a copy of their data: status and dates, and answering one by hand."
+                ),
             ),
         ],
     ),
