@@ -4,7 +4,7 @@ Render: GET of the board page through Django's test client (view, queries, templ
 runs the reads the page is made of in raw SQL, each in the cheapest form we know: the signed-in session and its
 user, the requisition with its board, the per-stage counts, the first BOARD_COLUMN_PAGE_SIZE cards of each stage
 with the fields a card shows (a LATERAL join reading each column's page through the (stage, position) index),
-their shortlist decisions and the owners for the owner filter; then joins the same per-card markup into one
+their shortlist decisions, their interview feedback and the owners for the owner filter; then joins the same per-card markup into one
 string (f-strings and html.escape). The page around the cards (layout, navigation, filters) and the permission
 checks are not in the floor.
 Move: services.move_card into the middle of a column, against a floor doing the same work in raw SQL in one
@@ -91,6 +91,11 @@ def floor_render(session_key: str, user_id: int, requisition_id: int, page_size:
             "SELECT r.card_id, r.decision, r.comment, u.first_name, u.last_name, u.username FROM "
             "pipelines_shortlistreview r JOIN auth_user u ON u.id = r.reviewer_id WHERE r.card_id = ANY(%s) "
             "ORDER BY r.created_at DESC",
+            [[card[0] for card in cards]],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT card_id, recommendation FROM pipelines_feedback WHERE card_id = ANY(%s) ORDER BY created_at, id",
             [[card[0] for card in cards]],
         )
         cursor.fetchall()
