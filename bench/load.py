@@ -149,6 +149,7 @@ def main() -> int:
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "FORCE_HTTPS": "0",
+        "CONN_MAX_AGE": "60",  # as docker-compose.yml runs the web service: a connection per worker, kept
         "STATIC_ROOT": static_root,
         **ids,
     }
