@@ -391,7 +391,7 @@ def sending_rates(
     ):
         sender_sent[sender_id] = sender_sent.get(sender_id, 0) + count
         if sequence_id is not None:
-            sequence_sent[sequence_id] = count + sequence_sent.get(sequence_id, 0)
+            sequence_sent[sequence_id] = sequence_sent.get(sequence_id, 0) + count
             sequence_names[sequence_id] = name
     if not sender_sent:
         return SendingRatesWindow(since=since, until=until, senders={}, sequences={}, sequence_names={})
