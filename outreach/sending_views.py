@@ -68,7 +68,7 @@ def deliverability_page(request):
     reports = deliverability.check_domains(extra_selectors=extra)
     rates = selectors.sending_rates()
     rows = [
-        (identity, rates.get(identity.user_id))
+        (identity, rates.senders.get(identity.user_id))
         for identity in SenderIdentity.objects.select_related("user").order_by("display_name")
     ]
     return render(
@@ -81,5 +81,6 @@ def deliverability_page(request):
             "rows": rows,
             "unsubscribe_headers": deliverability.unsubscribe_headers(),
             "rate_days": selectors.RATE_DAYS,
+            "site_rates": rates.senders.get(None),
         },
     )

@@ -15,7 +15,7 @@ from pipelines.models import ForecastSettings, Requisition
 from pipelines.selectors import RoleForecast, forecast
 
 from .models import InsightSettings
-from .reports.common import SCANNER_CLICK, percent
+from .reports.common import SCANNER_CLICK
 
 WARMING_DAYS = 7
 # Events that take a person's doing: a real click, a reply, an accepted LinkedIn connection request.
@@ -92,46 +92,28 @@ class SequenceAlert:
     bounce_rate: float | None
 
 
-def sequence_alerts(now: datetime, settings: InsightSettings) -> list[SequenceAlert]:
-    """Sequences whose emails sent in the last ALERT_WINDOW_DAYS days led to too many unsubscribes or bounces:
-    distinct people who unsubscribed (bounced) on those emails / emails sent, in percent, at or above the
-    admins' thresholds. Two queries."""
-    emails = Touch.objects.filter(
-        status=Touch.Status.SENT,
-        sent_at__gte=now - timedelta(days=ALERT_WINDOW_DAYS),
-        sent_at__lte=now,
-        enrollment__isnull=False,
-    )
-    sent = emails.values("enrollment__sequence_id", "enrollment__sequence__name").annotate(n=Count("pk"))
-    events = (
-        EngagementEvent.objects.filter(
-            touch__in=emails.values("pk"),
-            kind__in=[EngagementEvent.Kind.UNSUBSCRIBED, EngagementEvent.Kind.BOUNCED],
-        )
-        .values("touch__enrollment__sequence_id", "kind")
-        .annotate(people=Count("candidate_id", distinct=True))
-        .order_by()
-    )
-    people = {(row["touch__enrollment__sequence_id"], row["kind"]): row["people"] for row in events}
+def sequence_alerts(
+    window: outreach_selectors.SendingRatesWindow, settings: InsightSettings
+) -> list[SequenceAlert]:
+    """Sequences whose emails sent in the window (`outreach.selectors.sending_rates`, the last 30 days on the
+    home page) led to too many unsubscribes or bounces: distinct people who unsubscribed (bounced) on those
+    emails / emails sent, in percent, at or above the admins' thresholds. No query of its own."""
     alerts = []
-    for row in sent.order_by("enrollment__sequence__name"):
-        sequence_id = row["enrollment__sequence_id"]
-        unsubscribed = people.get((sequence_id, EngagementEvent.Kind.UNSUBSCRIBED), 0)
-        bounced = people.get((sequence_id, EngagementEvent.Kind.BOUNCED), 0)
+    for sequence_id, counts in window.sequences.items():
         alert = SequenceAlert(
             sequence_id=sequence_id,
-            name=row["enrollment__sequence__name"],
-            sent=row["n"],
-            unsubscribed=unsubscribed,
-            bounced=bounced,
-            unsubscribe_rate=percent(unsubscribed, row["n"]),
-            bounce_rate=percent(bounced, row["n"]),
+            name=window.sequence_names[sequence_id],
+            sent=counts.sent,
+            unsubscribed=counts.unsubscribed,
+            bounced=counts.bounced,
+            unsubscribe_rate=counts.unsubscribe_percent,
+            bounce_rate=counts.bounce_percent,
         )
-        if (unsubscribed and (alert.unsubscribe_rate or 0) >= settings.unsubscribe_alert_percent) or (
-            bounced and (alert.bounce_rate or 0) >= settings.bounce_alert_percent
+        if (alert.unsubscribed and (alert.unsubscribe_rate or 0) >= settings.unsubscribe_alert_percent) or (
+            alert.bounced and (alert.bounce_rate or 0) >= settings.bounce_alert_percent
         ):
             alerts.append(alert)
-    return alerts
+    return sorted(alerts, key=lambda alert: (alert.name, alert.sequence_id))
 
 
 def failed_touches(now: datetime) -> QuerySet[Touch]:

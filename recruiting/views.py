@@ -47,9 +47,10 @@ def home(request):
             new_referrals=candidate_selectors.referral_inbox().filter(status="new")[:5],
         )
     if is_admin(user):
+        sent = outreach_selectors.sending_rates(until=now)
         context.update(
-            sequence_alerts=selectors.sequence_alerts(now, context["insight_settings"]),
-            deliverability=deliverability.rates(until=now, settings=context["insight_settings"]),
+            sequence_alerts=selectors.sequence_alerts(sent, context["insight_settings"]),
+            deliverability=deliverability.rates(sent, settings=context["insight_settings"]),
             failed_touches=selectors.failed_touches(now),
         )
     if is_hiring_manager(user):

@@ -1,23 +1,21 @@
 """Deliverability: bounce and complaint rates per sender identity and per sequence over 30 days, against the
 admins' thresholds (InsightSettings: bounce_alert_percent, complaint_alert_percent). Mailbox providers
-(Gmail, Yahoo) expect spam complaints under 0.3% and senders that stop mailing addresses that bounce."""
+(Gmail, Yahoo) expect spam complaints under 0.3% and senders that stop mailing addresses that bounce. The
+numbers are outreach's one computation (`outreach.selectors.sending_rates`, also on the Deliverability page);
+this module adds the labels, the thresholds and the alerts."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Coalesce
 
-from outreach.models import Channel, EngagementEvent, SenderIdentity, Sequence, Touch
+from outreach.models import SenderIdentity, Touch
+from outreach.selectors import SendingRates, SendingRatesWindow, sending_rates
 
 from ..models import InsightSettings
-from .common import ReportFilters, percent
-
-WINDOW_DAYS = 30
-PROBLEMS = [EngagementEvent.Kind.BOUNCED, EngagementEvent.Kind.COMPLAINED]
+from .common import ReportFilters
 
 
 @dataclass(frozen=True)
@@ -42,8 +40,9 @@ class RateRow:
 class DeliverabilityReport:
     """Emails sent in the 30 days up to the period's end (or up to now, on the home page), per sender identity
     (the touch's sender, else its sequence's) and per sequence; bounced and complained: distinct people with
-    such an event on those emails. Rates in percent of the emails sent; a row is flagged at or above the
-    threshold. Filters: the period's end date, sequence, recruiter (the candidate's owner)."""
+    such an event on those emails; rates in percent of the emails sent (`outreach.selectors.sending_rates`).
+    A row is flagged at or above the threshold. Filters: the period's end date, sequence, recruiter (the
+    candidate's owner)."""
 
     since: datetime
     until: datetime
@@ -73,71 +72,43 @@ def deliverability(filters: ReportFilters) -> DeliverabilityReport:
     if filters.recruiter_id:
         emails = emails.filter(candidate__owner_id=filters.recruiter_id)
     settings = InsightSettings.objects.filter(pk=1).first() or InsightSettings()  # a read writes nothing
-    return rates(until=filters.end, settings=settings, emails=emails)
+    return rates(sending_rates(until=filters.end, emails=emails), settings=settings)
 
 
-def rates(
-    *, until: datetime, settings: InsightSettings, emails: QuerySet[Touch] | None = None
-) -> DeliverabilityReport:
-    """Six queries (four when nothing was sent): emails sent and people with a problem, per sender and per
-    sequence; the senders with their identities; the sequences' names."""
-    since = until - timedelta(days=WINDOW_DAYS)
-    emails = (emails if emails is not None else Touch.objects.all()).filter(
-        channel=Channel.EMAIL, status=Touch.Status.SENT, sent_at__gte=since, sent_at__lt=until
-    )
-    emails = emails.annotate(sent_by=Coalesce("sender_id", "enrollment__sequence__sender_id"))
-    problems = EngagementEvent.objects.filter(touch__in=emails.values("pk"), kind__in=PROBLEMS).annotate(
-        sent_by=Coalesce("touch__sender_id", "touch__enrollment__sequence__sender_id")
-    )
-
-    def counted(group: str, event_group: str) -> tuple[dict, dict]:
-        sent = dict(emails.values_list(group).annotate(n=Count("pk")).order_by())
-        people: dict = {}
-        for key, kind, n in (
-            problems.values_list(event_group, "kind")
-            .annotate(n=Count("candidate_id", distinct=True))
-            .order_by()
-        ):
-            people[(key, kind)] = n
-        return sent, people
-
-    sender_sent, sender_people = counted("sent_by", "sent_by")
-    sequence_sent, sequence_people = counted("enrollment__sequence_id", "touch__enrollment__sequence_id")
-    senders_by_id = User.objects.filter(pk__in=[k for k in sender_sent if k]).select_related(
+def rates(window: SendingRatesWindow, *, settings: InsightSettings) -> DeliverabilityReport:
+    """The window's rates with their labels and alerts; one query more (the senders with their identities),
+    none when nothing was sent."""
+    senders_by_id = User.objects.filter(pk__in=[k for k in window.senders if k]).select_related(
         "sender_identity"
     )
-    sender_names = {user.pk: _sender_label(user) for user in senders_by_id}
-    sequence_names = dict(Sequence.objects.filter(pk__in=list(sequence_sent)).values_list("pk", "name"))
+    sender_names: dict[int | None, str] = {user.pk: _sender_label(user) for user in senders_by_id}
 
-    def row(kind: str, key: int | None, label: str, sent: int, people: dict) -> RateRow:
-        bounced = people.get((key, EngagementEvent.Kind.BOUNCED), 0)
-        complained = people.get((key, EngagementEvent.Kind.COMPLAINED), 0)
-        bounce_rate, complaint_rate = percent(bounced, sent), _fine_percent(complained, sent)
+    def row(kind: str, key: int | None, label: str, counts: SendingRates) -> RateRow:
+        bounce_rate, complaint_rate = counts.bounce_percent, counts.complaint_percent
         return RateRow(
             kind=kind,
             key=key,
             label=label,
-            sent=sent,
-            bounced=bounced,
-            complained=complained,
+            sent=counts.sent,
+            bounced=counts.bounced,
+            complained=counts.complained,
             bounce_rate=bounce_rate,
             complaint_rate=complaint_rate,
-            bounce_alert=bool(bounced) and (bounce_rate or 0) >= settings.bounce_alert_percent,
-            complaint_alert=bool(complained)
+            bounce_alert=bool(counts.bounced) and (bounce_rate or 0) >= settings.bounce_alert_percent,
+            complaint_alert=bool(counts.complained)
             and (complaint_rate or 0) >= float(settings.complaint_alert_percent),
         )
 
     senders = [
-        row("sender", key, sender_names.get(key) or "The site's address", n, sender_people)
-        for key, n in sender_sent.items()
+        row("sender", key, sender_names.get(key) or "The site's address", counts)
+        for key, counts in window.senders.items()
     ]
     sequences = [
-        row("sequence", key, sequence_names.get(key, "?"), n, sequence_people)
-        for key, n in sequence_sent.items()
+        row("sequence", key, window.sequence_names[key], counts) for key, counts in window.sequences.items()
     ]
     return DeliverabilityReport(
-        since=since,
-        until=until,
+        since=window.since,
+        until=window.until,
         bounce_threshold=settings.bounce_alert_percent,
         complaint_threshold=settings.complaint_alert_percent,
         senders=sorted(senders, key=lambda r: (not r.alert, r.label)),
@@ -151,8 +122,3 @@ def _sender_label(user: User) -> str:
         return str(user.sender_identity)
     except SenderIdentity.DoesNotExist:
         return user.get_full_name() or user.get_username()
-
-
-def _fine_percent(part: int, whole: int) -> float | None:
-    """Complaint rates matter in hundredths of a percent (0.3% is the limit)."""
-    return round(100 * part / whole, 2) if whole else None

@@ -15,8 +15,9 @@ from dnslib.server import BaseResolver, DNSLogger, DNSServer
 from outreach import deliverability
 from outreach.deliverability import Status, check_domains, make_resolver
 from outreach.identities import identity_for
-from outreach.models import EngagementEvent
-from tests.factories import CandidateFactory, RecruiterFactory, TouchFactory
+from outreach.models import EngagementEvent, Touch
+from outreach.selectors import SendingRates, sending_rates
+from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, TouchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,7 @@ def test_the_page_shows_records_headers_and_rates_per_identity(
     rosa = identity_at("rosa@example.org")
     now = timezone.now()
     for n in range(10):
-        touch = TouchFactory(sender=rosa.user, status="sent", candidate=CandidateFactory())
-        EngagementEvent.objects.create(candidate=touch.candidate, touch=touch, kind="sent", occurred_at=now)
+        touch = TouchFactory(sender=rosa.user, status="sent", sent_at=now, candidate=CandidateFactory())
         if n == 0:
             EngagementEvent.objects.create(
                 candidate=touch.candidate, touch=touch, kind="bounced", occurred_at=now
@@ -129,13 +129,11 @@ def test_the_page_shows_records_headers_and_rates_per_identity(
             EngagementEvent.objects.create(
                 candidate=touch.candidate, touch=touch, kind="unsubscribed", occurred_at=now
             )
-    old = TouchFactory(sender=rosa.user, status="sent")
-    EngagementEvent.objects.create(
-        candidate=old.candidate, touch=old, kind="bounced", occurred_at=now - timedelta(days=31)
-    )
+    old = TouchFactory(sender=rosa.user, status="sent", sent_at=now - timedelta(days=31))
+    EngagementEvent.objects.create(candidate=old.candidate, touch=old, kind="bounced", occurred_at=now)
     client.force_login(admin_user)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12) as few:
         page = client.get(reverse("outreach:deliverability"), {"selector": "longlist2026"})
 
     html = page.content.decode()
@@ -147,7 +145,87 @@ def test_the_page_shows_records_headers_and_rates_per_identity(
     )
     rates = page.context["rows"][0][1]
     assert (rates.sent, rates.bounced, rates.unsubscribed, rates.complained) == (10, 1, 2, 0)
-    assert "(10.0%)" in html and "(20.0%)" in html
+    row = html[html.index(f'id="rates-{rosa.user_id}"') :].split("</tr>")[0]
+    assert "(10.0%)" in row and "(20.0%)" in row and "(0.0%)" in row
+    assert 'id="rates-site"' not in html  # nothing went out from the site's address
+
+    for n in range(3):  # more identities, emails and bounces: the same number of queries
+        other = identity_at(f"sam{n}@example.org")
+        bounced = TouchFactory(
+            sender=other.user, status="sent", sent_at=now, enrollment__sequence__sender=rosa.user
+        )
+        EngagementEvent.objects.create(
+            candidate=bounced.candidate, touch=bounced, kind="bounced", occurred_at=now
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("outreach:deliverability"), {"selector": "longlist2026"})
+    assert [rates.bounced for _, rates in page.context["rows"]] == [1, 1, 1, 1]
+
+
+def sent(sender=None, *, candidate=None, days_ago: int = 1, **fields):
+    candidate = candidate or CandidateFactory()
+    at = timezone.now() - timedelta(days=days_ago)
+    return TouchFactory(sender=sender, status="sent", sent_at=at, due_at=at, candidate=candidate, **fields)
+
+
+def event(touch, kind: str, days_ago: int = 0):
+    at = timezone.now() - timedelta(days=days_ago)
+    return EngagementEvent.objects.create(candidate=touch.candidate, touch=touch, kind=kind, occurred_at=at)
+
+
+def test_rates_count_each_person_once_against_the_emails_sent():
+    rosa = RecruiterFactory()
+    person = CandidateFactory()
+    first, second = (sent(rosa, candidate=person, enrollment=None, kind="one_off") for _ in range(2))
+    event(first, "bounced")
+    event(second, "bounced")  # the same bad address twice: one person
+    event(second, "complained")
+    for _ in range(2):
+        sent(rosa)
+
+    rates = sending_rates().senders[rosa.pk]
+
+    assert (rates.sent, rates.bounced, rates.unsubscribed, rates.complained) == (4, 1, 0, 1)
+    assert (rates.bounce_percent, rates.unsubscribe_percent, rates.complaint_percent) == (25.0, 0.0, 25.0)
+
+
+def test_rates_follow_the_sequence_sender_the_window_and_the_base_emails():
+    rosa, sam = RecruiterFactory(), RecruiterFactory()
+    sequence = SequenceFactory(name="Berlin", sender=rosa)
+    planned_before_senders = sent(None, enrollment__sequence=sequence)  # no sender of its own: the sequence's
+    event(planned_before_senders, "unsubscribed")
+    sent(sam, enrollment__sequence=sequence)  # sent as Sam, in Rosa's sequence
+    one_off = sent(sam, enrollment=None, kind="one_off")  # in no sequence
+    event(one_off, "bounced")
+    from_the_site = sent(None, enrollment=None, kind="privacy")
+    old = sent(rosa, enrollment__sequence=sequence, days_ago=31)  # sent before the window
+    event(old, "bounced")
+    TouchFactory(sender=rosa, status="failed", enrollment__sequence=sequence)  # never sent
+
+    window = sending_rates()
+
+    assert window.senders == {
+        rosa.pk: SendingRates(sent=1, unsubscribed=1),
+        sam.pk: SendingRates(sent=2, bounced=1),
+        None: SendingRates(sent=1),
+    }
+    assert window.sequences == {sequence.pk: SendingRates(sent=2, unsubscribed=1)}
+    assert window.sequence_names == {sequence.pk: "Berlin"}
+    narrowed = sending_rates(emails=Touch.objects.exclude(pk=from_the_site.pk).filter(sender=sam))
+    assert narrowed.senders == {sam.pk: SendingRates(sent=2, bounced=1)}
+    assert sending_rates(until=timezone.now() - timedelta(days=2)).senders == {
+        rosa.pk: SendingRates(sent=1, bounced=1)
+    }
+
+
+def test_the_site_address_has_its_row_when_it_sent_email(client, admin_user, settings):
+    settings.DELIVERABILITY_DNS_SERVERS = ["127.0.0.1"]
+    settings.DELIVERABILITY_DNS_PORT, settings.DELIVERABILITY_DNS_TIMEOUT = free_udp_port(), 0.2
+    event(sent(None, enrollment=None, kind="privacy"), "bounced")
+    client.force_login(admin_user)
+    html = client.get(reverse("outreach:deliverability")).content.decode()
+    row = html[html.index('id="rates-site"') :].split("</tr>")[0]
+    assert "The site's address" in row and "(100.0%)" in row
 
 
 def test_a_bad_selector_is_refused_and_the_common_ones_are_still_checked(client, admin_user, dns_server):

@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from outreach import inbound
+from outreach.identities import identity_for
 from outreach.models import SenderIdentity
+from outreach.selectors import sending_rates
 from recruiting.models import InsightSettings
 from recruiting.reports.deliverability import rates
 from tests.factories import CandidateFactory, RecruiterFactory, SequenceFactory, TouchFactory
@@ -54,7 +56,7 @@ def history(db):
 
 def test_rates_per_sender_identity_and_sequence_flag_what_is_over_the_thresholds(history):
     rita, sam, berlin, paris = history
-    report = rates(until=NOW, settings=InsightSettings.current())
+    report = rates(sending_rates(until=NOW), settings=InsightSettings.current())
     senders = {row.label: row for row in report.senders}
     assert set(senders) == {"Rita Recruiter <rita@longlist.example>", "Sam Sender"}
     rita_row = senders["Rita Recruiter <rita@longlist.example>"]
@@ -77,18 +79,20 @@ def test_rates_per_sender_identity_and_sequence_flag_what_is_over_the_thresholds
 def test_higher_thresholds_flag_nothing(history):
     settings = InsightSettings.current()
     settings.bounce_alert_percent, settings.complaint_alert_percent = 10, Decimal("2")
-    assert rates(until=NOW, settings=settings).alerts == []
+    assert rates(sending_rates(until=NOW), settings=settings).alerts == []
 
 
 def test_the_rates_are_a_constant_number_of_queries(db, django_assert_num_queries):
     settings = InsightSettings.current()
     sent_emails(SequenceFactory(), RecruiterFactory(), 2)
-    with django_assert_num_queries(6):
-        rates(until=NOW, settings=settings)
+    with django_assert_num_queries(4):  # sent, people per sender, people per sequence; the senders
+        rates(sending_rates(until=NOW), settings=settings)
     for _ in range(4):
-        sent_emails(SequenceFactory(), RecruiterFactory(), 3)
-    with django_assert_num_queries(6):
-        rates(until=NOW, settings=settings)
+        touches = sent_emails(SequenceFactory(), RecruiterFactory(), 3)
+        inbound.record_hard_bounce(address=touches[0].candidate.email, touch=touches[0], occurred_at=NOW)
+    with django_assert_num_queries(4):
+        report = rates(sending_rates(until=NOW), settings=settings)
+    assert sorted(row.bounced for row in report.senders) == [0, 1, 1, 1, 1]
 
 
 def test_the_admin_home_and_the_reports_show_them(client, admin_user, history, time_machine):
@@ -103,3 +107,37 @@ def test_the_admin_home_and_the_reports_show_them(client, admin_user, history, t
     section = page[page.index('id="report-deliverability"') :]
     assert "Rita Recruiter &lt;rita@longlist.example&gt;" in section and "Sam Sender" in section
     assert '<span class="badge badge-danger">1.0%</span>' in section
+
+
+def test_the_deliverability_page_and_the_reports_show_the_same_rates(
+    client, admin_user, history, settings, time_machine
+):
+    """One computation: the admins' Deliverability page (settings) and the Reports page agree on each sender."""
+    settings.DELIVERABILITY_DNS_SERVERS = ["127.0.0.1"]  # nothing answers on port 9: "could not check"
+    settings.DELIVERABILITY_DNS_PORT, settings.DELIVERABILITY_DNS_TIMEOUT = 9, 0.2
+    rita, sam, _, _ = history
+    identity_for(sam)  # the page lists the identities
+    time_machine.move_to(NOW)  # ticking: DNS timeouts need a clock that moves
+    client.force_login(admin_user)
+    page = client.get(reverse("outreach:deliverability"))
+    report = client.get(reverse("reports"), {"date_from": "2027-01-01", "date_to": "2027-02-01"})
+    settings_rates = {identity.user_id: rates for identity, rates in page.context["rows"]}
+    report_rows = {row.key: row for row in report.context["deliverability"].senders}
+    for user in (rita, sam):
+        shown, reported = settings_rates[user.pk], report_rows[user.pk]
+        assert (shown.sent, shown.bounced, shown.complained) == (
+            reported.sent,
+            reported.bounced,
+            reported.complained,
+        )
+        assert (shown.bounce_percent, shown.complaint_percent) == (
+            reported.bounce_rate,
+            reported.complaint_rate,
+        )
+    assert (report_rows[rita.pk].bounce_rate, report_rows[rita.pk].complaint_rate) == (5.0, 1.0)
+    html = page.content.decode()
+    row = html[html.index(f'id="rates-{rita.pk}"') :].split("</tr>")[0]
+    assert ">100<" in row and "(5.0%)" in row and "(1.0%)" in row
+    reported_html = report.content.decode()
+    row = reported_html[reported_html.index(f'id="deliverability-sender-{rita.pk}"') :].split("</tr>")[0]
+    assert ">100<" in row and "5.0%" in row and "1.0%" in row

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from outreach.models import EngagementEvent
+from outreach.selectors import sending_rates
 from pipelines.models import ShortlistReview
 from recruiting import selectors
 from recruiting.models import InsightSettings
@@ -159,10 +160,10 @@ def test_alert_thresholds_are_the_admins(admin_user, day):
         candidate=touches[0].candidate, touch=touches[0], kind="unsubscribed", occurred_at=ago(1)
     )
     settings = InsightSettings.current()
-    alerts = selectors.sequence_alerts(NOW, settings)
+    alerts = selectors.sequence_alerts(sending_rates(until=NOW), settings)
     assert [(a.name, a.unsubscribe_rate) for a in alerts] == [("Borderline", 2.0)]  # at the threshold
     settings.unsubscribe_alert_percent = 3
-    assert selectors.sequence_alerts(NOW, settings) == []
+    assert selectors.sequence_alerts(sending_rates(until=NOW), settings) == []
 
 
 def test_hiring_manager_home_shows_shortlists_waiting(client, db):
