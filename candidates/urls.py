@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import custom_field_views, views
 
 app_name = "candidates"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     path("candidates/<int:pk>/resumes/", views.resume_upload, name="resume_upload"),
     path(
         "candidates/<int:pk>/resumes/<int:resume_id>/download/", views.resume_download, name="resume_download"
+    ),
+    path("settings/custom-fields/", custom_field_views.custom_field_list, name="custom_fields"),
+    path("settings/custom-fields/<int:pk>/", custom_field_views.custom_field_edit, name="custom_field"),
+    path(
+        "settings/custom-fields/<int:pk>/archive/",
+        custom_field_views.custom_field_archive,
+        name="custom_field_archive",
+    ),
+    path(
+        "settings/custom-fields/<int:pk>/delete/",
+        custom_field_views.custom_field_delete,
+        name="custom_field_delete",
     ),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/policy/", views.privacy_policy, name="privacy_policy"),

@@ -304,9 +304,12 @@ def candidate_erase(request, pk):
 def candidate_create(request):
     form = CandidateForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
+        custom_fields = form.custom_values()
         data = form.cleaned_data
         skills = data.pop("skills")
-        candidate = services.create_candidate(by=request.user, skills=skills, **data)
+        candidate = services.create_candidate(
+            by=request.user, skills=skills, custom_fields=custom_fields, **data
+        )
         messages.success(request, f"{candidate.full_name} added.")
         return redirect(candidate)
     return render(
@@ -319,9 +322,12 @@ def candidate_edit(request, pk):
     candidate = selectors.get_candidate(pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
+        custom_fields = form.custom_values()
         data = form.cleaned_data
         skills = data.pop("skills")
-        services.update_candidate(candidate=candidate, by=request.user, skills=skills, **data)
+        services.update_candidate(
+            candidate=candidate, by=request.user, skills=skills, custom_fields=custom_fields, **data
+        )
         messages.success(request, "Saved.")
         return redirect(candidate)
     return render(
