@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import resume_uploads, resumes, selectors, services
 from .bounds import over_bounds
+from .custom_fields import active_fields
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -28,7 +29,7 @@ from .forms import (
 from .imports.jobs import create_import, start_import
 from .imports.running import preview_import
 from .merge import check_mergeable, merge_candidates
-from .models import Candidate, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
+from .models import Candidate, CustomField, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
 from .privacy import (
     erase_candidate,
     keep_after_retention_review,
@@ -50,9 +51,10 @@ from .search import (
 def _search_page(request, template: str, filters, *, pool: TalentPool | None = None, **page_context):
     """The search page or a pool page: the filter panel and one page of results (only the results for htmx).
     A filter over its bounds answers 400 (its message on the page), the others are left out."""
-    form = CandidateSearchForm(request.GET)
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    form = CandidateSearchForm(request.GET, custom_fields=definitions)
     status = 400 if not form.is_valid() and over_bounds(form) else 200
-    results = search_candidates(filters, pools={pool.pk: pool} if pool else None)
+    results = search_candidates(filters, pools={pool.pk: pool} if pool else None, custom_fields=definitions)
     context = {
         "form": form,
         "pool": pool,
@@ -89,11 +91,13 @@ def candidate_jump(request):
 @permission_required("candidates.view_candidate", raise_exception=True)
 def candidate_export(request):
     """The current search as CSV: every matching row, streamed (by name when the page ranks a bounded set)."""
-    form = CandidateSearchForm(request.GET)
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    form = CandidateSearchForm(request.GET, custom_fields=definitions)
     if not form.is_valid() and over_bounds(form):
         return HttpResponseBadRequest(form.errors.as_text())
+    found = search_candidates(request.GET, ranked=False, custom_fields=definitions)
     response = StreamingHttpResponse(
-        csv_lines(search_candidates(request.GET, ranked=False)), content_type="text/csv; charset=utf-8"
+        csv_lines(found, custom_fields=definitions), content_type="text/csv; charset=utf-8"
     )
     filename = f"candidates-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

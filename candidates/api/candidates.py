@@ -181,7 +181,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
         form = CandidateSearchForm(self.request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        results = search_candidates(self.request.query_params)
+        results = search_candidates(self.request.query_params, custom_fields=form.custom_definitions)
         found = results.prefetch_related("skills")
         found.known_count = getattr(results, "known_count", None)  # type: ignore[attr-defined]
         return found
