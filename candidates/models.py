@@ -459,6 +459,11 @@ class ImportJob(models.Model):
     )
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{line, reason}] for rows not imported")
+    column_map = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Columns mapped on the preview: header -> custom field key, or '-'",
+    )
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("candidates/import/", views.import_upload, name="import"),
     path("candidates/import/<int:pk>/", views.import_job, name="import_job"),
     path("candidates/import/<int:pk>/start/", views.import_start, name="import_start"),
+    path("candidates/import/<int:pk>/columns/", views.import_columns, name="import_columns"),
     path("candidates/<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("candidates/<int:pk>/notes/", views.add_note, name="add_note"),
     path("candidates/<int:pk>/merge/", views.merge_pick, name="merge"),

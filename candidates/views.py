@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import resume_uploads, resumes, selectors, services
@@ -26,7 +27,7 @@ from .forms import (
     ResumeForm,
     SmartPoolForm,
 )
-from .imports.jobs import create_import, start_import
+from .imports.jobs import column_choices, create_import, map_import_columns, start_import
 from .imports.running import preview_import
 from .merge import check_mergeable, merge_candidates
 from .models import Candidate, CustomField, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
@@ -500,9 +501,25 @@ def import_job(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("pool"), pk=pk)
     if job.status == ImportJob.Status.PREVIEW:
         preview = preview_import(job)
-        return render(request, "candidates/import.html", {"job": job, "preview": preview})
+        context = {"job": job, "preview": preview, "column_rows": column_choices(job, preview)}
+        return render(request, "candidates/import.html", context)
     template = "candidates/import.html#progress" if request.htmx else "candidates/import.html"
     return render(request, template, {"job": job})
+
+
+@require_POST
+@permission_required("candidates.add_candidate", raise_exception=True)
+def import_columns(request, pk):
+    """The preview's column choices: each column (header) filled into a custom field, left out, or as named."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    headers, targets = request.POST.getlist("header"), request.POST.getlist("target")
+    try:
+        map_import_columns(job=job, column_map=dict(zip(headers, targets, strict=False)), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Columns mapped. Check the preview again."))
+    return redirect("candidates:import_job", job.pk)
 
 
 @require_POST

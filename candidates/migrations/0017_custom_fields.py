@@ -1,4 +1,5 @@
-"""Candidate.custom_fields (the values of the admins' custom fields) and CustomField (their definitions).
+"""Candidate.custom_fields (the values of the admins' custom fields), CustomField (their definitions) and
+ImportJob.column_map (CSV columns mapped to custom fields on the preview).
 
 On PostgreSQL a GIN index on the JSON column (jsonb_ops: containment @> and key existence ?), which the
 search's custom-field filters use; SQLite has none and migrates without it (as migration 0003)."""
@@ -95,6 +96,15 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(fields=("applies_to", "key"), name="custom_field_key_unique")
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="importjob",
+            name="column_map",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Columns mapped on the preview: header -> custom field key, or '-'",
+            ),
         ),
         migrations.RunPython(run(CREATE), run(DROP)),
     ]
