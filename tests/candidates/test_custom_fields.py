@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from candidates import custom_fields, services
+from candidates.merge import merge_candidates
 from candidates.models import Candidate, CustomField
+from candidates.privacy import erase_candidate
 from pipelines import services as pipeline_services
 from tests.factories import CandidateFactory, CustomFieldFactory, RequisitionFactory
 
@@ -245,3 +247,16 @@ def test_requisition_services_validate_custom_values(recruiter, db):
     pipeline_services.update_requisition(requisition=role, custom_fields={"band": "b"}, by=recruiter)
     role.refresh_from_db()
     assert role.custom_fields == {"band": "B"}
+
+
+def test_a_merge_fills_custom_values_the_primary_lacks_and_erasing_blanks_them(fields, admin_user):
+    primary = CandidateFactory(custom_fields={"notice": 30})
+    duplicate = CandidateFactory(custom_fields={"notice": 60, "remote": "Office"})
+    merge_candidates(primary=primary, duplicate=duplicate, by=admin_user)
+    primary.refresh_from_db()
+    assert primary.custom_fields == {"notice": 30, "remote": "Office"}
+    merge = primary.activities.get(kind="merge")
+    assert "Not kept from the duplicate, custom field notice: 60" in merge.body
+    erase_candidate(candidate=primary, by=admin_user)
+    primary.refresh_from_db()
+    assert primary.custom_fields == {}
