@@ -48,12 +48,12 @@ class TimezoneNameField(serializers.CharField):
         'list of options. Keys left out keep their value; null or "" empties one. Required fields must have '
         "a value (on create and PUT). Errors are given by key.",
         "additionalProperties": {
+            "nullable": True,
             "oneOf": [
                 {"type": "string"},
                 {"type": "number"},
                 {"type": "array", "items": {"type": "string"}},
-                {"type": "null"},
-            ]
+            ],
         },
         "example": {"notice_period": 30, "work_style": "Hybrid", "languages": ["English", "German"]},
     }
