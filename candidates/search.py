@@ -96,7 +96,8 @@ class SkillsField(forms.CharField):
 
 
 class CandidateSearchForm(forms.Form):
-    """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries."""
+    """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries; the custom
+    fields' filters (cf_<key>) come from their definitions, given or read once."""
 
     q = BoundedText(label="Keywords")
     seeking_status = forms.ChoiceField(label="Seeking", choices=ANY + SeekingStatus.choices, required=False)

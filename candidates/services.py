@@ -3,7 +3,7 @@
 Merging is in merge.py, privacy (notices, retention, erasure) in privacy.py, search text in search_documents.py.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .custom_fields import write_custom_values
+from .custom_fields import as_text, write_custom_values
 from .filling import UNIQUE_FIELDS, held_by_others
 from .models import (
     Activity,
@@ -159,6 +159,7 @@ def update_candidate(
     before = _audited_values(Candidate.objects.filter(pk=candidate.pk).values(*_AUDITED_ATTNAMES).get())
     for name, value in fields.items():
         setattr(candidate, name, value)
+    custom_before = dict(candidate.custom_fields)
     if custom_fields is not None:
         write_custom_values(
             record=candidate,
@@ -174,7 +175,9 @@ def update_candidate(
         set_skills(candidate, skills)
     refresh_search_documents([candidate.pk])
     after = _audited_values({attname: getattr(candidate, attname) for attname in _AUDITED_ATTNAMES})
-    _record_changes(candidate, before, after, by=by)
+    _record_changes(
+        candidate, before, after, by=by, custom=_custom_changes(custom_before, candidate.custom_fields)
+    )
     return candidate
 
 
@@ -199,12 +202,39 @@ def _in_a_sentence(label: str) -> str:
     return label if label == "LinkedIn" else label.lower()
 
 
+def _custom_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """The custom fields whose value changed, each from what to what (by label), for the same timeline entry
+    as the audited fields."""
+    keys = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    if not keys:
+        return []
+    fields = {f.key: f for f in CustomField.objects.filter(applies_to=CustomField.AppliesTo.CANDIDATE)}
+    changes = []
+    for key in keys:
+        field = fields.get(key)
+        if field is None:
+            continue
+
+        def shown(value: Any, field: CustomField = field) -> str:
+            return as_text(field, value) or "(empty)"
+
+        changes.append(
+            {"field": key, "label": field.label, "from": shown(before.get(key)), "to": shown(after.get(key))}
+        )
+    return changes
+
+
 def _record_changes(
-    candidate: Candidate, before: dict[str, Any], after: dict[str, Any], by: User | None
+    candidate: Candidate,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    by: User | None,
+    custom: Sequence[dict[str, str]] = (),
 ) -> None:
-    """One timeline entry listing the audited fields that changed, each from what to what."""
+    """One timeline entry listing the audited fields that changed, each from what to what, and the custom
+    fields that did (see _custom_changes)."""
     changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
-    if not changed:
+    if not changed and not custom:
         return
     owners = {}
     if "owner" in changed:
@@ -225,13 +255,16 @@ def _record_changes(
     changes = [
         {"field": name, "from": shown(name, before[name]), "to": shown(name, after[name])} for name in changed
     ]
+    labels = [_in_a_sentence(AUDITED_FIELDS[name]) for name in changed] + [c["label"] for c in custom]
+    lines = [f"{AUDITED_FIELDS[c['field']]}: {c['from']} → {c['to']}" for c in changes]
+    lines += [f"{c['label']}: {c['from']} → {c['to']}" for c in custom]
     record_activity(
         candidate=candidate,
         kind=Activity.Kind.EDIT,
         actor=by,
-        summary="Changed " + ", ".join(_in_a_sentence(AUDITED_FIELDS[name]) for name in changed),
-        body="\n".join(f"{AUDITED_FIELDS[c['field']]}: {c['from']} → {c['to']}" for c in changes),
-        data={"changes": changes},
+        summary="Changed " + ", ".join(labels),
+        body="\n".join(lines),
+        data={"changes": changes, **({"custom_fields": list(custom)} if custom else {})},
     )
 
 

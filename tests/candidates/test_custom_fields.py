@@ -260,3 +260,22 @@ def test_a_merge_fills_custom_values_the_primary_lacks_and_erasing_blanks_them(f
     erase_candidate(candidate=primary, by=admin_user)
     primary.refresh_from_db()
     assert primary.custom_fields == {}
+
+
+def test_changed_custom_values_are_on_the_timeline_with_the_other_edits(fields, recruiter):
+    ada = CandidateFactory(title="Engineer", custom_fields={"notice": 30, "languages": ["English"]})
+    services.update_candidate(
+        candidate=ada,
+        title="Lead engineer",
+        custom_fields={"notice": "60", "languages": ["English"], "remote": "Hybrid"},
+        by=recruiter,
+    )
+    entry = ada.activities.get(kind="edit")
+    assert entry.summary == "Changed title, Notice period (days), Remote"
+    assert entry.body.splitlines() == [
+        "Title: Engineer → Lead engineer",
+        "Notice period (days): 30 → 60",
+        "Remote: (empty) → Hybrid",
+    ]
+    services.update_candidate(candidate=ada, custom_fields={"notice": "60"}, by=recruiter)
+    assert ada.activities.filter(kind="edit").count() == 1  # nothing changed: no entry
