@@ -209,19 +209,16 @@ def _custom_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[
     if not keys:
         return []
     fields = {f.key: f for f in CustomField.objects.filter(applies_to=CustomField.AppliesTo.CANDIDATE)}
-    changes = []
-    for key in keys:
-        field = fields.get(key)
-        if field is None:
-            continue
-
-        def shown(value: Any, field: CustomField = field) -> str:
-            return as_text(field, value) or "(empty)"
-
-        changes.append(
-            {"field": key, "label": field.label, "from": shown(before.get(key)), "to": shown(after.get(key))}
-        )
-    return changes
+    return [
+        {
+            "field": key,
+            "label": fields[key].label,
+            "from": as_text(fields[key], before.get(key)) or "(empty)",
+            "to": as_text(fields[key], after.get(key)) or "(empty)",
+        }
+        for key in keys
+        if key in fields
+    ]
 
 
 def _record_changes(

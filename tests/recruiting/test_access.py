@@ -210,6 +210,7 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Forecast",
                 "Single sign-on",
                 "Webhooks",
+                "Custom fields",
                 "Privacy",
                 "Data requests",
             ],
