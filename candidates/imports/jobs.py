@@ -61,24 +61,22 @@ def clean_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
 
 
 def column_choices(job: ImportJob, preview: ImportPreview) -> list[dict[str, object]]:
-    """For the preview: each column with what it becomes and, but for the name columns, the choices of what
-    it may fill instead (by its name, left out, or a custom field)."""
+    """For the preview: each column, and but for the name columns what it may fill instead: what its name
+    says (`by_name`: the field it was recognised as, or "ignored"), nothing, or a custom field."""
     definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
     rows: list[dict[str, object]] = []
     for column in preview.columns:
         if not column.column:
             continue
         chosen = job.column_map.get(column.column, "")
-        by_name = _("As named") if column.field and not column.chosen else _("By its name")
-        options = [("", by_name), (IGNORE, _("Leave out"))]
-        options += [
-            (field.key, _("%(label)s (custom field)") % {"label": field.label}) for field in definitions
-        ]
+        by_name = _("By its name") if column.chosen else column.label or _("ignored")
         rows.append(
             {
                 "column": column,
                 "fixed": column.field in NAME_FIELDS,
-                "options": [(value, label, value == chosen) for value, label in options],
+                "by_name": by_name,
+                "left_out": chosen == IGNORE,
+                "custom": [(field.key, field.label, field.key == chosen) for field in definitions],
             }
         )
     return rows

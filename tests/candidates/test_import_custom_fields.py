@@ -63,7 +63,8 @@ def test_the_preview_maps_a_column_into_a_custom_field(client, fields, recruiter
     client.post(reverse("candidates:import"), {"file": csv_file(), "source": "sourced"})
     job = ImportJob.objects.get()
     page = client.get(reverse("candidates:import_job", args=[job.pk])).content.decode()
-    assert '<option value="languages">Languages (custom field)</option>' in page
+    assert '<optgroup label="Custom fields"><option value="notice_days">Notice</option>' in page
+    assert '<option value="languages">Languages</option>' in page
     response = client.post(
         reverse("candidates:import_columns", args=[job.pk]),
         {"header": ["Notice", "Spoken", "Team", "Company"], "target": ["-", "languages", "squad", ""]},

@@ -80,3 +80,31 @@ def test_the_search_filters_on_a_custom_field_with_a_full_page_under_1000_elemen
     screenshot(page, "custom-fields-4-search")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#custom-filters").screenshot(path=str(SCREENSHOTS / "custom-fields-5-filters.png"))
+
+
+def test_a_recruiter_maps_a_csv_column_into_a_custom_field_on_the_preview(
+    page, live_server, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    RecruiterFactory(username="e2e-recruiter")
+    CustomFieldFactory(
+        label="Languages", key="languages", type="multiple_choice", choices=["English", "German"]
+    )
+    upload = tmp_path / "people.csv"
+    upload.write_text("First Name,Email,Company,Spoken\nAda,ada@example.org,Engines,English; German\n")
+    login(page, live_server, "e2e-recruiter")
+    page.goto(f"{live_server.url}/candidates/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.get_by_role("button", name="Upload and preview").click()
+    spoken = page.get_by_label("What Spoken fills")
+    expect(spoken).to_have_value("")  # not named like a field: ignored
+    spoken.select_option("languages")
+    page.get_by_role("button", name="Apply and preview again").click()
+    expect(page.locator(".messages, [role=status], body").first).to_contain_text("Columns mapped")
+    expect(spoken).to_have_value("languages")
+    screenshot(page, "custom-fields-6-import-preview")
+    page.get_by_role("button", name=re.compile("Import 1 row")).click()
+    expect(page.locator("#import-progress")).to_contain_text("Import finished")
+    assert Candidate.objects.get(email="ada@example.org").custom_fields == {
+        "languages": ["English", "German"]
+    }
