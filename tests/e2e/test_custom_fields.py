@@ -31,6 +31,9 @@ def test_an_admin_adds_a_field_and_a_recruiter_fills_it_in(page, live_server):
     page.get_by_role("button", name="Add field").click()
     expect(page.locator("#custom-fields-1")).to_contain_text("notice_period_days")
     screenshot(page, "custom-fields-1-settings")
+    page.locator("#custom-fields-1").get_by_role("link", name="Languages").click()
+    expect(page.locator("#custom-field-usage")).to_contain_text("0 records have a value of this field.")
+    screenshot(page, "custom-fields-1b-field")
 
     page.context.clear_cookies()
     login(page, live_server, "e2e-recruiter")
