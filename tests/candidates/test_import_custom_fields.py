@@ -2,8 +2,11 @@
 preview (or in the API upload), bad values are row errors like the others, and people already in Longlist only
 get the values they have none of."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -123,3 +126,14 @@ def test_the_api_upload_takes_a_column_map(fields, recruiter):
     refused = api.post("/api/imports/", {"file": csv_file(), "column_map.Team": "nope"}, format="multipart")
     assert refused.status_code == 400
     assert refused.json() == {"column_map": ["Column Team: there is no custom field with the key nope."]}
+
+
+def test_the_command_maps_columns_too(fields, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(CSV)
+    with pytest.raises(CommandError, match="no custom field with the key nope"):
+        call_command("import_candidates", str(path), "--column", "Team=nope")
+    call_command(
+        "import_candidates", str(path), "--column", "Team=squad", "--column", "Notice=-", stdout=io.StringIO()
+    )
+    assert Candidate.objects.get(first_name="Bob").custom_fields == {"squad": "Data"}  # "soon" left out
