@@ -476,6 +476,13 @@ def _in_pool(
     if pool is None or pool.pk in seen:  # a smart pool that (indirectly) filters by itself matches nobody
         return Q(pk__in=[])
     if pool.kind == TalentPool.Kind.SMART:
+        asked = {str(name).removeprefix(PREFIX) for name in pool.query if str(name).startswith(PREFIX)}
+        if asked:
+            known = custom_fields or active_fields(CustomField.AppliesTo.CANDIDATE)
+            if asked - {definition.key for definition in known}:
+                # It filtered on a custom field since archived or deleted: nobody, rather than everybody the
+                # other filters leave (a sequence enrolling the pool would otherwise reach them all).
+                return Q(pk__in=[])
         saved = _search(
             pool.query,
             pools,

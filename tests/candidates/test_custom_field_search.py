@@ -212,3 +212,14 @@ def test_an_admin_adds_edits_archives_and_deletes_a_field(client, admin_user):
     client.post(reverse("candidates:custom_field_archive", args=[field.pk]), {"archived": "0"})
     field.refresh_from_db()
     assert field.archived_at is None
+
+
+def test_a_smart_pool_on_an_archived_field_matches_nobody_rather_than_everybody(recruiter, people):
+    pool = services.create_smart_pool(name="Remote people", query={"cf_remote": "Remote"}, by=recruiter)
+    assert names(search_candidates({"pool": pool.pk})) == {"Ada"}
+    custom_fields.archive_custom_field(field=custom_fields.CustomField.objects.get(key="remote"))
+    assert names(search_candidates({"pool": pool.pk})) == set()
+    custom_fields.archive_custom_field(
+        field=custom_fields.CustomField.objects.get(key="remote"), archived=False
+    )
+    assert names(search_candidates({"pool": pool.pk})) == {"Ada"}
