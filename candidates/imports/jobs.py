@@ -52,7 +52,7 @@ def clean_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
             continue
         if target != IGNORE and target not in keys:
             raise ValidationError(
-                "Column %(column)s: there is no custom field with the key %(key)s.",
+                _("Column %(column)s: there is no custom field with the key %(key)s."),
                 params={"column": header[:60], "key": target[:40]},
                 code="unknown_custom_field",
             )
@@ -87,7 +87,7 @@ def map_import_columns(*, job: ImportJob, column_map: Mapping[str, str], by: Use
     read again with them. Once the import has started its columns stay as they were."""
     cleaned = clean_column_map(column_map)
     if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(column_map=cleaned):
-        raise ValidationError("This import has started: its columns can no longer change.", code="started")
+        raise ValidationError(_("This import has started: its columns can no longer change."), code="started")
     job.column_map = cleaned
     return job
 
