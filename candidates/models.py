@@ -124,7 +124,7 @@ class Candidate(models.Model):
     # kept by the same function.
     skill_keys = models.TextField(blank=True, default="", editable=False)
     # The values of the admins' custom fields by key ({"notice_period": 30, "languages": ["German"]}), written
-    # only through custom_fields.clean_custom_values; a GIN index on PostgreSQL (migration 0017) serves the
+    # only through custom_fields.clean_custom_values; a GIN index on PostgreSQL (migration 0018) serves the
     # search's containment filter (@>).
     custom_fields = models.JSONField(default=dict, blank=True, editable=False)
 

@@ -1,4 +1,4 @@
-"""Requisition.custom_fields, with a GIN index on PostgreSQL (candidates migration 0017 explains)."""
+"""Requisition.custom_fields, with a GIN index on PostgreSQL (candidates migration 0018 explains)."""
 
 from django.db import migrations, models
 

@@ -23,7 +23,7 @@ def run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("candidates", "0016_activity_kind_meeting"),
+        ("candidates", "0017_data_request"),
     ]
 
     operations = [
