@@ -5,12 +5,13 @@ here, an action that calls the erase service. Settings rows (privacy policy) sta
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, ValidationError
 
-from . import privacy
+from . import custom_fields, privacy
 from .bounds import TextBounds
 from .models import (
     Activity,
     Candidate,
     CandidateAlias,
+    CustomField,
     PoolMembership,
     PrivacyPolicy,
     Referral,
@@ -164,3 +165,27 @@ class ResumeAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["candidate"]
+
+
+@admin.register(CustomField)
+class CustomFieldAdmin(ReadOnlyAdmin):
+    """Custom fields are defined on Settings → Custom fields, where a type change or a delete is checked
+    against the values; here they are listed, and archived or restored through the same service."""
+
+    list_display = ["label", "key", "applies_to", "type", "required", "position", "archived_at"]
+    list_filter = ["applies_to", "type", "required"]
+    search_fields = ["label", "key"]
+    actions = ["archive", "restore"]
+
+    @admin.action(description="Archive the selected fields (values kept)", permissions=["archive"])
+    def archive(self, request, queryset):
+        for field in queryset:
+            custom_fields.archive_custom_field(field=field, archived=True, by=request.user)
+
+    @admin.action(description="Restore the selected fields", permissions=["archive"])
+    def restore(self, request, queryset):
+        for field in queryset:
+            custom_fields.archive_custom_field(field=field, archived=False, by=request.user)
+
+    def has_archive_permission(self, request):
+        return request.user.has_perm("candidates.change_customfield")

@@ -1,12 +1,13 @@
 """CSV export of a search: every matching row, streamed, safe to open in a spreadsheet."""
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Candidate
+from .custom_fields import as_text
+from .models import Candidate, CustomField
 
 COLUMNS = [
     ("id", "ID"),
@@ -42,7 +43,7 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _row(candidate: Candidate) -> list[Any]:
+def _row(candidate: Candidate, custom_fields: list[CustomField]) -> list[Any]:
     owner = candidate.owner
     values = {
         "skills": "; ".join(skill.name for skill in candidate.skills.all()),
@@ -54,7 +55,8 @@ def _row(candidate: Candidate) -> list[Any]:
         "created_at": candidate.created_at.isoformat(),
         "do_not_contact": "yes" if candidate.do_not_contact else "",
     }
-    return [safe_cell(values[name] if name in values else getattr(candidate, name)) for name, _ in COLUMNS]
+    row = [safe_cell(values[name] if name in values else getattr(candidate, name)) for name, _ in COLUMNS]
+    return row + [safe_cell(as_text(f, candidate.custom_fields.get(f.key))) for f in custom_fields]
 
 
 class _Line:
@@ -64,9 +66,13 @@ class _Line:
         return line
 
 
-def csv_lines(candidates: QuerySet[Candidate]) -> Iterator[str]:
-    """The CSV file line by line (with a byte-order mark so Excel reads UTF-8), read from the database in chunks."""
+def csv_lines(candidates: QuerySet[Candidate], *, custom_fields: Iterable[CustomField] = ()) -> Iterator[str]:
+    """The CSV file line by line (with a byte-order mark so Excel reads UTF-8), read from the database in chunks.
+
+    The active custom fields follow the standard columns, each headed by its label; a multiple choice is one
+    cell of options joined by "; " (as the import reads it back)."""
+    fields = list(custom_fields)
     writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow([label for _, label in COLUMNS])
+    yield "\ufeff" + writer.writerow([label for _, label in COLUMNS] + [f.label for f in fields])
     for candidate in candidates.prefetch_related("skills").iterator(chunk_size=CHUNK):
-        yield writer.writerow(_row(candidate))
+        yield writer.writerow(_row(candidate, fields))

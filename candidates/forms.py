@@ -3,8 +3,9 @@ import zoneinfo
 from django import forms
 
 from .bounds import BoundedText
+from .custom_field_forms import CustomValuesMixin
 from .imports.jobs import file_size_error
-from .models import Candidate, Referral, Source, TalentPool
+from .models import Candidate, CustomField, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
 from .resumes import ACCEPT, check_resume
 from .selectors import find_existing_candidate
@@ -12,7 +13,8 @@ from .selectors import find_existing_candidate
 TIMEZONE_CHOICES = [("", "—")] + [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(CustomValuesMixin, forms.ModelForm):
+    applies_to = CustomField.AppliesTo.CANDIDATE
     skills = forms.CharField(required=False, help_text="Comma-separated, e.g. Python, Django, SQL")
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, required=False)
 
@@ -46,6 +48,7 @@ class CandidateForm(forms.ModelForm):
         self.fields["lawful_basis"].required = False  # left out: the model's default
         if self.instance.pk:
             self.initial["skills"] = ", ".join(s.name for s in self.instance.skills.all())
+        self.add_custom_fields(self.instance.custom_fields)
 
     def clean_lawful_basis(self):
         return self.cleaned_data["lawful_basis"] or Candidate._meta.get_field("lawful_basis").default

@@ -170,6 +170,14 @@ def merge_candidates(*, primary: Candidate, duplicate: Candidate, by: User | Non
     record["referrals_folded"] = _move_referrals(primary, duplicate)
     _move_silver_medals(primary, duplicate)
     primary.skills.add(*duplicate.skills.all())
+    # Custom values too: the primary's own stay, the duplicate's fill the fields the primary has none of.
+    taken = {key: value for key, value in duplicate.custom_fields.items() if key not in primary.custom_fields}
+    primary.custom_fields = {**primary.custom_fields, **taken}
+    not_kept.update(
+        (f"custom field {key}", str(value))
+        for key, value in duplicate.custom_fields.items()
+        if key not in taken and value != primary.custom_fields.get(key)
+    )
     left = _rows_left(duplicate)
     if left:
         raise RuntimeError(

@@ -123,6 +123,10 @@ class Candidate(models.Model):
     # The skills' lowercased names, "|python|sql|", for the skills filter (a GIN array index on PostgreSQL);
     # kept by the same function.
     skill_keys = models.TextField(blank=True, default="", editable=False)
+    # The values of the admins' custom fields by key ({"notice_period": 30, "languages": ["German"]}), written
+    # only through custom_fields.clean_custom_values; a GIN index on PostgreSQL (migration 0018) serves the
+    # search's containment filter (@>).
+    custom_fields = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = CandidateQuerySet.as_manager()
 
@@ -455,6 +459,11 @@ class ImportJob(models.Model):
     )
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{line, reason}] for rows not imported")
+    column_map = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Columns mapped on the preview: header -> custom field key, or '-'",
+    )
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -533,3 +542,54 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return f"Data request of {self.candidate} ({self.get_status_display()})"
+
+
+class CustomField(models.Model):
+    """A field the admins add to candidates or requisitions. Values live in the record's ``custom_fields``
+    JSON column under ``key``, which never changes: renaming the label keeps the data. A field with values is
+    archived rather than deleted, and its type is not changed while values exist (custom_fields.py)."""
+
+    class AppliesTo(models.TextChoices):
+        CANDIDATE = "candidate", _("Candidates")
+        REQUISITION = "requisition", _("Requisitions")
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        CHOICE = "choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+
+    CHOICE_TYPES = (Type.CHOICE, Type.MULTIPLE_CHOICE)
+
+    applies_to = models.CharField(_("applies to"), max_length=12, choices=AppliesTo.choices)
+    label = models.CharField(_("label"), max_length=80)
+    key = models.SlugField(
+        _("key"),
+        max_length=40,
+        help_text=_("Stable name of the field in the API, exports and imports; set once"),
+    )
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices, default=Type.TEXT)
+    choices = models.JSONField(
+        _("choices"), default=list, blank=True, help_text=_("The options of a choice field")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["applies_to", "position", "label", "id"]
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        constraints = [
+            models.UniqueConstraint(fields=["applies_to", "key"], name="custom_field_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_applies_to_display()})"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.type in self.CHOICE_TYPES

@@ -76,6 +76,7 @@ ERASED_VALUES: dict[str, Any] = {
     "search_document": "",
     "search_vector": None,
     "skill_keys": "",  # their skills are cleared too
+    "custom_fields": {},  # the admins' custom fields may hold anything about them
 }
 
 

@@ -30,6 +30,9 @@ add_model_perms("candidates", ["silvermedal"], view=is_recruiting_team, change=i
 # Privacy: recruiters review the notice and retention lists; admins set the policy (and erase, above).
 rules.add_perm("candidates.review_privacy", is_recruiting_team)
 add_model_perms("candidates", ["privacypolicy"], view=is_recruiting_team, change=is_admin)
+# Custom fields: admins define them (the Settings page and the admin site); everyone edits values through the
+# candidate's and requisition's own permissions.
+add_model_perms("candidates", ["customfield"], view=is_admin, change=is_admin)
 # Résumés in the admin site: a read-only list for admins (the profile and the API check their own rules).
 rules.add_perm("candidates.view_resume", is_admin)
 # Candidates' requests for a copy of their data: admins see and answer them (the candidate asks by signed links).

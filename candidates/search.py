@@ -29,7 +29,9 @@ from django.utils.functional import cached_property
 from django_countries import countries
 
 from .bounds import BoundedText, DateFilter
-from .models import Candidate, PoolMembership, SeekingStatus, Source, TalentPool
+from .custom_field_forms import PREFIX, filter_fields, form_name
+from .custom_fields import active_fields, value_filter
+from .models import Candidate, CustomField, PoolMembership, SeekingStatus, Source, TalentPool
 from .search_documents import skill_key
 
 # sort key -> ORDER BY; every ordering ends with the primary key so pages never overlap.
@@ -94,7 +96,8 @@ class SkillsField(forms.CharField):
 
 
 class CandidateSearchForm(forms.Form):
-    """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries."""
+    """The search filters, as GET parameters. Owner and pool are ids, so cleaning never queries; the custom
+    fields' filters (cf_<key>) come from their definitions, given or read once."""
 
     q = BoundedText(label="Keywords")
     seeking_status = forms.ChoiceField(label="Seeking", choices=ANY + SeekingStatus.choices, required=False)
@@ -116,6 +119,21 @@ class CandidateSearchForm(forms.Form):
     contacted_after = DateFilter(label="Last contacted from", help_text="On or after")
     contacted_before = DateFilter(label="Last contacted to", help_text="On or before")
     sort = forms.ChoiceField(choices=[("", "Default"), *SORT_CHOICES], required=False)
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, custom_fields: list[CustomField] | None = None
+    ) -> None:
+        """``custom_fields``: the active candidate custom fields, each a filter ``cf_<key>``. Left out, they
+        are read (one query) only when the data has such a filter."""
+        super().__init__(data)
+        if custom_fields is None:
+            asked = data is not None and any(str(name).startswith(PREFIX) for name in data)
+            custom_fields = active_fields(CustomField.AppliesTo.CANDIDATE) if asked else []
+        self.custom_definitions = custom_fields
+        self.fields.update(filter_fields(custom_fields))
+
+    def custom_filter_fields(self) -> list[forms.BoundField]:
+        return [self[form_name(definition)] for definition in self.custom_definitions]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -229,7 +247,11 @@ def describe_filters(query: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def search_candidates(
-    filters: Mapping[str, Any], *, pools: Mapping[int, TalentPool] | None = None, ranked: bool = True
+    filters: Mapping[str, Any],
+    *,
+    pools: Mapping[int, TalentPool] | None = None,
+    ranked: bool = True,
+    custom_fields: list[CustomField] | None = None,
 ) -> QuerySet[Candidate]:
     """Non-erased candidates matching the filters, in the order asked for (owner joined in).
 
@@ -237,9 +259,10 @@ def search_candidates(
     query. Values that do not validate are left out (the page and the API validate first and show errors).
     ``pools`` are talent pools already loaded, so that a ``pool`` filter needs no query to look its pool up.
     Best match ranks a bounded set of the matches (see _best_matches); ``ranked=False`` asks for every match
-    instead, by name, as an export or a smart pool's membership needs.
+    instead, by name, as an export or a smart pool's membership needs. ``custom_fields`` are the active
+    candidate custom fields when the caller has read them already (else read when a filter names one).
     """
-    return _search(filters, pools or {}, seen=frozenset(), ranked=ranked)
+    return _search(filters, pools or {}, seen=frozenset(), ranked=ranked, custom_fields=custom_fields)
 
 
 class BoundedPaginator(Paginator):
@@ -266,9 +289,14 @@ class BoundedPaginator(Paginator):
 
 
 def _search(
-    filters: Mapping[str, Any], pools: Mapping[int, TalentPool], seen: frozenset[int], *, ranked: bool
+    filters: Mapping[str, Any],
+    pools: Mapping[int, TalentPool],
+    seen: frozenset[int],
+    *,
+    ranked: bool,
+    custom_fields: list[CustomField] | None = None,
 ) -> QuerySet[Candidate]:
-    form = CandidateSearchForm(filters)
+    form = CandidateSearchForm(filters, custom_fields=custom_fields)
     form.is_valid()
     data = form.cleaned_data
     qs = Candidate.objects.filter(erased_at__isnull=True).select_related("owner")
@@ -300,9 +328,12 @@ def _search(
         qs = qs.filter(last_contacted_at__lt=_start_of(data["contacted_before"] + timedelta(days=1)))
     if data.get("skills"):
         qs = qs.filter(_has_skills(data["skills"], all_of=data.get("skills_mode") == "all"))
+    for definition in form.custom_definitions:
+        if (value := data.get(form_name(definition))) not in (None, "", []):
+            qs = qs.filter(value_filter(Candidate, definition, value))
     if data.get("pool"):
         pool = pools.get(data["pool"]) or TalentPool.objects.filter(pk=data["pool"]).first()
-        qs = qs.filter(_in_pool(pool, pools, seen))
+        qs = qs.filter(_in_pool(pool, pools, seen, form.custom_definitions))
     text = data.get("q", "").strip()
     sort = sort_order(data)
     if text:
@@ -436,9 +467,28 @@ def _has_skills(names: list[str], *, all_of: bool) -> Q:
     return reduce(operator.and_ if all_of else operator.or_, tests)
 
 
-def _in_pool(pool: TalentPool | None, pools: Mapping[int, TalentPool], seen: frozenset[int]) -> Q:
+def _in_pool(
+    pool: TalentPool | None,
+    pools: Mapping[int, TalentPool],
+    seen: frozenset[int],
+    custom_fields: list[CustomField],
+) -> Q:
     if pool is None or pool.pk in seen:  # a smart pool that (indirectly) filters by itself matches nobody
         return Q(pk__in=[])
     if pool.kind == TalentPool.Kind.SMART:
-        return Q(pk__in=_search(pool.query, pools, seen | {pool.pk}, ranked=False).values("pk"))
+        asked = {str(name).removeprefix(PREFIX) for name in pool.query if str(name).startswith(PREFIX)}
+        if asked:
+            known = custom_fields or active_fields(CustomField.AppliesTo.CANDIDATE)
+            if asked - {definition.key for definition in known}:
+                # It filtered on a custom field since archived or deleted: nobody, rather than everybody the
+                # other filters leave (a sequence enrolling the pool would otherwise reach them all).
+                return Q(pk__in=[])
+        saved = _search(
+            pool.query,
+            pools,
+            seen | {pool.pk},
+            ranked=False,
+            custom_fields=custom_fields or None,
+        )
+        return Q(pk__in=saved.values("pk"))
     return Q(Exists(PoolMembership.objects.filter(pool=pool, candidate_id=OuterRef("pk"))))

@@ -3,7 +3,7 @@
 Merging is in merge.py, privacy (notices, retention, erasure) in privacy.py, search text in search_documents.py.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
@@ -13,10 +13,12 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .custom_fields import as_text, write_custom_values
 from .filling import UNIQUE_FIELDS, held_by_others
 from .models import (
     Activity,
     Candidate,
+    CustomField,
     LawfulBasis,
     PoolMembership,
     Referral,
@@ -97,14 +99,27 @@ def _refuse_others_addresses(candidate: Candidate) -> None:
 
 
 @transaction.atomic
-def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fields: Any) -> Candidate:
+def create_candidate(
+    *,
+    by: User | None = None,
+    skills: Iterable[str] = (),
+    custom_fields: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Candidate:
     """A new candidate. Without an owner, the recruiter or admin creating them owns them (a referrer or a
-    visitor does not: an applicant or a referral gets the role's recruiter once on a role's board)."""
+    visitor does not: an applicant or a referral gets the role's recruiter once on a role's board).
+
+    ``custom_fields`` are the values of the admins' custom fields by key (a page's form and the API send them,
+    and then the required ones must be there); other callers leave them out."""
     if fields.get("owner") is None and by is not None and is_recruiting_team(by):
         fields["owner"] = by
     fields["email"] = normalize_email(fields.get("email", ""))
     fields["linkedin_url"] = normalize_linkedin_url(fields.get("linkedin_url", ""))
     candidate = Candidate(**fields)
+    if custom_fields is not None:
+        write_custom_values(
+            record=candidate, applies_to=CustomField.AppliesTo.CANDIDATE, values=custom_fields
+        )
     candidate.full_clean(exclude=["skills"])
     _refuse_others_addresses(candidate)
     candidate.save()
@@ -122,12 +137,20 @@ def create_candidate(*, by: User | None = None, skills: Iterable[str] = (), **fi
 
 @transaction.atomic
 def update_candidate(
-    *, candidate: Candidate, by: User | None = None, skills: Iterable[str] | None = None, **fields
+    *,
+    candidate: Candidate,
+    by: User | None = None,
+    skills: Iterable[str] | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    custom_fields_partial: bool = False,
+    **fields,
 ) -> Candidate:
     """Change a candidate's details: every page, API call and task that edits someone comes through here.
 
     Changes to contact details, title, owner, do-not-contact and lawful basis are recorded on the timeline in
     one entry, from the values stored before (a ModelForm has already written the new ones on the instance).
+    ``custom_fields`` (by key) are written over the person's own; with ``custom_fields_partial`` (an API
+    PATCH) a required field left out is not asked for.
     """
     if "email" in fields:
         fields["email"] = normalize_email(fields["email"])
@@ -136,6 +159,14 @@ def update_candidate(
     before = _audited_values(Candidate.objects.filter(pk=candidate.pk).values(*_AUDITED_ATTNAMES).get())
     for name, value in fields.items():
         setattr(candidate, name, value)
+    custom_before = dict(candidate.custom_fields)
+    if custom_fields is not None:
+        write_custom_values(
+            record=candidate,
+            applies_to=CustomField.AppliesTo.CANDIDATE,
+            values=custom_fields,
+            partial=custom_fields_partial,
+        )
     candidate.full_clean(exclude=["skills"])
     if fields.keys() & set(UNIQUE_FIELDS):
         _refuse_others_addresses(candidate)
@@ -144,7 +175,9 @@ def update_candidate(
         set_skills(candidate, skills)
     refresh_search_documents([candidate.pk])
     after = _audited_values({attname: getattr(candidate, attname) for attname in _AUDITED_ATTNAMES})
-    _record_changes(candidate, before, after, by=by)
+    _record_changes(
+        candidate, before, after, by=by, custom=_custom_changes(custom_before, candidate.custom_fields)
+    )
     return candidate
 
 
@@ -169,12 +202,36 @@ def _in_a_sentence(label: str) -> str:
     return label if label == "LinkedIn" else label.lower()
 
 
+def _custom_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """The custom fields whose value changed, each from what to what (by label), for the same timeline entry
+    as the audited fields."""
+    keys = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    if not keys:
+        return []
+    fields = {f.key: f for f in CustomField.objects.filter(applies_to=CustomField.AppliesTo.CANDIDATE)}
+    return [
+        {
+            "field": key,
+            "label": fields[key].label,
+            "from": as_text(fields[key], before.get(key)) or "(empty)",
+            "to": as_text(fields[key], after.get(key)) or "(empty)",
+        }
+        for key in keys
+        if key in fields
+    ]
+
+
 def _record_changes(
-    candidate: Candidate, before: dict[str, Any], after: dict[str, Any], by: User | None
+    candidate: Candidate,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    by: User | None,
+    custom: Sequence[dict[str, str]] = (),
 ) -> None:
-    """One timeline entry listing the audited fields that changed, each from what to what."""
+    """One timeline entry listing the audited fields that changed, each from what to what, and the custom
+    fields that did (see _custom_changes)."""
     changed = [name for name in AUDITED_FIELDS if before[name] != after[name]]
-    if not changed:
+    if not changed and not custom:
         return
     owners = {}
     if "owner" in changed:
@@ -195,13 +252,16 @@ def _record_changes(
     changes = [
         {"field": name, "from": shown(name, before[name]), "to": shown(name, after[name])} for name in changed
     ]
+    labels = [_in_a_sentence(AUDITED_FIELDS[name]) for name in changed] + [c["label"] for c in custom]
+    lines = [f"{AUDITED_FIELDS[c['field']]}: {c['from']} → {c['to']}" for c in changes]
+    lines += [f"{c['label']}: {c['from']} → {c['to']}" for c in custom]
     record_activity(
         candidate=candidate,
         kind=Activity.Kind.EDIT,
         actor=by,
-        summary="Changed " + ", ".join(_in_a_sentence(AUDITED_FIELDS[name]) for name in changed),
-        body="\n".join(f"{AUDITED_FIELDS[c['field']]}: {c['from']} → {c['to']}" for c in changes),
-        data={"changes": changes},
+        summary="Changed " + ", ".join(labels),
+        body="\n".join(lines),
+        data={"changes": changes, **({"custom_fields": list(custom)} if custom else {})},
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import custom_field_views, views
 
 app_name = "candidates"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("candidates/import/", views.import_upload, name="import"),
     path("candidates/import/<int:pk>/", views.import_job, name="import_job"),
     path("candidates/import/<int:pk>/start/", views.import_start, name="import_start"),
+    path("candidates/import/<int:pk>/columns/", views.import_columns, name="import_columns"),
     path("candidates/<int:pk>/edit/", views.candidate_edit, name="edit"),
     path("candidates/<int:pk>/notes/", views.add_note, name="add_note"),
     path("candidates/<int:pk>/merge/", views.merge_pick, name="merge"),
@@ -22,6 +23,18 @@ urlpatterns = [
     path("candidates/<int:pk>/resumes/", views.resume_upload, name="resume_upload"),
     path(
         "candidates/<int:pk>/resumes/<int:resume_id>/download/", views.resume_download, name="resume_download"
+    ),
+    path("settings/custom-fields/", custom_field_views.custom_field_list, name="custom_fields"),
+    path("settings/custom-fields/<int:pk>/", custom_field_views.custom_field_edit, name="custom_field"),
+    path(
+        "settings/custom-fields/<int:pk>/archive/",
+        custom_field_views.custom_field_archive,
+        name="custom_field_archive",
+    ),
+    path(
+        "settings/custom-fields/<int:pk>/delete/",
+        custom_field_views.custom_field_delete,
+        name="custom_field_delete",
     ),
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/policy/", views.privacy_policy, name="privacy_policy"),

@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import resume_uploads, resumes, selectors, services
 from .bounds import over_bounds
+from .custom_fields import active_fields
 from .export import csv_lines
 from .forms import (
     AddToPoolForm,
@@ -25,10 +27,10 @@ from .forms import (
     ResumeForm,
     SmartPoolForm,
 )
-from .imports.jobs import create_import, start_import
+from .imports.jobs import column_choices, create_import, map_import_columns, start_import
 from .imports.running import preview_import
 from .merge import check_mergeable, merge_candidates
-from .models import Candidate, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
+from .models import Candidate, CustomField, ImportJob, PrivacyPolicy, Referral, Resume, TalentPool
 from .privacy import (
     erase_candidate,
     keep_after_retention_review,
@@ -50,9 +52,10 @@ from .search import (
 def _search_page(request, template: str, filters, *, pool: TalentPool | None = None, **page_context):
     """The search page or a pool page: the filter panel and one page of results (only the results for htmx).
     A filter over its bounds answers 400 (its message on the page), the others are left out."""
-    form = CandidateSearchForm(request.GET)
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    form = CandidateSearchForm(request.GET, custom_fields=definitions)
     status = 400 if not form.is_valid() and over_bounds(form) else 200
-    results = search_candidates(filters, pools={pool.pk: pool} if pool else None)
+    results = search_candidates(filters, pools={pool.pk: pool} if pool else None, custom_fields=definitions)
     context = {
         "form": form,
         "pool": pool,
@@ -89,11 +92,13 @@ def candidate_jump(request):
 @permission_required("candidates.view_candidate", raise_exception=True)
 def candidate_export(request):
     """The current search as CSV: every matching row, streamed (by name when the page ranks a bounded set)."""
-    form = CandidateSearchForm(request.GET)
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    form = CandidateSearchForm(request.GET, custom_fields=definitions)
     if not form.is_valid() and over_bounds(form):
         return HttpResponseBadRequest(form.errors.as_text())
+    found = search_candidates(request.GET, ranked=False, custom_fields=definitions)
     response = StreamingHttpResponse(
-        csv_lines(search_candidates(request.GET, ranked=False)), content_type="text/csv; charset=utf-8"
+        csv_lines(found, custom_fields=definitions), content_type="text/csv; charset=utf-8"
     )
     filename = f"candidates-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -304,9 +309,12 @@ def candidate_erase(request, pk):
 def candidate_create(request):
     form = CandidateForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
+        custom_fields = form.custom_values()
         data = form.cleaned_data
         skills = data.pop("skills")
-        candidate = services.create_candidate(by=request.user, skills=skills, **data)
+        candidate = services.create_candidate(
+            by=request.user, skills=skills, custom_fields=custom_fields, **data
+        )
         messages.success(request, f"{candidate.full_name} added.")
         return redirect(candidate)
     return render(
@@ -319,9 +327,12 @@ def candidate_edit(request, pk):
     candidate = selectors.get_candidate(pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
+        custom_fields = form.custom_values()
         data = form.cleaned_data
         skills = data.pop("skills")
-        services.update_candidate(candidate=candidate, by=request.user, skills=skills, **data)
+        services.update_candidate(
+            candidate=candidate, by=request.user, skills=skills, custom_fields=custom_fields, **data
+        )
         messages.success(request, "Saved.")
         return redirect(candidate)
     return render(
@@ -490,9 +501,25 @@ def import_job(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("pool"), pk=pk)
     if job.status == ImportJob.Status.PREVIEW:
         preview = preview_import(job)
-        return render(request, "candidates/import.html", {"job": job, "preview": preview})
+        context = {"job": job, "preview": preview, "column_rows": column_choices(job, preview)}
+        return render(request, "candidates/import.html", context)
     template = "candidates/import.html#progress" if request.htmx else "candidates/import.html"
     return render(request, template, {"job": job})
+
+
+@require_POST
+@permission_required("candidates.add_candidate", raise_exception=True)
+def import_columns(request, pk):
+    """The preview's column choices: each column (header) filled into a custom field, left out, or as named."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    headers, targets = request.POST.getlist("header"), request.POST.getlist("target")
+    try:
+        map_import_columns(job=job, column_map=dict(zip(headers, targets, strict=False)), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Columns mapped. Check the preview again."))
+    return redirect("candidates:import_job", job.pk)
 
 
 @require_POST

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from candidates.models import Activity, Candidate, DataRequest, Suppression
+from candidates.custom_fields import as_text
+from candidates.models import Activity, Candidate, CustomField, DataRequest, Suppression
 from pipelines.models import Application, Card, CareersSettings, Pipeline
 
 from . import tokens
@@ -73,6 +74,7 @@ def _profile(candidate: Candidate) -> dict[str, Any]:
         "timezone": candidate.timezone,
         "looking_for_a_job": candidate.get_seeking_status_display(),
         "where_we_found_you": candidate.get_source_display(),
+        "more_details": _custom_values(candidate),
         "other_addresses": [
             {"email": alias.email, "linkedin_url": alias.linkedin_url} for alias in candidate.aliases.all()
         ],
@@ -82,6 +84,23 @@ def _profile(candidate: Candidate) -> dict[str, Any]:
         ],
         "created_at": _when(candidate.created_at),
         "updated_at": _when(candidate.updated_at),
+    }
+
+
+def _custom_values(candidate: Candidate) -> dict[str, str]:
+    """The values of the team's custom fields by their label (archived fields' too: the file holds all we
+    keep about them), as the profile shows them."""
+    if not candidate.custom_fields:
+        return {}
+    fields = CustomField.objects.filter(
+        applies_to=CustomField.AppliesTo.CANDIDATE, key__in=list(candidate.custom_fields)
+    )
+    by_key = {field.key: field for field in fields}
+    return {
+        by_key[key].label if key in by_key else key: as_text(by_key[key], value)
+        if key in by_key
+        else str(value)
+        for key, value in candidate.custom_fields.items()
     }
 
 

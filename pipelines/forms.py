@@ -1,7 +1,8 @@
 from django import forms
 
 from candidates.bounds import BoundedText
-from candidates.models import SeekingStatus, SilverMedal, TalentPool
+from candidates.custom_field_forms import CustomValuesMixin
+from candidates.models import CustomField, SeekingStatus, SilverMedal, TalentPool
 from candidates.normalize import normalize_linkedin_url
 from candidates.resumes import ACCEPT, check_resume
 from candidates.search import MAX_ID, SkillsField
@@ -192,8 +193,11 @@ class AddToRoleForm(forms.Form):
         return cleaned
 
 
-class RequisitionForm(forms.ModelForm):
-    """A requisition's details; its status changes with the buttons on its page."""
+class RequisitionForm(CustomValuesMixin, forms.ModelForm):
+    """A requisition's details (and the admins' custom fields); its status changes with the buttons on its
+    page."""
+
+    applies_to = CustomField.AppliesTo.REQUISITION
 
     skills = SkillsField(required=False, help_text="Comma-separated, e.g. Python, PostgreSQL")
 
@@ -231,6 +235,7 @@ class RequisitionForm(forms.ModelForm):
             self.fields[name].label_from_instance = lambda user: user.get_full_name() or user.get_username()
         if self.instance.pk:
             self.initial["skills"] = ", ".join(skill.name for skill in self.instance.skills.all())
+        self.add_custom_fields(self.instance.custom_fields)
 
 
 class RequisitionStatusForm(forms.Form):

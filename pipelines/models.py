@@ -76,6 +76,9 @@ class Requisition(models.Model):
     skills = models.ManyToManyField(Skill, blank=True, related_name="requisitions")
     is_published = models.BooleanField(default=False, help_text="Shown on the careers page while it is open")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The admins' custom fields for requisitions by key, written only through
+    # candidates.custom_fields.clean_custom_values (a GIN index on PostgreSQL, migration 0011).
+    custom_fields = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = RequisitionQuerySet.as_manager()
 

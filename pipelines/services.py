@@ -1,6 +1,6 @@
 """Operations that change requisitions, boards and cards."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -9,7 +9,8 @@ from django.db.models import F, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate, SilverMedal, Skill, TalentPool
+from candidates.custom_fields import write_custom_values
+from candidates.models import Activity, Candidate, CustomField, SilverMedal, Skill, TalentPool
 from candidates.services import add_silver_medalist, record_activity, withdraw_silver_medal
 
 from . import signals, tasks
@@ -41,10 +42,16 @@ def create_requisition(
     by: User | None = None,
     pools: Iterable[TalentPool] = (),
     skills: Iterable[str] = (),
+    custom_fields: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Requisition:
-    """A requisition with its board, whose stages start from the default template."""
+    """A requisition with its board, whose stages start from the default template. ``custom_fields`` are
+    the values of the admins' requisition fields by key (validated as every custom value is)."""
     requisition = Requisition(**fields)
+    if custom_fields is not None:
+        write_custom_values(
+            record=requisition, applies_to=CustomField.AppliesTo.REQUISITION, values=custom_fields
+        )
     requisition.full_clean()
     requisition.save()
     requisition.pools.set(pools)
@@ -238,14 +245,24 @@ def update_requisition(
     by: User | None = None,
     pools: Iterable[TalentPool] | None = None,
     skills: Iterable[str] | None = None,
+    custom_fields: Mapping[str, Any] | None = None,
+    custom_fields_partial: bool = False,
     **fields: Any,
 ) -> Requisition:
     """Change a requisition's details (not its status: see change_requisition_status); the board keeps its
-    name in step with the title. Pools and skills are replaced when given."""
+    name in step with the title. Pools and skills are replaced when given; custom values are written over
+    the role's own (``custom_fields_partial``: a required one left out is not asked for)."""
     if "status" in fields:
         raise ValueError("Change a requisition's status with change_requisition_status.")
     for name, value in fields.items():
         setattr(requisition, name, value)
+    if custom_fields is not None:
+        write_custom_values(
+            record=requisition,
+            applies_to=CustomField.AppliesTo.REQUISITION,
+            values=custom_fields,
+            partial=custom_fields_partial,
+        )
     requisition.full_clean()
     requisition.save()
     if pools is not None:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from candidates.models import Resume, SilverMedal
+from candidates.custom_fields import active_fields, shown_values
+from candidates.models import CustomField, Resume, SilverMedal
 from candidates.resumes import CONTENT_TYPES, download_name
 
 from . import batches, feedback, selectors, services, stages
@@ -54,6 +55,9 @@ def requisition_detail(request, pk):
         suggestions = selectors.suggestions_for(requisition)
     context = {
         "requisition": requisition,
+        "custom_values": shown_values(
+            active_fields(CustomField.AppliesTo.REQUISITION), requisition.custom_fields
+        ),
         "criteria": [c.name for c in requisition.criteria.all()],
         "criteria_form": CriteriaForm()
         if request.user.has_perm("pipelines.edit_criteria", requisition)
@@ -632,7 +636,10 @@ def requisition_create(request):
         request.POST or None, can_publish=request.user.has_perm("pipelines.publish_requisition")
     )
     if form.is_valid():
-        requisition = services.create_requisition(by=request.user, **form.cleaned_data)
+        custom_fields = form.custom_values()
+        requisition = services.create_requisition(
+            by=request.user, custom_fields=custom_fields, **form.cleaned_data
+        )
         messages.success(request, f"“{requisition.title}” is planned, with a board of the default stages.")
         return redirect(requisition)
     return render(request, "pipelines/requisition_form.html", {"form": form})
@@ -646,7 +653,10 @@ def requisition_edit(request, pk):
         can_publish=request.user.has_perm("pipelines.publish_requisition"),
     )
     if form.is_valid():
-        services.update_requisition(requisition=requisition, by=request.user, **form.cleaned_data)
+        custom_fields = form.custom_values()
+        services.update_requisition(
+            requisition=requisition, by=request.user, custom_fields=custom_fields, **form.cleaned_data
+        )
         messages.success(request, "Saved.")
         return redirect(requisition)
     return render(request, "pipelines/requisition_form.html", {"form": form, "requisition": requisition})

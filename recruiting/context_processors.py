@@ -261,6 +261,12 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
         "People and privacy",
         [
             SettingsPage(
+                "Custom fields",
+                "candidates:custom_fields",
+                "candidates.view_customfield",
+                "The fields your team adds to candidates and requisitions: text, number, date or choices.",
+            ),
+            SettingsPage(
                 "Privacy",
                 "candidates:privacy",
                 "candidates.review_privacy",

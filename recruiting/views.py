@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from candidates import selectors as candidate_selectors
+from candidates.custom_fields import active_fields, shown_values
 from candidates.export import safe_cell
 from candidates.forms import NoteForm
+from candidates.models import CustomField
 from candidates.roles import is_admin, is_employee, is_hiring_manager, is_recruiting_team
 from outreach import selectors as outreach_selectors
 from pipelines import selectors as pipeline_selectors
@@ -79,6 +81,9 @@ def candidate_profile(request, pk):
         "meetings": outreach_selectors.meetings_of_candidate(candidate)[:10],
         "now": timezone.now(),
         "reply_to": outreach_selectors.reply_to_answer(candidate, request.GET.get("reply", "")),
+        "custom_values": shown_values(
+            active_fields(CustomField.AppliesTo.CANDIDATE), candidate.custom_fields
+        ),
     }
     return render(request, "recruiting/profile.html", context)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from candidates import search_documents
 from candidates import services as candidate_services
-from candidates.models import Activity, Candidate, Referral, Resume, TalentPool
+from candidates.models import Activity, Candidate, CustomField, Referral, Resume, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
 from outreach.models import Enrollment, MeetingType, Reply, SenderIdentity, Sequence, Step, Touch
 from pipelines import services as pipeline_services
@@ -390,3 +390,16 @@ def attach_resume(candidate: Candidate, kind: str = "pdf", text: str = "") -> Re
     resume.file.save(f"cv.{kind}", ContentFile(content), save=False)
     resume.save()
     return resume
+
+
+class CustomFieldFactory(factory.django.DjangoModelFactory):
+    """An admin's custom field (of candidates unless applies_to says otherwise); choices for the choice types."""
+
+    class Meta:
+        model = CustomField
+
+    applies_to = CustomField.AppliesTo.CANDIDATE
+    label = factory.Sequence(lambda n: f"Field {n}")
+    key = factory.Sequence(lambda n: f"field_{n}")
+    type = CustomField.Type.TEXT
+    position = factory.Sequence(lambda n: n)

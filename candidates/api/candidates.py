@@ -14,12 +14,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from .. import merge, privacy, selectors, services
-from ..models import Activity, Candidate
+from ..models import Activity, Candidate, CustomField
 from ..normalize import normalize_linkedin_url
 from ..roles import RulesObjectPermissions
 from ..search import BoundedPaginator, CandidateSearchForm, search_candidates
 from .errors import as_drf_errors
-from .fields import SkillNamesField, TimezoneNameField
+from .fields import CustomValuesField, SkillNamesField, TimezoneNameField
 
 
 class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -28,6 +28,7 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
     skills = SkillNamesField(required=False)
     linkedin_url = serializers.CharField(max_length=200, required=False, allow_blank=True)
     timezone = TimezoneNameField(required=False, allow_blank=True)
+    custom_fields = CustomValuesField(applies_to=CustomField.AppliesTo.CANDIDATE)
 
     class Meta:
         model = Candidate
@@ -54,6 +55,7 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
             "last_contacted_at",
             "lawful_basis",
             "do_not_contact",
+            "custom_fields",
             "created_at",
             "updated_at",
         ]
@@ -73,6 +75,11 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"duplicate_of": [existing.pk], "detail": "A candidate with this email or LinkedIn exists."}
             )
+        if "custom_fields" in attrs or self.instance is None:  # a new person needs their required fields
+            attrs["custom_fields"] = attrs.get("custom_fields", {})
+            self.fields["custom_fields"].check(
+                attrs["custom_fields"], instance=self.instance, partial=self.partial
+            )
         return attrs
 
     def create(self, validated_data):
@@ -84,7 +91,11 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
         skills = validated_data.pop("skills", None)
         with as_drf_errors():
             return services.update_candidate(
-                candidate=instance, by=self.context["request"].user, skills=skills, **validated_data
+                candidate=instance,
+                by=self.context["request"].user,
+                skills=skills,
+                custom_fields_partial=self.partial,
+                **validated_data,
             )
 
 
@@ -164,7 +175,15 @@ class BoundedPagination(PageNumberPagination):
         return response
 
 
-@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS))
+CUSTOM_FILTERS = (
+    "Candidates matching the search page's filters. Each active custom field filters as `cf_<key>`: a choice "
+    "field by one of its options (a multiple choice contains it), a number or a date (YYYY-MM-DD) by its value, "
+    "a text field by part of the text, e.g. `?cf_languages=German&cf_notice_period=30`. A bad value answers 400 "
+    "naming the parameter."
+)
+
+
+@extend_schema_view(list=extend_schema(parameters=SEARCH_PARAMETERS, description=CUSTOM_FILTERS))
 class CandidateViewSet(viewsets.ModelViewSet):
     """Candidates. The list takes the search page's filters (CandidateSearchForm); bad values answer 400.
     DELETE is the audited erase, for admins only."""
@@ -181,7 +200,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
         form = CandidateSearchForm(self.request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError(form.errors)
-        results = search_candidates(self.request.query_params)
+        results = search_candidates(self.request.query_params, custom_fields=form.custom_definitions)
         found = results.prefetch_related("skills")
         found.known_count = getattr(results, "known_count", None)  # type: ignore[attr-defined]
         return found

@@ -1,5 +1,6 @@
 """CSV imports: upload for a preview, confirm, poll."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -42,6 +43,18 @@ class ImportUploadSerializer(serializers.Serializer):
         help_text="Name of a static pool to add everyone to; created when there is none of that name",
     )
     source = serializers.ChoiceField(choices=Source.choices, default=Source.SOURCED)
+    column_map = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True),
+        required=False,
+        help_text='Columns to fill into custom fields: {"CSV header": "custom field key"}, or "-" to leave a '
+        "column out (columns named like a custom field's label or key fill it without this)",
+    )
+
+    def validate_column_map(self, column_map):
+        try:
+            return jobs.clean_column_map(column_map)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
     def validate_pool(self, name: str) -> str:
         """After the field's own checks (length, no NUL character), so the name is safe to look up."""
@@ -70,6 +83,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             upload=upload.validated_data["file"],
             source=upload.validated_data["source"],
             pool_name=upload.validated_data.get("pool", ""),
+            column_map=upload.validated_data.get("column_map"),
             by=request.user,
         )
         if preview.error:

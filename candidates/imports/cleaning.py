@@ -12,7 +12,8 @@ from django.core.validators import validate_email
 from django.db.models import Field, Model
 from django_countries import countries
 
-from ..models import Candidate, SeekingStatus, Skill, Source
+from ..custom_fields import clean_custom_values
+from ..models import Candidate, CustomField, SeekingStatus, Skill, Source
 from ..normalize import normalize_email, normalize_linkedin_url
 
 
@@ -164,6 +165,27 @@ def clean_cells(cells: dict[str, str], source: str) -> tuple[dict[str, Any], lis
             raise InvalidRow(f"Seeking status {_shown(cells['seeking_status'])} should be active or passive.")
     values["source"] = _SOURCES.get(cells.get("source", "").lower(), source)
     return values, _skills(cells.get("skills", ""))
+
+
+def clean_custom_cells(
+    cells: dict[str, str], custom: dict[str, CustomField]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The custom field values of one row's cells (columns "cf_<key>", mapped to the fields in ``custom``),
+    through the one validation of custom values, and the labels of required ones left empty. Raises
+    InvalidRow naming the field and the problem, as the other columns do."""
+    values = {key: cells[f"cf_{key}"] for key in custom if f"cf_{key}" in cells}
+    try:
+        cleaned = clean_custom_values(
+            applies_to=CustomField.AppliesTo.CANDIDATE,
+            values=values,
+            partial=True,
+            definitions=custom.values(),
+        )
+    except ValidationError as error:
+        key, messages = next(iter(error.message_dict.items()))
+        raise InvalidRow(f"{custom[key].label}: {messages[0]}") from None
+    missing = tuple(d.label for key, d in custom.items() if d.required and key not in cleaned)
+    return cleaned, missing
 
 
 def _skills(text: str) -> list[str]:

@@ -1,7 +1,7 @@
 """Import jobs as people use them: an upload stored as a job and previewed (``create_import``), then
 confirmed (``start_import``): small files are imported at once, larger ones by a Celery task."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 
 from django.contrib.auth.models import User
@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..models import ImportJob, Source, TalentPool
+from ..custom_fields import active_fields
+from ..models import CustomField, ImportJob, Source, TalentPool
 from ..services import create_static_pool
+from .reading import IGNORE, NAME_FIELDS
 from .running import ImportPreview, preview_import, run_import
 from .tasks import run_import_job
 
@@ -38,21 +41,80 @@ def file_size_error(size: int) -> str:
     return ""
 
 
+def clean_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
+    """Columns mapped by a person: CSV header -> an active candidate custom field's key, or IGNORE ("-");
+    an empty target leaves the column to be recognised by its name."""
+    keys = {field.key for field in active_fields(CustomField.AppliesTo.CANDIDATE)}
+    cleaned = {}
+    for header, target in column_map.items():
+        header, target = str(header).strip(), str(target).strip()
+        if not header or not target:
+            continue
+        if target != IGNORE and target not in keys:
+            raise ValidationError(
+                _("Column %(column)s: there is no custom field with the key %(key)s."),
+                params={"column": header[:60], "key": target[:40]},
+                code="unknown_custom_field",
+            )
+        cleaned[header] = target
+    return cleaned
+
+
+def column_choices(job: ImportJob, preview: ImportPreview) -> list[dict[str, object]]:
+    """For the preview: each column, and but for the name columns what it may fill instead: what its name
+    says (`by_name`: the field it was recognised as, or "ignored"), nothing, or a custom field."""
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    rows: list[dict[str, object]] = []
+    for column in preview.columns:
+        if not column.column:
+            continue
+        chosen = job.column_map.get(column.column, "")
+        by_name = _("By its name") if column.chosen else column.label or _("ignored")
+        rows.append(
+            {
+                "column": column,
+                "fixed": column.field in NAME_FIELDS,
+                "by_name": by_name,
+                "left_out": chosen == IGNORE,
+                "custom": [(field.key, field.label, field.key == chosen) for field in definitions],
+            }
+        )
+    return rows
+
+
+def map_import_columns(*, job: ImportJob, column_map: Mapping[str, str], by: User | None = None) -> ImportJob:
+    """Choose on the preview which columns fill which custom fields (or are left out); the preview is
+    read again with them. Once the import has started its columns stay as they were."""
+    cleaned = clean_column_map(column_map)
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(column_map=cleaned):
+        raise ValidationError(_("This import has started: its columns can no longer change."), code="started")
+    job.column_map = cleaned
+    return job
+
+
 def create_import(
     *,
     upload: File,
     source: str = Source.SOURCED,
     pool: TalentPool | None = None,
     pool_name: str = "",
+    column_map: Mapping[str, str] | None = None,
     by: User | None = None,
 ) -> tuple[ImportJob, ImportPreview]:
     """Store an uploaded CSV as an import job waiting for confirmation, and preview it.
 
-    ``pool_name`` names a static pool to use or create. A file that cannot be imported at all leaves a
-    failed job (and no new pool) behind, with the reason in the preview's ``error``.
+    ``pool_name`` names a static pool to use or create; ``column_map`` maps columns to custom fields (see
+    map_import_columns). A file that cannot be imported at all leaves a failed job (and no new pool) behind,
+    with the reason in the preview's ``error``.
     """
     original_name = PurePath(upload.name or "import.csv").name
-    job = ImportJob(created_by=by, original_name=original_name[:255], pool=pool, source=source)
+    job = ImportJob(
+        created_by=by,
+        original_name=original_name[:255],
+        pool=pool,
+        source=source,
+        column_map=clean_column_map(column_map or {}),
+    )
     job.file.save(original_name, upload, save=False)
     preview = preview_import(job)
     with transaction.atomic():

@@ -122,9 +122,13 @@ def plan_batch(
             batch.outcomes.append((row, "error", ERASED))
         elif person is None and any(hash(key) in earlier_keys for key in row.keys):
             batch.outcomes.append((row, "matched", "Same person as an earlier row"))
+        elif person is None and row.missing:
+            missing = f"{', '.join(row.missing)}: This field is required."
+            batch.errors.append(RowError(row.line, missing))
+            batch.outcomes.append((row, "error", missing))
         elif person is None:
             person = Person(
-                Candidate(**row.fields, owner=owner, do_not_contact=bool(reason)),
+                Candidate(**row.fields, custom_fields=row.custom, owner=owner, do_not_contact=bool(reason)),
                 first_line=row.line,
                 skills=row.skills,
             )
@@ -171,6 +175,10 @@ def _fill(person: Person, row: Row, by_key: dict[str, Person], *, suppressed: bo
         if name in UNIQUE_FIELDS:
             by_key[values[name]] = person
     person.filled.update(filled)
+    # Custom values too fill only what the person has no value of.
+    if new_values := {key: value for key, value in row.custom.items() if key not in candidate.custom_fields}:
+        candidate.custom_fields = {**candidate.custom_fields, **new_values}
+        person.filled.add("custom_fields")
     if row.skills and not person.skills and not person.has_skills:
         person.skills = row.skills
     if suppressed and not candidate.do_not_contact:

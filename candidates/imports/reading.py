@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, Any
 
-from ..models import Source
-from .cleaning import COLUMN_BY_ALIAS, NAME_FIELDS, InvalidRow, clean_cells
+from ..custom_field_forms import PREFIX
+from ..custom_fields import active_fields
+from ..models import CustomField, Source
+from .cleaning import COLUMN_BY_ALIAS, NAME_FIELDS, InvalidRow, clean_cells, clean_custom_cells
 
 BATCH_SIZE = 1000
 HEADER_SEARCH_LINES = 30
 READ_CHUNK_BYTES = 256 * 1024
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SAVE_AS_UTF8 = "Save it as 'CSV UTF-8' and upload again."
+IGNORE = "-"  # a column the person chose to leave out, in an import's column_map
 
 
 class ImportFileError(Exception):
@@ -26,8 +29,13 @@ class ImportFileError(Exception):
 @dataclass(frozen=True)
 class ColumnMapping:
     column: str  # the header in the file
-    field: str  # the candidate field it fills, "" when the column is ignored
+    field: str  # the candidate field it fills ("cf_<key>" for a custom field), "" when the column is ignored
     label: str  # that field's name as people read it
+    chosen: bool = False  # mapped (or ignored) by the person, not recognised by name
+
+    @property
+    def custom_key(self) -> str:
+        return self.field.removeprefix(PREFIX) if self.field.startswith(PREFIX) else ""
 
 
 @dataclass
@@ -36,6 +44,8 @@ class Row:
     cells: dict[str, str]  # the non-empty cells by field, as written in the file
     fields: dict[str, Any] = field(default_factory=dict)  # cleaned candidate fields (empty on error)
     skills: list[str] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)  # cleaned custom field values by key
+    missing: tuple[str, ...] = ()  # required custom fields whose column is empty on this row (by label)
     keys: tuple[str, ...] = ()  # who the person is: normalised email and LinkedIn URL (never alike)
     error: str = ""
 
@@ -54,17 +64,27 @@ class Layout:
     columns: tuple[ColumnMapping, ...]
 
 
-def read_rows(stream: IO[bytes], *, source: str = Source.SOURCED) -> tuple[Layout, Iterator[Row]]:
+def read_rows(
+    stream: IO[bytes], *, source: str = Source.SOURCED, column_map: dict[str, str] | None = None
+) -> tuple[Layout, Iterator[Row]]:
     """Find the file's layout, then yield its data rows one by one, mapped and validated.
 
-    Rows without a source column get ``source``. Raises ImportFileError, also while iterating (a byte that
-    is not UTF-8 may come late in the file).
+    Rows without a source column get ``source``. Columns named like a custom field (its label or key) fill
+    it; ``column_map`` (header -> custom field key, or IGNORE) is what the person chose on the preview, and
+    wins over names. Raises ImportFileError, also while iterating (a byte that is not UTF-8 may come late
+    in the file).
     """
     lines = _decoded_lines(stream)
     sample = list(islice(lines, HEADER_SEARCH_LINES))
     layout = _find_layout(sample)
+    definitions = active_fields(CustomField.AppliesTo.CANDIDATE)
+    layout = Layout(
+        layout.delimiter,
+        layout.header_line,
+        _map_custom_columns(layout.columns, definitions, column_map or {}),
+    )
     reader = csv.reader(chain(sample, lines), delimiter=layout.delimiter)
-    return layout, _data_rows(reader, layout, source)
+    return layout, _data_rows(reader, layout, source, definitions)
 
 
 def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
@@ -139,6 +159,32 @@ def _map_columns(headers: list[str]) -> tuple[ColumnMapping, ...]:
     return tuple(mapping)
 
 
+def _map_custom_columns(
+    columns: tuple[ColumnMapping, ...], definitions: list[CustomField], chosen: dict[str, str]
+) -> tuple[ColumnMapping, ...]:
+    """Columns a person mapped (to a custom field, or ignored), then unrecognised columns named like a custom
+    field; each custom field is filled from one column, and a name column stays a name column."""
+    by_key = {definition.key: definition for definition in definitions}
+    by_name = {_header_key(text): d for d in definitions for text in (d.key, d.label) if _header_key(text)}
+    used: set[str] = set()
+    mapped = []
+    for column in columns:
+        target = chosen.get(column.column)
+        if column.field in NAME_FIELDS or (target is None and column.field):
+            mapped.append(column)
+            continue
+        if target == IGNORE:
+            mapped.append(ColumnMapping(column.column, "", "", chosen=True))
+            continue
+        definition = by_key.get(target or "") or (None if target else by_name.get(_header_key(column.column)))
+        if definition is None or definition.key in used:
+            mapped.append(ColumnMapping(column.column, "", "", chosen=bool(target)))
+            continue
+        used.add(definition.key)
+        mapped.append(ColumnMapping(column.column, PREFIX + definition.key, definition.label, bool(target)))
+    return tuple(mapped)
+
+
 def _find_layout(sample: list[str]) -> Layout:
     """The delimiter and header row that recognise the most columns in the first lines of the file."""
     if not "".join(sample).strip():
@@ -170,8 +216,9 @@ def _find_layout(sample: list[str]) -> Layout:
     return layout
 
 
-def _data_rows(reader: Any, layout: Layout, source: str) -> Iterator[Row]:
+def _data_rows(reader: Any, layout: Layout, source: str, definitions: list[CustomField]) -> Iterator[Row]:
     fields = [c.field for c in layout.columns]
+    custom = {c.custom_key: d for c in layout.columns for d in definitions if c.custom_key == d.key}
     try:
         while reader.line_num < layout.header_line:
             next(reader)
@@ -182,14 +229,16 @@ def _data_rows(reader: Any, layout: Layout, source: str) -> Iterator[Row]:
             except StopIteration:
                 return
             if "".join(values).strip():
-                yield _parse_row(line, values, fields, source)
+                yield _parse_row(line, values, fields, source, custom)
     except csv.Error as error:
         raise ImportFileError(
             f"Line {reader.line_num} cannot be read as CSV ({error}). Check the quotes on that line."
         ) from None
 
 
-def _parse_row(line: int, values: list[str], fields: list[str], source: str) -> Row:
+def _parse_row(
+    line: int, values: list[str], fields: list[str], source: str, custom: dict[str, CustomField]
+) -> Row:
     cells = {}
     for name, value in zip(fields, values, strict=False):
         if name and (value := value.strip()):
@@ -202,6 +251,7 @@ def _parse_row(line: int, values: list[str], fields: list[str], source: str) -> 
                 "(a value with a comma needs quotes)."
             )
         row.fields, row.skills = clean_cells(cells, source)
+        row.custom, row.missing = clean_custom_cells(cells, custom)
         row.keys = tuple(row.fields[name] for name in ("email", "linkedin_url") if row.fields.get(name))
     except InvalidRow as error:
         row.error = str(error)

@@ -62,7 +62,7 @@ def preview_import(job: ImportJob) -> ImportPreview:
     earlier_keys: set[int] = set()
     try:
         with job.file.open("rb") as stream:
-            layout, rows = read_rows(stream, source=job.source)
+            layout, rows = read_rows(stream, source=job.source, column_map=job.column_map)
             preview.columns = list(layout.columns)
             preview.delimiter = DELIMITERS[layout.delimiter]
             for chunk in batches(rows):
@@ -114,7 +114,7 @@ def run_import(job_id: int, *, progress: Callable[[ImportJob], None] | None = No
     line = 0
     try:
         with job.file.open("rb") as stream:
-            _, rows = read_rows(stream, source=job.source)
+            _, rows = read_rows(stream, source=job.source, column_map=job.column_map)
             for chunk in batches(rows):
                 line = chunk[0].line
                 _import_batch(job, chunk)

@@ -29,6 +29,7 @@ _INSERTED_FIELDS = (
     "do_not_contact",
     "search_document",
     "skill_keys",
+    "custom_fields",
 )
 
 
@@ -40,12 +41,22 @@ def write_batch(batch: Batch, job: ImportJob) -> None:
         # Written with the row, rather than recomputed from the database afterwards.
         person.candidate.search_document = search_document_for(person.candidate, skill_names=person.skills)
         person.candidate.skill_keys = skill_keys_for(person.skills)
-    # The values as the candidates hold them (plain strings, numbers, booleans; the country as its code).
-    attnames = [cast(Field, Candidate._meta.get_field(name)).attname for name in _INSERTED_FIELDS]
+    # The values as the candidates hold them (plain strings, numbers, booleans; the country as its code), and
+    # the custom values as the database takes JSON.
+    attnames = [cast(Field, Candidate._meta.get_field(name)).attname for name in _INSERTED_FIELDS[:-1]]
+    custom = Candidate._meta.get_field("custom_fields")
     ids = _insert_rows(
         Candidate,
         (*_INSERTED_FIELDS, "created_at", "updated_at"),
-        [(*(vars(person.candidate)[name] for name in attnames), stamp, stamp) for person in new],
+        [
+            (
+                *(vars(person.candidate)[name] for name in attnames),
+                custom.get_db_prep_save(person.candidate.custom_fields, connection),
+                stamp,
+                stamp,
+            )
+            for person in new
+        ],
     )
     for person, pk in zip(new, ids, strict=True):
         person.candidate.pk = pk
@@ -161,6 +172,8 @@ def timeline_summary(person: Person, job: ImportJob) -> str:
     filled = [LABELS[name] for name in person.filled if name in LABELS] + (
         ["Skills"] if person.skills else []
     )
+    if "custom_fields" in person.filled:
+        filled.append("custom fields")
     if filled:
         parts.append("filled in: " + ", ".join(sorted(filled)))
     if "do_not_contact" in person.filled:

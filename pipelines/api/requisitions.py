@@ -7,8 +7,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from candidates.api.errors import as_drf_errors
-from candidates.api.fields import SkillNamesField
-from candidates.models import Candidate, TalentPool
+from candidates.api.fields import CustomValuesField, SkillNamesField
+from candidates.models import Candidate, CustomField, TalentPool
 from candidates.roles import RulesObjectPermissions
 from candidates.search import MAX_ID
 
@@ -30,6 +30,7 @@ class RequisitionSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, queryset=selectors.recruiting_users()
     )
     pipeline = serializers.PrimaryKeyRelatedField(read_only=True)
+    custom_fields = CustomValuesField(applies_to=CustomField.AppliesTo.REQUISITION)
 
     class Meta:
         model = Requisition
@@ -51,6 +52,7 @@ class RequisitionSerializer(serializers.ModelSerializer):
             "skills",
             "is_published",
             "pipeline",
+            "custom_fields",
             "created_at",
         ]
         read_only_fields = ["status", "opened_at", "closed_at", "created_at"]
@@ -61,6 +63,14 @@ class RequisitionSerializer(serializers.ModelSerializer):
             raise PermissionDenied("Only admins publish roles on the careers page.")
         return value
 
+    def validate(self, attrs):
+        if "custom_fields" in attrs or self.instance is None:  # a new role needs its required fields
+            attrs["custom_fields"] = attrs.get("custom_fields", {})
+            self.fields["custom_fields"].check(
+                attrs["custom_fields"], instance=self.instance, partial=self.partial
+            )
+        return attrs
+
     def create(self, validated_data):
         with as_drf_errors():
             return services.create_requisition(by=self.context["request"].user, **validated_data)
@@ -68,7 +78,10 @@ class RequisitionSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         with as_drf_errors():
             return services.update_requisition(
-                requisition=instance, by=self.context["request"].user, **validated_data
+                requisition=instance,
+                by=self.context["request"].user,
+                custom_fields_partial=self.partial,
+                **validated_data,
             )
 
 

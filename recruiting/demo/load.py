@@ -6,7 +6,7 @@ from django.db import transaction
 
 from candidates.models import Candidate
 
-from . import history, meetings, people, pools, referrals, requisitions, sequences, timeline
+from . import custom_fields, history, meetings, people, pools, referrals, requisitions, sequences, timeline
 from .plan import build_plan
 from .state import Demo
 
@@ -17,6 +17,7 @@ def load_demo(now: datetime) -> Demo:
     with transaction.atomic():
         existing = set(Candidate.objects.values_list("pk", flat=True))
         people.seed_users(demo)
+        custom_fields.seed_custom_fields(demo)
         people.seed_candidates(demo)
         pools.seed_pools(demo)
         requisitions.seed_requisitions(demo)

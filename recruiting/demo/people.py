@@ -13,6 +13,7 @@ from candidates import services as candidate_services
 from candidates.models import Candidate, LawfulBasis, SeekingStatus, Source
 
 from .accounts import PASSWORD, USERS
+from .custom_fields import candidate_values
 from .state import SEED, CandidateSpec, Demo
 
 CANDIDATE_COUNT = 300
@@ -356,6 +357,7 @@ def _create_candidate(demo: Demo, spec: CandidateSpec) -> Candidate:
         by=None if fields["source"] == Source.APPLIED else owner,
         skills=spec.skills,
         owner=owner,
+        custom_fields=candidate_values(spec.index, str(fields.get("country", ""))),
         **fields,
     )
     demo.count("candidates")

@@ -154,7 +154,7 @@ def seed_requisitions(demo: Demo) -> None:
         },
     )
     today = timezone.localdate(demo.now)
-    for req in REQUISITIONS:
+    for number, req in enumerate(REQUISITIONS, start=101):
         requisition = Requisition.objects.filter(title=req["title"]).order_by("pk").first()
         if requisition is None:
             fields = {
@@ -178,6 +178,7 @@ def seed_requisitions(demo: Demo) -> None:
                 by=demo.users["recruiter"],
                 pools=[demo.pools[name] for name in req["pools"]],
                 industry=req["industry"],
+                custom_fields={"budget_code": f"HC-2026-{number}"},
                 **fields,
             )
             requisition.skills.set(

@@ -92,6 +92,7 @@ def candidate_data(candidate: Candidate) -> dict[str, Any]:
         "company": candidate.company,
         "source": candidate.source,
         "seeking_status": candidate.seeking_status,
+        "custom_fields": candidate.custom_fields,
         "url": settings.SITE_URL.rstrip("/") + reverse("candidates:detail", args=[candidate.pk]),
     }
 

@@ -125,7 +125,8 @@ def test_api_upload_preview_start_and_progress(recruiter):
     assert (preview["new_count"], preview["matched_count"], preview["error_count"]) == (2, 0, 1)
     assert preview["errors"] == [{"line": 3, "reason": "Email 'bob@' is not a valid address."}]
     assert preview["ignored_columns"] == ["Connected On"]
-    assert {"column": "URL", "field": "linkedin_url", "label": "LinkedIn URL"} in preview["columns"]
+    column = {"column": "URL", "field": "linkedin_url", "label": "LinkedIn URL", "chosen": False}
+    assert column in preview["columns"]  # chosen: mapped on the preview rather than by its name
     assert preview["sample"][0]["name"] == "Ada Lovelace"
 
     started = api.post(f"/api/imports/{body['id']}/start/")

@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.custom_fields import archive_custom_field
 from candidates.models import Activity, Candidate, DataRequest
 from candidates.privacy import erase_candidate
 from candidates.services import record_activity
@@ -24,6 +25,7 @@ from tests.factories import (
     AdminFactory,
     CandidateFactory,
     CardFactory,
+    CustomFieldFactory,
     ReplyFactory,
     RequisitionFactory,
     TouchFactory,
@@ -359,3 +361,16 @@ def test_erasure_removes_the_requests_and_their_files(
     assert not default_storage.exists(stored)
     assert client.get(page.context["download"].removeprefix("http://testserver")).status_code == 404
     assert Card.objects.filter(candidate=ada).exists()  # the rest of erasure is as before
+
+
+def test_the_copy_holds_their_custom_field_values_archived_fields_too(db):
+    CustomFieldFactory(
+        label="Languages", key="languages", type="multiple_choice", choices=["English", "German"]
+    )
+    clearance = CustomFieldFactory(label="Security clearance", key="clearance")
+    person = CandidateFactory(custom_fields={"languages": ["English", "German"], "clearance": "SC"})
+    archive_custom_field(field=clearance)
+    assert data_export.candidate_data(person)["profile"]["more_details"] == {
+        "Languages": "English; German",
+        "Security clearance": "SC",
+    }

@@ -12,6 +12,7 @@ from recruiting.models import WebhookEndpoint
 from tests.factories import (
     CandidateFactory,
     CardFactory,
+    CustomFieldFactory,
     MeetingTypeFactory,
     RecruiterFactory,
     ReplyFactory,
@@ -67,6 +68,7 @@ def objects(hiring_manager, settings, tmp_path):
         "other_recruiter": RecruiterFactory(),
         "site_mailbox": InboundMailbox.objects.create(host="imap.example.org", username="jobs", password="x"),
         "data_request": DataRequest.objects.create(candidate=CandidateFactory(), email="asker@example.com"),
+        "custom_field": CustomFieldFactory(),
     }
 
 
@@ -114,6 +116,8 @@ PAGES = [
     ("webhooks", None, (200, 403, 403, 403)),
     ("webhook", "webhook", (200, 403, 403, 403)),
     ("sso_settings", None, (200, 403, 403, 403)),
+    ("candidates:custom_fields", None, (200, 403, 403, 403)),
+    ("candidates:custom_field", "custom_field", (200, 403, 403, 403)),
     ("outreach:identity", None, (200, 200, 403, 403)),
     ("outreach:identity_of", "other_recruiter", (200, 404, 403, 403)),
     ("outreach:deliverability", None, (200, 403, 403, 403)),
@@ -206,6 +210,7 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Forecast",
                 "Single sign-on",
                 "Webhooks",
+                "Custom fields",
                 "Privacy",
                 "Data requests",
             ],

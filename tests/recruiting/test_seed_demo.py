@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from candidates.models import Activity, Candidate, PoolMembership, Referral, TalentPool
+from candidates.models import Activity, Candidate, CustomField, PoolMembership, Referral, TalentPool
 from candidates.roles import ADMIN, EMPLOYEE, HIRING_MANAGER, RECRUITER
+from candidates.search import search_candidates
 from outreach.models import MANUAL_CHANNELS, Channel, Enrollment, Sequence, Step, Touch
 from outreach.scheduling import step_delay
 from outreach.selectors import task_queue
@@ -133,6 +134,15 @@ def test_seed_demo_loads_realistic_data_once():
     # Made through the services: every candidate has a "created" entry on its timeline, and some notes.
     assert Activity.objects.filter(kind=Activity.Kind.CREATED).count() == candidates.count()
     assert Activity.objects.filter(kind=Activity.Kind.NOTE).count() >= 20
+    # Custom fields: some of each kind on candidates, values through the one validation, a budget code on roles.
+    assert set(CustomField.objects.values_list("key", flat=True)) >= {
+        "work_style",
+        "languages",
+        "budget_code",
+    }
+    assert candidates.filter(custom_fields__has_key="work_style").count() > candidates.count() * 0.6
+    assert search_candidates({"cf_languages": "German", "cf_work_style": "Remote"}).exists()
+    assert not Requisition.objects.filter(custom_fields={}).exists()
 
     # Static talent pools, filled.
     pools = TalentPool.objects.filter(kind=TalentPool.Kind.STATIC)

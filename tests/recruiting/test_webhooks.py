@@ -17,7 +17,14 @@ from pipelines import services as pipeline_services
 from recruiting.celery import app as celery_app
 from recruiting.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from recruiting.webhooks import endpoints, sending
-from tests.factories import CandidateFactory, CardFactory, RequisitionFactory, hired_stage, stage_named
+from tests.factories import (
+    CandidateFactory,
+    CardFactory,
+    CustomFieldFactory,
+    RequisitionFactory,
+    hired_stage,
+    stage_named,
+)
 from tests.recruiting.webhook_receiver import verify, webhook_receiver
 
 ALL_EVENTS = list(WebhookEvent.values)
@@ -252,6 +259,13 @@ def test_candidate_created_from_a_page_and_from_each_import_batch(listening, rec
     assert data["candidate"]["id"] == candidate.pk and data["candidate"]["email"] == "ada@example.org"
     assert data["candidate"]["url"].endswith(f"/candidates/{candidate.pk}/")
     assert data["by"]["username"] == recruiter.username
+
+
+def test_the_candidate_in_an_event_carries_their_custom_fields(listening, recruiter):
+    CustomFieldFactory(label="Work style", key="work_style", type="choice", choices=["Remote", "Office"])
+    create_candidate(first_name="Ada", custom_fields={"work_style": "remote"}, by=recruiter)
+    [(_, data)] = events_of(listening)
+    assert data["candidate"]["custom_fields"] == {"work_style": "Remote"}
 
 
 def test_an_import_tells_about_each_new_person(listening, recruiter, tmp_path):

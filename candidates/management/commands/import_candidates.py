@@ -1,6 +1,7 @@
 """Import candidates from a CSV file, as the upload page does, but synchronously (no Celery).
 
     python manage.py import_candidates connections.csv --pool "LinkedIn network" --source sourced
+    python manage.py import_candidates people.csv --column "Spoken languages=languages"
 
 Prints the preview (how the columns were read and how many people are new, matched or refused), the
 progress, and every row not imported with its line and reason. Exits non-zero when the file cannot be
@@ -30,19 +31,30 @@ class Command(BaseCommand):
             choices=Source.values,
             help="Source of rows without a Source column (default: sourced)",
         )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="HEADER=KEY",
+            help="Fill a column into the custom field with this key ('-' leaves it out); repeatable",
+        )
 
-    def handle(self, *args, file: Path, pool: str, source: str, **options):
+    def handle(self, *args, file: Path, pool: str, source: str, column: list[str], **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         if error := jobs.file_size_error(file.stat().st_size):
             raise CommandError(error)
+        if malformed := [text for text in column if "=" not in text]:
+            raise CommandError(f"--column takes HEADER=KEY, not {malformed[0]!r}")
+        column_map = dict(text.rsplit("=", 1) for text in column)
         try:
             jobs.validate_pool_name(pool)
+            jobs.clean_column_map(column_map)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         with file.open("rb") as stream:
             job, preview = jobs.create_import(
-                upload=File(stream, name=file.name), source=source, pool_name=pool
+                upload=File(stream, name=file.name), source=source, pool_name=pool, column_map=column_map
             )
         if preview.error:
             raise CommandError(preview.error)
