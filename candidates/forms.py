@@ -31,6 +31,7 @@ class CandidateForm(forms.ModelForm):
             "country",
             "city",
             "timezone",
+            "language",
             "seeking_status",
             "source",
             "owner",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("reports/", views.reports_page, name="reports"),
     path("reports/settings/", views.insight_settings, name="insight_settings"),
     path("settings/", views.settings_area, name="settings"),
+    path("settings/language/", views.my_language, name="my_language"),
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("oidc/authenticate/", sso_views.SignInView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", sso_views.CallbackView.as_view(), name="oidc_authentication_callback"),
