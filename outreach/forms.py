@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, TalentPool
 from candidates.roles import ADMIN, HIRING_MANAGER, RECRUITER, is_admin
@@ -215,20 +216,20 @@ class RoleForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     topics = forms.MultipleChoiceField(
-        label="Topics you care about",
+        label=_("Topics you care about"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="We'll only write about what you pick. Pick none to hear about all of them.",
+        help_text=_("We'll only write about what you pick. Pick none to hear about all of them."),
     )
-    fewer_messages = forms.BooleanField(label="Fewer emails, please (at most one a month)", required=False)
+    fewer_messages = forms.BooleanField(label=_("Fewer emails, please (at most one a month)"), required=False)
     check_back_after = forms.DateField(
-        label="Check back after",
+        label=_("Check back after"),
         required=False,
         widget=DateInput,
-        help_text="We will not email you before then.",
+        help_text=_("We will not email you before then."),
     )
-    title = forms.CharField(label="Current title", max_length=150, required=False)
-    company = forms.CharField(label="Current company", max_length=150, required=False)
+    title = forms.CharField(label=_("Current title"), max_length=150, required=False)
+    company = forms.CharField(label=_("Current company"), max_length=150, required=False)
 
     def __init__(self, *args, topics: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,7 +239,7 @@ class PreferencesForm(forms.Form):
     def clean_check_back_after(self):
         day = self.cleaned_data["check_back_after"]
         if day is not None and day <= timezone.localdate():
-            raise forms.ValidationError("Choose a date in the future.")
+            raise forms.ValidationError(_("Choose a date in the future."))
         return day
 
 

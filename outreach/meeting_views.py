@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from candidates.selectors import get_candidate
@@ -26,7 +27,7 @@ from .forms import AvailabilityForm, BookingLinkForm, MeetingTypeForm, ScheduleF
 from .models import Meeting, MeetingType
 
 DAYS_SHOWN = 5  # days with free times on one booking page; "Later times" shows the next ones
-TAKEN = "Sorry, someone has just booked that time. Here are the times still free."
+TAKEN = _("Sorry, someone has just booked that time. Here are the times still free.")
 ZONES = available_timezones()
 ZONE_NAMES = sorted(ZONES)
 
@@ -289,7 +290,7 @@ def book(request, token):
                     reverse("outreach:meeting_manage", args=[meeting_token(meeting)]) + "?booked=1"
                 )
         else:
-            error = "Choose a time first."
+            error = _("Choose a time first.")
     slots = meetings.offered_slots(meeting_type, hosts)
     days, more = slot_days(slots, zone, after=request.GET.get("after", ""))
     context = {
@@ -352,7 +353,7 @@ def meeting_reschedule_public(request, token):
     meeting = _meeting_from(token)
     form = SlotForm(request.POST)
     zone = _zone(request.POST.get("tz"), meeting.candidate_timezone)
-    error = "Choose a time first."
+    error = _("Choose a time first.")
     if form.is_valid() and meeting.status == Meeting.Status.BOOKED:
         try:
             meetings.reschedule_meeting(

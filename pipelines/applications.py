@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from candidates.models import Activity, Candidate, LawfulBasis, Resume, SeekingStatus, Source
 from candidates.normalize import normalize_email, normalize_linkedin_url
@@ -24,7 +25,7 @@ class AlreadyApplied(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(
-            "You have already applied for this role. We have your application and will be in touch."
+            gettext("You have already applied for this role. We have your application and will be in touch.")
         )
 
 
@@ -124,9 +125,9 @@ def submit_application(
     new applicant's emails are in it (Candidate.language).
     """
     if not Requisition.objects.published().filter(pk=requisition.pk).exists():
-        raise ValidationError("This role is no longer open for applications.")
+        raise ValidationError(gettext("This role is no longer open for applications."))
     if not consent:
-        raise ValidationError({"consent": "Please agree to the privacy notice so we can consider you."})
+        raise ValidationError({"consent": gettext("Please agree to the privacy notice so we can consider you.")})
     email = normalize_email(email)
     try:
         linkedin_url = normalize_linkedin_url(linkedin_url)
