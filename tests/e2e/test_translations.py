@@ -48,7 +48,7 @@ def test_a_german_visitor_sees_the_careers_page_and_their_acknowledgement_in_ger
     page = german_page
     CareersSettings.objects.create(pk=1, company_name="Northwind Labs", brand_colour="#0f766e")
     recruiter = RecruiterFactory(username="e2e-recruiter", email="recruiter@northwind.example")
-    role = RequisitionFactory(
+    RequisitionFactory(
         title="Data Engineer", location="Berlin", recruiter=recruiter, is_published=True, description=""
     )
     resume = tmp_path / "Lebenslauf.pdf"
