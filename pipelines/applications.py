@@ -127,7 +127,9 @@ def submit_application(
     if not Requisition.objects.published().filter(pk=requisition.pk).exists():
         raise ValidationError(gettext("This role is no longer open for applications."))
     if not consent:
-        raise ValidationError({"consent": gettext("Please agree to the privacy notice so we can consider you.")})
+        raise ValidationError(
+            {"consent": gettext("Please agree to the privacy notice so we can consider you.")}
+        )
     email = normalize_email(email)
     try:
         linkedin_url = normalize_linkedin_url(linkedin_url)
