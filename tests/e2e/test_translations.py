@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from candidates.models import Candidate
 from pipelines.models import CareersSettings
 from recruiting.celery import app as celery_app
-from tests.e2e.conftest import VIEWPORT, screenshot
+from tests.e2e.conftest import VIEWPORT, login, screenshot
 from tests.factories import RecruiterFactory, RequisitionFactory, make_pdf
 
 pytestmark = pytest.mark.e2e
@@ -96,3 +96,24 @@ def test_a_german_visitor_sees_the_careers_page_and_their_acknowledgement_in_ger
     expect(page.get_by_role("heading", level=1)).to_have_text("Travaillez avec nous chez Northwind Labs")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     screenshot(page, "translations-4-careers-fr")
+
+
+def test_a_recruiter_chooses_german_for_themselves_over_their_english_browser(page, live_server):
+    RecruiterFactory(username="e2e-recruiter", first_name="Rita")
+    login(page, live_server, "e2e-recruiter")
+    expect(page.locator("#sidebar")).to_contain_text("Sign out")
+    page.get_by_role("link", name="Your language").click()
+    page.get_by_label("Language").select_option("de")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_have_text("Ihre Sprache ist gespeichert.")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Schön, Sie zu sehen, Rita")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    expect(nav.get_by_role("link", name="Kandidaten")).to_be_visible()
+    expect(page.locator("#sidebar")).to_contain_text("Abmelden")
+    screenshot(page, "translations-5-home-de")
+    page.get_by_role("link", name="Kandidaten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kandidaten")
+    expect(page.locator("#search-form")).to_contain_text("Stichwörter")
+    screenshot(page, "translations-6-candidates-de")
