@@ -390,18 +390,21 @@ class MeetingTypeForm(forms.ModelForm):
         return cleaned
 
 
+# The draft a booking-link email starts from, offered in the candidate's language (the recruiter may change it).
+BOOKING_LINK_SUBJECT = _("A quick call?")
+BOOKING_LINK_BODY = _(
+    'Hi {{ first_name | "there" }},\n\nThanks for getting back to me. Pick a time that suits you for a short call: '
+    "{{ booking_link }}\n\n{{ sender_first_name }}"
+)
+
+
 class BookingLinkForm(forms.Form):
     """The email that carries a booking link; {{ booking_link }} is the link to the chosen type."""
 
     meeting_type = forms.ModelChoiceField(queryset=MeetingType.objects.none(), empty_label=None)
-    subject = forms.CharField(max_length=200, initial="A quick call?")
+    subject = forms.CharField(max_length=200, initial=BOOKING_LINK_SUBJECT)
     body = forms.CharField(
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        initial=(
-            'Hi {{ first_name | "there" }},\n\nThanks for getting back to me. Pick a time that suits you for a '
-            "short call: {{ booking_link }}\n\n{{ sender_first_name }}"
-        ),
+        max_length=20000, widget=forms.Textarea(attrs={"rows": 8}), initial=BOOKING_LINK_BODY
     )
 
     def __init__(self, *args, **kwargs):

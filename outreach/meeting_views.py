@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -22,8 +22,16 @@ from pipelines.selectors import get_card_for_user
 
 from . import invitations, meetings, selectors
 from .booking_links import booking_token, meeting_token, read_booking_token, read_meeting_token
-from .email import default_meeting_type
-from .forms import AvailabilityForm, BookingLinkForm, MeetingTypeForm, ScheduleForm, SlotForm
+from .email import candidate_language, default_meeting_type
+from .forms import (
+    BOOKING_LINK_BODY,
+    BOOKING_LINK_SUBJECT,
+    AvailabilityForm,
+    BookingLinkForm,
+    MeetingTypeForm,
+    ScheduleForm,
+    SlotForm,
+)
 from .models import Meeting, MeetingType
 
 DAYS_SHOWN = 5  # days with free times on one booking page; "Later times" shows the next ones
@@ -186,7 +194,12 @@ def meeting_reschedule(request, pk):
 @permission_required("outreach.send_booking_link", raise_exception=True)
 def booking_link_send(request, candidate_id):
     candidate = get_candidate(candidate_id)
-    initial = {"meeting_type": default_meeting_type()}
+    with translation.override(candidate_language(candidate)):  # the draft in the person's language
+        initial = {
+            "meeting_type": default_meeting_type(),
+            "subject": str(BOOKING_LINK_SUBJECT),
+            "body": str(BOOKING_LINK_BODY),
+        }
     form = BookingLinkForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not candidate.email:

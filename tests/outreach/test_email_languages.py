@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
 from outreach import invitations, meetings
 from outreach.dispatch import dispatch_due_touches
 from outreach.email import build_message
+from outreach.models import Touch
 from tests.factories import (
     CandidateFactory,
     EnrollmentFactory,
@@ -133,3 +135,32 @@ def test_a_german_candidates_reminder_is_german():
     assert "Eine Erinnerung an unser Gespräch." in ada.body
     assert "Verschieben oder absagen: http" in ada.body
     assert sent_to("sam@example.com").subject.startswith("Tomorrow: Intro call with ")
+
+
+def test_the_booking_link_draft_is_offered_in_the_candidates_language_and_sent_as_the_recruiter_left_it(
+    client,
+):
+    recruiter = RecruiterFactory(first_name="Rita", email="rita@example.com")
+    german = CandidateFactory(first_name="Jonas", email="jonas@example.org", language="de")
+    MeetingTypeFactory(name="Kennenlernen", is_default=True, hosts=[recruiter])
+    client.force_login(recruiter)
+    url = reverse("outreach:booking_link_send", args=[german.pk])
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    assert form["subject"].value() == "Ein kurzes Gespräch?"
+    assert (
+        form["body"]
+        .value()
+        .startswith('Hallo {{ first_name | "zusammen" }},\n\nvielen Dank für Ihre Rückmeldung.')
+    )
+    data = {
+        "meeting_type": form["meeting_type"].value(),
+        "subject": form["subject"].value(),
+        "body": form["body"].value(),
+    }
+    assert client.post(url, data).status_code == 302
+    touch = Touch.objects.get(candidate=german)
+    assert touch.body.startswith("Hallo Jonas,\n\nvielen Dank für Ihre Rückmeldung.")
+    assert touch.body.endswith("\n\nRita")
+    english = CandidateFactory(first_name="Ada", email="ada@example.org")
+    draft = client.get(reverse("outreach:booking_link_send", args=[english.pk])).context["form"]
+    assert draft["subject"].value() == "A quick call?"
