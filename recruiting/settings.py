@@ -203,6 +203,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The careers pages' language switcher keeps the choice in this cookie (Django's set_language).
+LANGUAGE_COOKIE_SECURE = FORCE_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Scripts, styles and requests from our own origin only: no inline script or style (templates keep none; htmx's
 # own indicator style is off through its meta config and lives in longlist.css). The careers page's brand colours
 # are the one inline <style>, with the request's nonce; its logo may be an image from any https address.
