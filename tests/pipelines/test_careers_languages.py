@@ -126,3 +126,17 @@ def test_a_known_person_keeps_their_language_and_one_without_gets_the_pages(clie
     assert apply(client, role, "de", email="jonas@example.org").status_code == 302
     unknown.refresh_from_db()
     assert unknown.language == "de"
+
+
+def test_the_default_privacy_notice_is_shown_in_the_visitors_language_and_the_admins_own_as_written(
+    client, role
+):
+    page = client.get(
+        reverse("pipelines:careers_role", args=[role.pk]), HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "Wir verwenden die Angaben und den Lebenslauf, die Sie uns senden, ausschließlich" in page
+    CareersSettings.objects.filter(pk=1).update(privacy_notice="Unsere eigenen Worte zum Datenschutz.")
+    page = client.get(
+        reverse("pipelines:careers_role", args=[role.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert page.count("Unsere eigenen Worte zum Datenschutz.") == 2  # the footer and next to the consent box

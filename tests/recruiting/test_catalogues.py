@@ -50,6 +50,7 @@ CANDIDATE_FACING = [
     "outreach/models.py",
     "pipelines/applications.py",
     "pipelines/forms.py",
+    "pipelines/models.py",
     "pipelines/notifications.py",
     "candidates/normalize.py",
     "candidates/resumes.py",
