@@ -4,7 +4,7 @@ Render: GET of the board page through Django's test client (view, queries, templ
 runs the reads the page is made of in raw SQL, each in the cheapest form we know: the signed-in session and its
 user, the requisition with its board, the per-stage counts, the first BOARD_COLUMN_PAGE_SIZE cards of each stage
 with the fields a card shows (a LATERAL join reading each column's page through the (stage, position) index),
-their shortlist decisions and the owners for the owner filter; then joins the same per-card markup into one
+their shortlist decisions, their interview feedback and the owners for the owner filter; then joins the same per-card markup into one
 string (f-strings and html.escape). The page around the cards (layout, navigation, filters) and the permission
 checks are not in the floor.
 Move: services.move_card into the middle of a column, against a floor doing the same work in raw SQL in one
@@ -95,6 +95,11 @@ def floor_render(session_key: str, user_id: int, requisition_id: int, page_size:
         )
         cursor.fetchall()
         cursor.execute(
+            "SELECT card_id, recommendation FROM pipelines_feedback WHERE card_id = ANY(%s) ORDER BY created_at, id",
+            [[card[0] for card in cards]],
+        )
+        cursor.fetchall()
+        cursor.execute(
             "SELECT u.id, u.first_name, u.last_name, u.username FROM auth_user u WHERE EXISTS (SELECT 1 FROM "
             "pipelines_card c JOIN candidates_candidate p ON p.id = c.candidate_id WHERE p.owner_id = u.id AND "
             "c.pipeline_id = %s) ORDER BY u.first_name",
@@ -180,9 +185,9 @@ def measure(cards: int, recruiter) -> list[tuple[str, list[float], list[float]]]
     ids = list(Card.objects.filter(pipeline=requisition.pipeline).values_list("pk", flat=True))
     move: list[float] = []
     move_floor: list[float] = []
-    for turn in range(64):  # in turns, on a random card loaded beforehand (as a view has it) each time
+    for turn in range(64):  # in turns, on a random card loaded beforehand as the move view loads it
         run, result = (service, move) if turn % 2 == 0 else (floor, move_floor)
-        card, target = Card.objects.get(pk=rng.choice(ids)), rng.choice(stages)
+        card, target = selectors.get_card_for_user(recruiter, rng.choice(ids)), rng.choice(stages)
         start = time.perf_counter()
         run(card, target, middle[target.pk])
         result.append((time.perf_counter() - start) * 1000)

@@ -49,7 +49,7 @@ def seed() -> dict[str, str]:
     session.update(
         {
             "_auth_user_id": str(user.pk),
-            "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_backend": "recruiting.sso.LocalPasswordBackend",  # as a password sign-in stores it
             "_auth_user_hash": user.get_session_auth_hash(),
         }
     )
@@ -149,6 +149,7 @@ def main() -> int:
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "FORCE_HTTPS": "0",
+        "CONN_MAX_AGE": "60",  # as docker-compose.yml runs the web service: a connection per worker, kept
         "STATIC_ROOT": static_root,
         **ids,
     }

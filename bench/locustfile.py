@@ -26,37 +26,55 @@ class Recruiter(HttpUser):
         self.client.cookies.set("sessionid", os.environ["LOAD_SESSION"])
         self.client.cookies.set("csrftoken", os.environ["LOAD_CSRF"])
 
+    def page(self, url: str, name: str, params=None):
+        """A GET that must answer 200 itself: a redirect (to the sign-in page, say) is a failure."""
+        with self.client.get(
+            url, params=params, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"answered {response.status_code}")
+            return response
+
     @task(4)
     def search(self):
-        self.client.get("/candidates/", params=random.choice(SEARCHES), name="search with filters")
+        self.page("/candidates/", "search with filters", random.choice(SEARCHES))
 
     @task(3)
     def profile(self):
         pk = random.randint(FIRST_CANDIDATE, FIRST_CANDIDATE + CANDIDATES - 1)
-        self.client.get(f"/candidates/{pk}/", name="profile")
+        self.page(f"/candidates/{pk}/", "profile")
 
     @task(2)
     def board(self):
-        self.client.get(f"/requisitions/{REQUISITION}/board/", name="board")
+        self.page(f"/requisitions/{REQUISITION}/board/", "board")
 
     @task(2)
     def move(self):
         card = random.choice(CARDS)
-        version = self.client.get(f"/api/cards/{card}/", name="move: read card").json()["version"]
+        read = self.page(f"/api/cards/{card}/", "move: read card")
+        if read.status_code != 200:
+            return
         with self.client.post(
             f"/cards/{card}/move/",
-            {"stage": random.choice(STAGES), "position": random.randint(0, 30), "version": version},
+            {
+                "stage": random.choice(STAGES),
+                "position": random.randint(0, 30),
+                "version": read.json()["version"],
+            },
             headers={"X-CSRFToken": os.environ["LOAD_CSRF"], "HX-Request": "true"},
             name="move",
+            allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code == 409:  # another recruiter moved it first: the right answer
                 response.success()
+            elif response.status_code != 200:
+                response.failure(f"answered {response.status_code}")
 
     @task(2)
     def task_queue(self):
-        self.client.get("/tasks/", name="task queue")
+        self.page("/tasks/", "task queue")
 
     @task(2)
     def api_list(self):
-        self.client.get("/api/candidates/", params={"page": random.randint(1, 50)}, name="API list")
+        self.page("/api/candidates/", "API list", {"page": random.randint(1, 50)})

@@ -5,6 +5,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
@@ -491,3 +493,51 @@ class PrivacyPolicy(models.Model):
     @classmethod
     def current(cls) -> "PrivacyPolicy":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class DataRequest(models.Model):
+    """A candidate's request for a copy of their data (GDPR Art. 15 and 20), asked from the preference centre.
+
+    The preference centre's signed link is the proof of identity for asking; the confirmation link emailed to
+    the person's address is the proof for downloading (outreach/data_requests.py). The file is JSON, kept until
+    `expires_at`, then deleted by a periodic task; an erasure deletes the requests and their files.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed: file being prepared")
+        READY = "ready", _("Ready to download")
+        ANSWERED = "answered", _("Answered by hand")
+        EXPIRED = "expired", _("Expired")
+
+    OPEN_STATUSES = (Status.AWAITING, Status.CONFIRMED)
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="data_requests")
+    key = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, help_text="Bound into the request's signed links"
+    )
+    email = models.EmailField(help_text="Where the confirmation link went")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.AWAITING)
+    file = models.FileField(upload_to="data-requests/", blank=True, max_length=255)
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True, help_text="When the file was built")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="The file is deleted after this")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, help_text="The admin's note when answering by hand")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One unconfirmed request per person at a time: two quick clicks send one confirmation email.
+            models.UniqueConstraint(
+                fields=["candidate"], condition=models.Q(status="awaiting"), name="data_request_one_awaiting"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="data_request_expiry_idx")]
+
+    def __str__(self):
+        return f"Data request of {self.candidate} ({self.get_status_display()})"

@@ -79,10 +79,13 @@ ERASED_VALUES: dict[str, Any] = {
 }
 
 
-def _delete_resumes(candidate: Candidate) -> None:
-    """Delete a person's résumés; their files go once the transaction commits (a rollback keeps both)."""
+def _delete_files(candidate: Candidate) -> None:
+    """Delete a person's résumés and their data requests (the copies of their data they asked for); the files go
+    once the transaction commits (a rollback keeps both)."""
     files = [resume.file for resume in candidate.resumes.all()]
+    files += [request.file for request in candidate.data_requests.exclude(file="")]
     candidate.resumes.all().delete()
+    candidate.data_requests.all().delete()
 
     def delete_files() -> None:
         for file in files:
@@ -96,7 +99,8 @@ def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     """Anonymise a person on request (admins only), keeping the row so counts in reports stay right.
 
     Leaves a Suppression for the old email and LinkedIn (and for their aliases, which it deletes) so a re-import
-    does not bring them back into outreach, deletes their timeline and pool memberships, blanks what referrers and
+    does not bring them back into outreach, deletes their timeline, pool memberships, résumés and data requests
+    (with their files), blanks what referrers and
     silver medals say about them, unlinks them from any record flagged as their possible duplicate, lets the apps
     above scrub their own rows (``candidate_erasing``), and audits it: one timeline entry on the anonymised row
     and a log line.
@@ -116,7 +120,7 @@ def erase_candidate(*, candidate: Candidate, by: User) -> Candidate:
     candidate.aliases.all().delete()
     candidate_erasing.send(sender=Candidate, candidate=candidate, by=by)
     candidate.activities.all().delete()
-    _delete_resumes(candidate)
+    _delete_files(candidate)
     candidate.pool_memberships.all().delete()
     candidate.referrals.update(reason="", relationship="")
     candidate.silver_medals.update(reason_detail="")

@@ -32,3 +32,5 @@ rules.add_perm("candidates.review_privacy", is_recruiting_team)
 add_model_perms("candidates", ["privacypolicy"], view=is_recruiting_team, change=is_admin)
 # Résumés in the admin site: a read-only list for admins (the profile and the API check their own rules).
 rules.add_perm("candidates.view_resume", is_admin)
+# Candidates' requests for a copy of their data: admins see and answer them (the candidate asks by signed links).
+add_model_perms("candidates", ["datarequest"], view=is_admin, change=is_admin)

@@ -282,6 +282,10 @@ def referrals_by(user: User) -> QuerySet[Referral]:
     return Referral.objects.filter(referrer=user)
 
 
+def is_referred(candidate: Candidate) -> bool:
+    return Referral.objects.filter(candidate=candidate).exists()
+
+
 def referral_inbox() -> QuerySet[Referral]:
     return Referral.objects.select_related("candidate", "referrer")
 

@@ -406,7 +406,6 @@ def submit_referral(
 
 
 @transaction.atomic
-@transaction.atomic
 def follow_referrals(*, candidate: Candidate, status: str, by: User | None) -> list[Referral]:
     """Set the status of every referral of this person from their cards on role boards (pipelines calls it
     whenever a card is added, moves or is turned down): in process, hired or not selected. Marked from_board,

@@ -170,17 +170,18 @@ def _claim_for_sender(
             identity = SenderIdentity.objects.select_for_update().filter(user_id=sender_id).first()
         own = Touch.objects.filter(channel=Channel.EMAIL, sender_id=sender_id)
         # Left in flight by a dead worker (they had their turn), and meeting invitations, cancellations and
-        # reminders: a person just booked and waits for it, so it never queues behind the outreach pace.
+        # reminders and data request emails: a person just booked (or asked) and waits for it, so it never queues
+        # behind the outreach pace.
         ids = list(
             own.filter(
                 Q(status=Touch.Status.SENDING, lease_expires_at__lt=now)
-                | Q(status=Touch.Status.SCHEDULED, due_at__lte=now, kind=Touch.Kind.MEETING)
+                | Q(status=Touch.Status.SCHEDULED, due_at__lte=now, kind__in=Touch.UNPACED_KINDS)
             )
             .order_by("due_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         backlog = _due_backlog(
-            own.exclude(kind=Touch.Kind.MEETING), now=now, wanted=limit, sequences=sequences
+            own.exclude(kind__in=Touch.UNPACED_KINDS), now=now, wanted=limit, sequences=sequences
         )
         pace = pace_of(identity)
         planned = pacing.plan(
@@ -510,6 +511,7 @@ SENT_SUMMARIES: dict[str, str] = {
     Touch.Kind.REPLY: "Reply sent",
     Touch.Kind.REJECTION: "Rejection email sent",
     Touch.Kind.MEETING: "Invitation sent",
+    Touch.Kind.PRIVACY: "Data request email sent",
 }
 
 
@@ -525,10 +527,12 @@ def _record_sent(
     candidate = touch.candidate
     data: dict = {"touch_id": touch.pk, "kind": touch.kind, "privacy_notice": attach_notice}
     if touch.to_candidate:
-        updates = {"last_contacted_at": now}
+        # Answering a person's own data request is not contacting them: the retention clock does not restart.
+        updates = {} if touch.kind == Touch.Kind.PRIVACY else {"last_contacted_at": now}
         if attach_notice:
             updates["privacy_notice_sent_at"] = now
-        Candidate.objects.filter(pk=candidate.pk).update(**updates)
+        if updates:
+            Candidate.objects.filter(pk=candidate.pk).update(**updates)
         EngagementEvent.objects.create(candidate=candidate, touch=touch, kind="sent", occurred_at=now)
     else:
         data["to"] = touch.to_address

@@ -621,3 +621,15 @@ class MailboxForm(forms.ModelForm):
         if self.instance.pk is None:
             self.fields["password"].required = True
             self.fields["password"].help_text = "An app password for this mailbox; stored encrypted."
+
+
+class DataRequestAnswerForm(forms.Form):
+    """An admin answers a candidate's data request by hand: what they did, for the record."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: sent by email on request, or answered by post."),
+    )

@@ -179,7 +179,7 @@ def _move_cards(meeting: Meeting, by: User | None) -> None:
         cards = Card.objects.filter(pk=meeting.card_id)
     else:
         cards = Card.objects.filter(candidate=meeting.candidate, pipeline__kind=Pipeline.Kind.TALENT)
-    for card in cards.filter(status=Card.Status.ACTIVE):
+    for card in cards.filter(status=Card.Status.ACTIVE).select_related("pipeline", "candidate"):
         stage = Stage.objects.filter(pipeline_id=card.pipeline_id, name__iexact=stage_name).first()
         if stage is not None and stage.pk != card.stage_id:
             pipeline_services.move_card(

@@ -222,6 +222,11 @@ class Touch(models.Model):
         REPLY = "reply", "Reply"
         REJECTION = "rejection", "Rejection email"
         MEETING = "meeting", "Meeting invitation"
+        PRIVACY = "privacy", "Data request email"
+
+    # Sent as soon as they are due, never queued behind the sender's pace: a person who just booked a call or
+    # asked for their data waits for this email.
+    UNPACED_KINDS = (Kind.MEETING, Kind.PRIVACY)
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SEQUENCE)
     enrollment = models.ForeignKey(

@@ -4,8 +4,8 @@ just before each email is sent (`stop_rule`), and when a recruiter writes an ema
 Most rules hold for every caller. The ones that belong to some are marked in `RULES`: only when enrolling,
 someone already live in the sequence, in an active hiring process or snoozed is skipped; only when sending
 a sequence step, a still active enrollment is needed; every email needs an address. The outbox's other kinds
-(one-off, bulk, reply, rejection, invitation) are checked as EMAIL: erased, suppressed and do-not-contact
-always stop them; an unsubscribe stops them unless the email is a personal message (the recruiter confirmed
+(one-off, bulk, reply, rejection, invitation, data request) are checked as EMAIL: erased and suppressed always
+stop them, do-not-contact every one but the emails a person asked for (their data request); an unsubscribe stops them unless the email is a personal message (the recruiter confirmed
 it); hired and topics concern sequences only. A copy to another address (`Touch.to_address`, e.g. a meeting's
 host) is checked against that address's suppression and the erasure only. A snooze does not stop anything at send time: the
 dispatcher's first step moves a snoozed person's touches to their check-back day
@@ -59,6 +59,7 @@ class Check:
     touch_id: int | None = None
     personal: bool = False
     other_address: str = ""  # a copy to someone other than the candidate
+    requested: bool = False  # the person asked for this email (their data request): do-not-contact allows it
 
 
 def not_their_topic(candidate: Candidate, sequence: Sequence) -> bool:
@@ -86,6 +87,8 @@ def _unsubscribed(check: Check) -> str:
 
 
 def _do_not_contact(check: Check) -> str:
+    if check.requested:
+        return ""
     return "do not contact" if check.candidate.do_not_contact and not check.other_address else ""
 
 
@@ -167,6 +170,7 @@ def stop_rule(touch: Touch, facts: Facts) -> str:
         personal=touch.personal,
         other_address="" if touch.to_candidate else touch.to_address,
         touch_id=touch.pk,
+        requested=touch.kind == Touch.Kind.PRIVACY,
     )
 
 
@@ -177,8 +181,10 @@ def email_reason(
     personal: bool,
     other_address: str = "",
     touch_id: int | None = None,
+    requested: bool = False,
 ) -> str:
-    """Why an email of the outbox other than a sequence step must not go to this person, or ''."""
+    """Why an email of the outbox other than a sequence step must not go to this person, or ''. `requested`:
+    the person asked for it (a data request's emails), which do-not-contact does not hold back."""
     check = Check(
         candidate=candidate,
         sequence=None,
@@ -186,6 +192,7 @@ def email_reason(
         touch_id=touch_id,
         personal=personal,
         other_address=other_address,
+        requested=requested,
     )
     return first_reason(check, EMAIL)
 

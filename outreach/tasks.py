@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from . import conversation, dispatch, engagement, enrollment, mailboxes, meetings
+from . import conversation, data_export, dispatch, engagement, enrollment, mailboxes, meetings
 from .alerts import alert_admins_of_complaint  # noqa: F401  (the complaint alert, queued by outreach.inbound)
 
 
@@ -70,3 +70,16 @@ def request_interview_feedback() -> int:
     next meeting is over show the one after it."""
     meetings.refresh_passed_next_meetings()
     return meetings.request_feedback()
+
+
+@shared_task
+def build_data_file(request_id: int) -> bool:
+    """Queued when a candidate confirms a data request; safe twice or on many workers (the row is claimed)."""
+    return data_export.build_data_file(request_id) is not None
+
+
+@shared_task
+def expire_data_requests() -> dict:
+    """Run by Celery beat hourly: deletes data files past DATA_REQUEST_FILE_DAYS, expires unopened confirmation
+    links, and builds again a file whose worker died."""
+    return data_export.expire_data_requests()

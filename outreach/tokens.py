@@ -1,5 +1,5 @@
 """Signed tokens for the links in outgoing email: unsubscribe, preferences, tracked clicks, the open pixel, booking
-a call and managing a booked one.
+a call and managing a booked one, confirming a request for one's data and downloading it.
 
 Each kind has its own salt, so a click token can never be replayed as an unsubscribe token.
 """
@@ -12,6 +12,8 @@ CLICK = "outreach.click"
 OPEN = "outreach.open"
 BOOKING = "outreach.booking"
 MEETING = "outreach.meeting"
+DATA_CONFIRM = "outreach.data_confirm"
+DATA_DOWNLOAD = "outreach.data_download"
 
 
 def make(kind: str, **payload) -> str:

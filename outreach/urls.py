@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, outbox_views, sending_views, views
+from . import data_request_views, meeting_views, outbox_views, sending_views, views
 
 app_name = "outreach"
 
@@ -80,4 +80,15 @@ urlpatterns += [
     ),
     path("o/meeting/<str:token>/cancel/", meeting_views.meeting_cancel_public, name="meeting_cancel_public"),
     path("o/feed/<uuid:key>.ics", meeting_views.feed, name="feed"),
+]
+
+urlpatterns += [
+    path("o/prefs/<str:token>/data/", data_request_views.data_request_ask, name="data_request"),
+    path("o/data/confirm/<str:token>/", data_request_views.data_request_confirm, name="data_confirm"),
+    path("o/data/file/<str:token>/", data_request_views.data_request_download, name="data_download"),
+    path("data-requests/", data_request_views.data_requests, name="data_requests"),
+    path(
+        "data-requests/<int:pk>/answer/", data_request_views.data_request_answer, name="data_request_answer"
+    ),
+    path("data-requests/<int:pk>/file/", data_request_views.data_request_file, name="data_request_file"),
 ]

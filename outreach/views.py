@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -586,6 +587,7 @@ def preferences(request, token):
             "saved": saved,
             "unsubscribe_token": unsubscribe_token,
             "careers": CareersSettings.current(),
+            "data_request_url": reverse("outreach:data_request", args=[token]),
         },
         status=422 if form.errors else 200,
     )

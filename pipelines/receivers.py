@@ -4,6 +4,7 @@ what follows its own cards (pipelines.signals): the status of the person's refer
 from django.dispatch import receiver
 
 from candidates.models import Activity, Referral
+from candidates.selectors import is_referred
 from candidates.services import follow_referrals, record_activity
 from candidates.signals import candidate_erasing, candidates_merging, merge_previewing
 
@@ -102,6 +103,8 @@ def scrub_cards(sender, *, candidate, by, **kwargs) -> None:
 def referrals_follow_cards(sender, *, card, by, **kwargs) -> None:
     """A referral's status follows the referred person's cards on role boards (in process → hired / not
     selected); the referrer gets a short email, after commit, when it becomes hired or not selected."""
+    if not is_referred(card.candidate):  # most people are not: one cheap query on every move
+        return
     status = selectors.referral_status_from_cards(card.candidate)
     if status is None:
         return

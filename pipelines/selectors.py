@@ -3,12 +3,15 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -152,7 +155,9 @@ class BoardFilters:
             match &= q(candidate__seeking_status=self.seeking_status)
         return match
 
+    @cached_property
     def as_query(self) -> str:
+        """The filters as a query string, for the links that keep them (each column's "Show more")."""
         return urlencode(
             {
                 k: v
@@ -168,6 +173,19 @@ class BoardFilters:
 
 def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
     return Card.objects.filter(filters.cards())
+
+
+def _raw_condition(sql: str, params: list) -> RawSQL:
+    """A WHERE condition written out. The board's page conditions (a clause per column, an id list of about 140
+    cards) cost the ORM more to build, value by value, than PostgreSQL takes to run the query."""
+    return RawSQL(sql, params, output_field=BooleanField())
+
+
+def _ids_in(model: type[Model], column: str, ids: list[int]) -> RawSQL:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return _raw_condition(
+        f"{table}.{connection.ops.quote_name(column)} IN ({', '.join(['%s'] * len(ids))})", ids
+    )
 
 
 def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
@@ -188,9 +206,11 @@ def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
             *BOARD_CARD_COLUMNS
         )
     ]
+    if not rows:
+        return rows
     by_card = {row.pk: row.latest_reviews for row in rows}
     reviews = (
-        ShortlistReview.objects.filter(card_id__in=by_card)
+        ShortlistReview.objects.filter(_ids_in(ShortlistReview, "card_id", list(by_card)))
         .select_related("reviewer")
         .only(*REVIEW_FIELDS)
         .order_by("-created_at")
@@ -199,7 +219,7 @@ def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
         by_card[review.card_id].append(review)
     feedback = {row.pk: row.feedback_given for row in rows}
     for card_id, recommendation in (
-        Feedback.objects.filter(card_id__in=feedback)
+        Feedback.objects.filter(_ids_in(Feedback, "card_id", list(feedback)))
         .order_by("created_at", "pk")
         .values_list("card_id", "recommendation")
     ):
@@ -230,13 +250,23 @@ def board_columns(
         .order_by("position", "pk")
         .values("position")[size - 1 : size]
     )
-    columns: list[Stage] = []
-    on_first_page = Q(pk__in=[])
-    for column in stage_counts(pipeline, filters, only).annotate(page_end=Subquery(page_end)):
-        columns.append(column)
-        in_stage = Q(stage=column.pk)
-        on_first_page |= in_stage if column.page_end is None else in_stage & Q(position__lte=column.page_end)
+    columns: list[Stage] = list(stage_counts(pipeline, filters, only).annotate(page_end=Subquery(page_end)))
     by_stage: dict[int, list[BoardCard]] = {s.pk: [] for s in columns}
+    if not columns:
+        return columns
+    table, quote = connection.ops.quote_name(Card._meta.db_table), connection.ops.quote_name
+    in_stage, position = f"{table}.{quote('stage_id')}", f"{table}.{quote('position')}"
+    clauses: list[str] = []
+    params: list[int] = []
+    for column in columns:  # each column's first page: its cards up to its page's last position
+        last = getattr(column, "page_end", None)
+        if last is None:
+            clauses.append(f"{in_stage} = %s")
+            params.append(column.pk)
+        else:
+            clauses.append(f"({in_stage} = %s AND {position} <= %s)")
+            params += [column.pk, last]
+    on_first_page = _raw_condition(" OR ".join(clauses), params)
     for card in _board_rows(
         _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk")
     ):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -137,51 +137,50 @@ def move_card(
     """
     if to_stage.pipeline_id != card.pipeline_id:
         raise ValueError("A card can only move within its own board.")
-    # The card's stage as stored now (the caller's copy may be older), so that the stage it leaves is locked.
-    stage_ids = sorted({Card.objects.values_list("stage_id", flat=True).get(pk=card.pk), to_stage.pk})
-    locked = {s.pk: s for s in Stage.objects.select_for_update().filter(pk__in=stage_ids).order_by("pk")}
-    current = (
-        Card.objects.select_for_update(of=("self",)).select_related("pipeline", "candidate").get(pk=card.pk)
-    )
-    stale = current.version != expected_version or current.status != Card.Status.ACTIVE
-    if stale or current.stage_id not in locked:  # or it moved between the two reads
+    # The stage the card is in as stored now (the caller's copy may be older), read in the locking statement.
+    stored_stage = Subquery(Card.objects.filter(pk=card.pk).values("stage_id"))
+    stages = Stage.objects.select_for_update().filter(Q(pk=to_stage.pk) | Q(pk=stored_stage)).order_by("pk")
+    locked = {s.pk: s for s in stages}
+    stored = Card.objects.select_for_update().values("version", "status", "stage_id").get(pk=card.pk)
+    stale = stored["version"] != expected_version or stored["status"] != Card.Status.ACTIVE
+    if stale or stored["stage_id"] not in locked:  # or it moved between the two reads
         raise StaleCard
-    from_stage_id = current.stage_id
+    from_stage_id = stored["stage_id"]
     moved_stage = from_stage_id != to_stage.pk
-    Card.objects.filter(pk=current.pk).update(
-        stage=to_stage,
-        position=_position_at(to_stage.pk, max(0, position), exclude=current.pk),
-        version=current.version + 1,
+    changes: dict[str, Any] = {
+        "stage": to_stage,
+        "position": _position_at(to_stage.pk, max(0, position), exclude=card.pk),
+        "version": stored["version"] + 1,
         **({"entered_stage_at": timezone.now()} if moved_stage else {}),
-    )
+    }
+    Card.objects.filter(pk=card.pk).update(**changes)
+    # The caller's copy as stored now, without reading the row again; its person and board are as it has them.
+    for field, value in {**changes, "status": Card.Status.ACTIVE}.items():
+        setattr(card, field, value)
     if moved_stage:
         from_stage = locked[from_stage_id]
-        StageChange.objects.create(card=current, from_stage=from_stage, to_stage=to_stage, moved_by=by)
+        StageChange.objects.create(card=card, from_stage=from_stage, to_stage=to_stage, moved_by=by)
         path = f"{from_stage.name} → {to_stage.name}"
         hired = to_stage.is_hired and not from_stage.is_hired
-        summary = (
-            f"Hired for {current.pipeline.name} ({path})" if hired else f"{current.pipeline.name}: {path}"
-        )
+        board = card.pipeline.name
         record_activity(
-            candidate=current.candidate,
+            candidate=card.candidate,
             kind=Activity.Kind.STAGE_MOVE,
             actor=by,
-            summary=summary,
+            summary=f"Hired for {board} ({path})" if hired else f"{board}: {path}",
             data={
-                "card_id": current.pk,
+                "card_id": card.pk,
                 "from_stage_id": from_stage_id,
                 "to_stage_id": to_stage.pk,
                 **({"hired": True} if hired else {}),
             },
         )
-        current.stage = to_stage
-        signals.card_moved.send(sender=Card, card=current, from_stage=from_stage, to_stage=to_stage, by=by)
+        signals.card_moved.send(sender=Card, card=card, from_stage=from_stage, to_stage=to_stage, by=by)
         if hired:
-            signals.candidate_hired.send(sender=Card, card=current, by=by)
-        if current.pipeline.requisition_id is not None:
-            signals.card_changed.send(sender=Card, card=current, by=by)
-    card.refresh_from_db()
-    return set(stage_ids)
+            signals.candidate_hired.send(sender=Card, card=card, by=by)
+        if card.pipeline.requisition_id is not None:
+            signals.card_changed.send(sender=Card, card=card, by=by)
+    return set(locked)
 
 
 @transaction.atomic

@@ -92,9 +92,12 @@ def board_filters(request) -> selectors.BoardFilters:
 
 def card_links() -> dict:
     """The addresses a card links to, built once per response: a card appends its ids (no reverse() per card)."""
+    column_more_before, column_more_after = reverse("pipelines:column_more", args=[0]).rsplit("/0/", 1)
     return {
         "menu_url": reverse("pipelines:card_menu"),
         "candidate_prefix": reverse("candidates:detail", args=[0]).removesuffix("0/"),
+        "column_more_before": column_more_before + "/",  # a column's "Show more": before and after its id
+        "column_more_after": "/" + column_more_after,
     }
 
 
@@ -200,7 +203,8 @@ def cards_bulk(request, pk):
         return HttpResponseBadRequest(form.errors.as_text())
     data = form.cleaned_data
     found = {
-        c.pk: c for c in pipeline.cards.select_related("candidate", "stage").filter(pk__in=data["cards"])
+        c.pk: c
+        for c in pipeline.cards.select_related("candidate", "stage", "pipeline").filter(pk__in=data["cards"])
     }
     if len(found) != len(data["cards"]):
         raise Http404("A card is not on this board.")

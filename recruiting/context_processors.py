@@ -1,9 +1,10 @@
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from candidates.roles import role_names
+from candidates.roles import has_role_perm, role_names
 from outreach import selectors as outreach_selectors
 
 # The sidebar, grouped by task: (group heading or "" for none, [(label, url name, permission that shows it)]).
@@ -72,6 +73,18 @@ CARD_ACTIONS = [
 _ID = 987654321  # an id no url contains otherwise: the url around it is what the menu puts the real id into
 
 
+@cache
+def _url(url_name: str, script_prefix: str) -> str:
+    """reverse() of a url that takes no arguments, once per process: the navigation is on every page."""
+    return reverse(url_name)
+
+
+@cache
+def _url_around_id(url_name: str, script_prefix: str) -> tuple[str, str]:
+    before, after = reverse(url_name, args=[_ID]).split(str(_ID))
+    return before, after
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -79,10 +92,10 @@ def navigation(request):
     items = []
     for group, links in NAVIGATION:
         for label, url_name, perm in links:
-            if perm == SETTINGS_AREA and not settings_pages_for(user):
+            if perm == SETTINGS_AREA and not may_open_settings(user):
                 continue
-            if perm in (None, SETTINGS_AREA) or user.has_perm(perm):
-                url = reverse(url_name)
+            if perm in (None, SETTINGS_AREA) or has_role_perm(user, perm):
+                url = _url(url_name, get_script_prefix())
                 current = request.path == url if url == "/" else request.path.startswith(url)
                 items.append({"group": group, "label": label, "url": url, "current": current})
     return {"nav_items": items, "user_roles": role_names(user)}
@@ -92,7 +105,7 @@ def rejection_templates(request):
     """The rejection emails (outreach) offered in a board's turn-down menu (pipelines), whose template names
     no higher app: a function, so only the menu that lists them runs the query."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.has_perm("pipelines.move_card"):
+    if user is None or not user.is_authenticated or not has_role_perm(user, "pipelines.move_card"):
         return {}
     return {"rejection_templates": outreach_selectors.rejection_templates}
 
@@ -105,12 +118,17 @@ def candidate_actions(request):
         return {}
     context: dict = {
         "candidate_actions": [
-            {"label": label, "short_label": short_label, "url": reverse(url_name), "for_one": for_one}
+            {
+                "label": label,
+                "short_label": short_label,
+                "url": _url(url_name, get_script_prefix()),
+                "for_one": for_one,
+            }
             for label, short_label, url_name, perm, for_one in CANDIDATE_ACTIONS
-            if user.has_perm(perm)
+            if has_role_perm(user, perm)
         ]
     }
-    if user.has_perm("outreach.send_email"):
+    if has_role_perm(user, "outreach.send_email"):
         context["answer_replies"] = True
     return context
 
@@ -122,8 +140,8 @@ def card_actions(request):
         return {}
     actions = []
     for label, url_name, of, perm in CARD_ACTIONS:
-        if user.has_perm(perm):
-            before, after = reverse(url_name, args=[_ID]).split(str(_ID))
+        if has_role_perm(user, perm):
+            before, after = _url_around_id(url_name, get_script_prefix())
             actions.append({"label": label, "before": before, "of": of, "after": after})
     return {"card_actions": actions}
 
@@ -258,9 +276,21 @@ SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
                 "candidates.review_privacy",
                 _("The privacy notice, how long people are kept, and who is due a notice or erasure."),
             ),
+            SettingsPage(
+                _("Data requests"),
+                "outreach:data_requests",
+                "candidates.view_datarequest",
+                _(
+                    "Candidates who asked for a copy of their data: status and dates, and answering one by hand."
+                ),
+            ),
         ],
     ),
 ]
+
+
+def may_open_settings(user) -> bool:
+    return any(has_role_perm(user, page.permission) for _, pages in SETTINGS_PAGES for page in pages)
 
 
 def settings_pages_for(user) -> list[tuple[str, list[dict[str, str]]]]:

@@ -352,7 +352,13 @@ CELERY_BEAT_SCHEDULE = {
     "request-interview-feedback": {"task": "outreach.tasks.request_interview_feedback", "schedule": 900.0},
     "send-due-webhooks": {"task": "recruiting.webhooks.tasks.send_due_webhooks", "schedule": 60.0},
     "poll-mailboxes": {"task": "outreach.tasks.poll_mailboxes", "schedule": float(INBOUND_POLL_SECONDS)},
+    "expire-data-requests": {"task": "outreach.tasks.expire_data_requests", "schedule": 3600.0},
 }
+# A candidate's copy of their data (GDPR Art. 15/20, asked from the preference centre): days the file can be
+# downloaded before it is deleted, hours the emailed confirmation link is valid, requests a person may make a day.
+DATA_REQUEST_FILE_DAYS = env.int("DATA_REQUEST_FILE_DAYS", default=7)
+DATA_REQUEST_CONFIRM_HOURS = env.int("DATA_REQUEST_CONFIRM_HOURS", default=24)
+DATA_REQUESTS_PER_DAY = env.int("DATA_REQUESTS_PER_DAY", default=3)
 # Hours before a meeting that its reminder goes to the candidate and the hosts.
 MEETING_REMINDER_HOURS = env.int("MEETING_REMINDER_HOURS", default=24)
 # Minutes between turning someone down with an email and the email going out: the time to undo.
@@ -379,6 +385,8 @@ CELERY_TASK_ANNOTATIONS = {
     "pipelines.tasks.email_new_application": {"soft_time_limit": 120, "time_limit": 150},
     "pipelines.tasks.email_decision": {"soft_time_limit": 120, "time_limit": 150},
     "recruiting.tasks.ping": {"soft_time_limit": 10, "time_limit": 20},
+    "outreach.tasks.build_data_file": {"soft_time_limit": 300, "time_limit": 330},
+    "outreach.tasks.expire_data_requests": {"soft_time_limit": 600, "time_limit": 660},
     "recruiting.webhooks.tasks.deliver_webhook": {"soft_time_limit": 120, "time_limit": 150},
     "recruiting.webhooks.tasks.send_due_webhooks": {"soft_time_limit": 1800, "time_limit": 1860},
 }

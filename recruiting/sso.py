@@ -9,6 +9,7 @@ linked, else a user is created. Their role comes from a claim through the admins
 only asked when someone signs in."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,11 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from candidates.roles import ADMIN, ALL_ROLES
+from candidates.roles import ADMIN, ALL_ROLES, remember_group_names
 
 from .models import SingleSignOnIdentity, SingleSignOnSettings
 
@@ -137,7 +139,30 @@ def current_roles(user: User) -> set[str]:
 # --- Backends ---------------------------------------------------------------------------------------------
 
 
-class LocalPasswordBackend(ModelBackend):
+class RolesOnlyPermissions:
+    """Roles (django-rules predicates, candidates/roles.py) are Longlist's only permissions: Django's per-user
+    and per-group permission tables are not read. A rules check that says no would otherwise fall through to
+    them, two queries on every page. The signed-in user comes with their roles, in one query, unless
+    deactivated since (mozilla-django-oidc's own get_user skips that check)."""
+
+    user_can_authenticate: Callable[[Any], bool]  # ModelBackend's: the backends below are ModelBackends
+
+    def get_user(self, user_id):
+        rows = list(get_user_model().objects.filter(pk=user_id).annotate(group_name=F("groups__name")))
+        if not rows:
+            return None
+        user = rows[0]  # a row per group: the same user, each with one of its group names
+        remember_group_names(user, (row.group_name for row in rows if row.group_name is not None))
+        return user if self.user_can_authenticate(user) else None
+
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+
+class LocalPasswordBackend(RolesOnlyPermissions, ModelBackend):
     """Django's username and password, refused (as a failed sign-in, which django-axes counts) when LOCAL_LOGIN
     is off, except for a superuser, so the first admin can always get in."""
 
@@ -148,7 +173,7 @@ class LocalPasswordBackend(ModelBackend):
         return user
 
 
-class OpenIDConnectBackend(OIDCAuthenticationBackend):
+class OpenIDConnectBackend(RolesOnlyPermissions, OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, with the provider's endpoints read when someone signs in, the ID token's
     issuer and audience checked as well as its signature, and people found by issuer and subject."""
 
@@ -181,10 +206,6 @@ class OpenIDConnectBackend(OIDCAuthenticationBackend):
     @property
     def OIDC_RP_SIGN_ALGO(self) -> str:
         return settings.OIDC_RP_SIGN_ALGO
-
-    def get_user(self, user_id):
-        """The session's user, unless deactivated since (the base class skips that check)."""
-        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request, **kwargs):
         """Only the provider's callback (with a code and a state) is ours. Any refusal (a bad signature, nonce,

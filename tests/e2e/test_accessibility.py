@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from candidates.models import TalentPool
+from candidates.models import DataRequest, TalentPool
 from outreach import tokens
 from outreach.booking_links import booking_token
 from outreach.models import Enrollment, MeetingType, Reply, Sequence, Touch
@@ -96,12 +96,14 @@ def test_every_main_page_passes_the_accessibility_checker(demo, live_server, pag
     touch = Touch.objects.filter(
         enrollment__status=Enrollment.Status.ACTIVE, status=Touch.Status.SENT
     ).first()
+    asked = DataRequest.objects.create(candidate=touch.candidate, email="asker@example.com")
     candidate_pages = [
         "/careers/",
         f"/careers/{role.pk}/",
         f"/o/prefs/{tokens.make(tokens.PREFERENCES, c=touch.candidate_id, t=touch.pk)}/",
         f"/o/u/{tokens.make(tokens.UNSUBSCRIBE, c=touch.candidate_id, t=touch.pk)}/",
         f"/o/book/{booking_token(touch.candidate, MeetingType.objects.get(is_default=True))}/",
+        f"/o/data/confirm/{tokens.make(tokens.DATA_CONFIRM, r=asked.pk, k=str(asked.key))}/",
     ]
     for path in candidate_pages:
         check(page, live_server, path, found, "candidate")

@@ -121,6 +121,24 @@ def test_a_move_writes_the_moved_card_row_only(board):
     assert column(sourced) == ["Ada", "Linus"]
 
 
+def test_a_move_runs_as_many_statements_into_a_long_column_as_into_a_short_one(board):
+    requisition, _, screen, cards = board
+
+    def statements_of_a_move(card):
+        card.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            services.move_card(card=card, to_stage=screen, position=1, expected_version=card.version)
+        return len(queries.captured_queries)
+
+    short = statements_of_a_move(cards["Ada"])
+    for i in range(40):
+        services.add_card(
+            pipeline=requisition.pipeline, candidate=CandidateFactory(first_name=f"S{i}"), stage=screen
+        )
+    assert statements_of_a_move(cards["Grace"]) == short
+    assert cards["Grace"].stage_id == screen.pk and cards["Grace"].version == 2  # the caller's copy follows
+
+
 def test_a_used_up_gap_renumbers_that_column_once_in_the_same_move(board):
     _, sourced, screen, cards = board
     Card.objects.filter(stage=sourced).update(position=7)  # no key left between any two neighbours

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.models import DataRequest
 from outreach.models import InboundMailbox, Meeting, MeetingHost
 from recruiting.models import WebhookEndpoint
 from tests.factories import (
@@ -65,6 +66,7 @@ def objects(hiring_manager, settings, tmp_path):
         ),
         "other_recruiter": RecruiterFactory(),
         "site_mailbox": InboundMailbox.objects.create(host="imap.example.org", username="jobs", password="x"),
+        "data_request": DataRequest.objects.create(candidate=CandidateFactory(), email="asker@example.com"),
     }
 
 
@@ -118,6 +120,12 @@ PAGES = [
     ("outreach:deliverability", None, (200, 403, 403, 403)),
     ("outreach:mailboxes", None, (200, 200, 403, 403)),
     ("outreach:mailbox", "site_mailbox", (200, 404, 403, 403)),
+    ("outreach:data_requests", None, (200, 403, 403, 403)),
+    (
+        "outreach:data_request_file",
+        "data_request",
+        (410, 403, 403, 403),
+    ),  # no file yet: built on confirmation
     ("admin:index", None, (200, 302, 302, 302)),
 ]
 
@@ -200,6 +208,7 @@ def test_navigation_is_grouped_by_task_with_the_settings_together(client, admin_
                 "Single sign-on",
                 "Webhooks",
                 "Privacy",
+                "Data requests",
             ],
         ),
         (

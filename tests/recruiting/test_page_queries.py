@@ -79,3 +79,16 @@ def test_the_candidate_profile_reads_as_many_queries_for_5_boards_and_sequences_
     links = [reverse("outreach:sequence", args=[e.sequence_id]) for e in many.enrollments.all()]
     assert len(links) == 5 and all(link in sequences for link in links)
     assert queries_for(client, many.get_absolute_url()) == queries_for(client, few.get_absolute_url())
+
+
+def test_pages_never_read_djangos_permission_tables_roles_decide(client, recruiter):
+    """Roles (django-rules) are the only permissions: a check that says no does not fall through to Django's
+    user and group permission tables, and a permission granted there gives nothing."""
+    from django.contrib.auth.models import Permission
+
+    recruiter.user_permissions.add(Permission.objects.get(codename="change_insightsettings"))
+    client.force_login(recruiter)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in captured.captured_queries if "auth_permission" in q["sql"]]
+    assert not recruiter.has_perm("recruiting.change_insightsettings")

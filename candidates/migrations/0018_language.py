@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0016_activity_kind_meeting'),
+        ('candidates', '0017_data_request'),
     ]
 
     operations = [
