@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from outreach import invitations, meetings
+from outreach.data_requests import ask_for_data
 from outreach.dispatch import dispatch_due_touches
 from outreach.email import build_message
 from outreach.models import Touch
@@ -164,3 +165,12 @@ def test_the_booking_link_draft_is_offered_in_the_candidates_language_and_sent_a
     english = CandidateFactory(first_name="Ada", email="ada@example.org")
     draft = client.get(reverse("outreach:booking_link_send", args=[english.pk])).context["form"]
     assert draft["subject"].value() == "A quick call?"
+
+
+def test_a_german_candidates_data_request_confirmation_is_german_whatever_page_they_asked_from():
+    german = CandidateFactory(first_name="Jonas", email="jonas@example.org", language="de")
+    with translation.override("fr"):
+        ask_for_data(candidate=german)
+    touch = Touch.objects.get(candidate=german)
+    assert touch.subject == "Bestätigen Sie Ihre Anfrage nach einer Kopie Ihrer Daten"
+    assert touch.body.startswith("Hallo Jonas,\n\nSie haben eine Kopie der Daten angefordert")

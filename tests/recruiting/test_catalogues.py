@@ -25,8 +25,8 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = [code for code, _ in settings.LANGUAGES if code != "en"]
-# Everything a candidate reads: the careers pages, the preference centre and unsubscribe pages, the booking
-# pages, the error pages and the page frame they share, every email's template, and the modules that write
+# Everything a candidate reads: the careers pages, the preference centre and unsubscribe pages, the copy of their
+# data (its pages, emails and file), the booking pages, the error pages and the page frame they share, every email's template, and the modules that write
 # emails or candidate-facing messages. Every msgid whose source is one of these must be translated.
 CANDIDATE_FACING = [
     "templates/base.html",
@@ -42,7 +42,12 @@ CANDIDATE_FACING = [
     "templates/outreach/meeting_manage.html",
     "templates/outreach/_slots.html",
     "templates/outreach/_company.html",
+    "templates/outreach/data_request.html",
+    "templates/outreach/_data_request_ask.html",
     "outreach/email.py",
+    "outreach/data_requests.py",
+    "outreach/data_request_views.py",
+    "outreach/data_export.py",
     "outreach/invitations.py",
     "outreach/meeting_views.py",
     "outreach/conversation.py",
