@@ -1,4 +1,4 @@
-# Longlist — make run | make test | make bench | make lint | make migrations-check | make smoke
+# Longlist — make run | make test | make bench | make lint | make migrations-check | make smoke | make messages
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,7 @@ PORT ?= 8000
 # Tools that load the settings outside a test run, and `make run`, are development: the development key.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test lint format migrations-check bench smoke ci clean
+.PHONY: install run test lint format migrations-check bench smoke ci clean messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: $(DEV_STAMP)
 # The compose services' commands, natively on PostgreSQL and Redis, through one journey (tests/smoke/run.py).
 smoke: $(DEV_STAMP)
 	$(BIN)/python -m tests.smoke
+
+# Translations (docs/translations.md): `make messages` updates locale/*/django.po from the marked strings (needs
+# gettext's xgettext); translate what is new, then `make compilemessages` writes the .mo files to commit.
+MESSAGES_IGNORE := --ignore ".venv" --ignore "staticfiles" --ignore "tests" --ignore "bench" --ignore "var"
+messages: $(DEV_STAMP)
+	$(DEV) $(BIN)/python manage.py makemessages -l de -l fr --no-obsolete $(MESSAGES_IGNORE)
+
+compilemessages: $(DEV_STAMP)
+	$(DEV) $(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
 
 ci:
 	bash .ci/run

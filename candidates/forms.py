@@ -33,6 +33,7 @@ class CandidateForm(CustomValuesMixin, forms.ModelForm):
             "country",
             "city",
             "timezone",
+            "language",
             "seeking_status",
             "source",
             "owner",

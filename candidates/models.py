@@ -68,6 +68,14 @@ class Candidate(models.Model):
     country = CountryField(blank=True)
     city = models.CharField(max_length=100, blank=True)
     timezone = models.CharField(max_length=64, blank=True, help_text="IANA timezone, e.g. Europe/London")
+    # The language their emails' system text (footer, invitations, confirmations) is written in; blank: unknown,
+    # English. An application sets it from the careers page's language.
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of the system text in emails to them; blank: unknown (English)",
+    )
     seeking_status = models.CharField(
         max_length=10, choices=SeekingStatus.choices, default=SeekingStatus.PASSIVE
     )

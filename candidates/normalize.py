@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
+
 _LINKEDIN_PROFILE = re.compile(r"^/in/(?P<slug>[^/?#]+)/?$")
 
 
@@ -23,8 +25,8 @@ def normalize_linkedin_url(value: str) -> str:
     parts = urlsplit(value)
     host = (parts.hostname or "").lower()
     if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        raise ValueError("Not a LinkedIn address.")
+        raise ValueError(gettext("Not a LinkedIn address."))
     match = _LINKEDIN_PROFILE.match(parts.path)
     if not match:
-        raise ValueError("A LinkedIn profile address looks like linkedin.com/in/<name>.")
+        raise ValueError(gettext("A LinkedIn profile address looks like linkedin.com/in/<name>."))
     return f"https://www.linkedin.com/in/{match['slug'].lower()}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 DOCX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 DOCX_MAX_MEMBERS = 1_000
@@ -36,7 +37,7 @@ MAX_TEXT_CHARS = 200_000
 # The child's address space: the interpreter, a parser and a 10 MB file fit many times over.
 MEMORY_LIMIT_BYTES = 512 * 1024 * 1024
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-NOT_A_RESUME = (
+NOT_A_RESUME = gettext_lazy(
     "This file is not a PDF or a Word (.docx) document. Save your résumé as PDF or DOCX and try again."
 )
 
@@ -61,10 +62,13 @@ def check_docx(stream: IO[bytes]) -> None:
         with zipfile.ZipFile(stream) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise ValidationError("This Word document is damaged and cannot be opened.") from error
+        raise ValidationError(gettext("This Word document is damaged and cannot be opened.")) from error
     if len(members) > DOCX_MAX_MEMBERS:
         raise ValidationError(
-            f"This file holds {len(members)} files inside; a Word document has far fewer. It was not accepted."
+            gettext(
+                "This file holds %(count)d files inside; a Word document has far fewer. It was not accepted."
+            )
+            % {"count": len(members)}
         )
     names = {member.filename for member in members}
     if not {"[Content_Types].xml", "word/document.xml"} <= names:
@@ -72,16 +76,21 @@ def check_docx(stream: IO[bytes]) -> None:
     unpacked = sum(member.file_size for member in members)
     if unpacked > DOCX_MAX_UNPACKED_BYTES:
         raise ValidationError(
-            f"This file unpacks to {_megabytes(unpacked)}, more than a Word document would "
-            f"({_megabytes(DOCX_MAX_UNPACKED_BYTES)} at most). It was not accepted."
+            gettext(
+                "This file unpacks to %(size)s, more than a Word document would (%(limit)s at most). "
+                "It was not accepted."
+            )
+            % {"size": _megabytes(unpacked), "limit": _megabytes(DOCX_MAX_UNPACKED_BYTES)}
         )
     for member in members:
         if member.file_size > DOCX_RATIO_FLOOR_BYTES and member.file_size > DOCX_MAX_RATIO * max(
             member.compress_size, 1
         ):
             raise ValidationError(
-                "This file is compressed far more than a Word document can be (it looks like a zip bomb). "
-                "It was not accepted."
+                gettext(
+                    "This file is compressed far more than a Word document can be (it looks like a zip bomb). "
+                    "It was not accepted."
+                )
             )
 
 

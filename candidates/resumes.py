@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import FileResponse
+from django.utils.translation import gettext
 
 from .filling import fill_empty_fields
 from .models import Activity, Candidate, Resume
@@ -61,10 +62,11 @@ def check_resume(upload: UploadedFile) -> CheckedResume:
     """Size, type by content (magic bytes) and, for a DOCX, the zip's members. Raises ValidationError with a
     message for the person uploading; reads the file once more for its SHA-256."""
     if not upload.size:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(gettext("The file is empty."))
     if upload.size > MAX_RESUME_BYTES:
         raise ValidationError(
-            f"The file is {_megabytes(upload.size)}; résumés can be up to {_megabytes(MAX_RESUME_BYTES)}."
+            gettext("The file is %(size)s; résumés can be up to %(limit)s.")
+            % {"size": _megabytes(upload.size), "limit": _megabytes(MAX_RESUME_BYTES)}
         )
     upload.seek(0)
     head = upload.read(8)

@@ -26,6 +26,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from .bounds import BoundedText, DateFilter
@@ -64,7 +65,7 @@ SORT_CHOICES = [
     ("-created_at", "Newest"),
     ("created_at", "Oldest"),
 ]
-ANY = [("", "Any")]
+ANY = [("", gettext_lazy("Any"))]
 # websearch syntax (a quoted phrase, "or", a -excluded word) is passed to websearch_to_tsquery as typed;
 # plain words become prefix terms so results appear while a word is still being typed.
 WEBSEARCH_SYNTAX = re.compile(r'"|(?:^|\s)-\w|\sor\s', re.IGNORECASE)

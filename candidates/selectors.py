@@ -161,6 +161,7 @@ MERGE_FIELDS = [
     "country",
     "city",
     "timezone",
+    "language",
     "owner",
     "notes",
 ]

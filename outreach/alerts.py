@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 
 from candidates.mail_headers import header_text
 from candidates.models import Candidate
@@ -29,11 +31,17 @@ def alert_admins_of_complaint(address: str, candidate_id: int | None) -> int:
     )
     who = f"{candidate.full_name} ({address})" if candidate else address
     link = f"{settings.SITE_URL.rstrip('/')}{candidate.get_absolute_url()}\n" if candidate else ""
-    body = (
-        f"{who} marked an email from Longlist as spam.\n\n"
-        "The address is suppressed and their sequences are stopped. Mailbox providers expect complaints to stay "
-        "under 0.3% of the email sent: the reports show the rate per sender and per sequence.\n"
-        f"{link}"
-    )
-    send_mail(header_text(f"Spam complaint from {address}"), body, None, recipients)
+    with translation.override(settings.LANGUAGE_CODE):  # staff emails are in the default language
+        body = (
+            gettext("%(who)s marked an email from Longlist as spam.") % {"who": who}
+            + "\n\n"
+            + gettext(
+                "The address is suppressed and their sequences are stopped. Mailbox providers expect complaints "
+                "to stay under 0.3%% of the email sent: the reports show the rate per sender and per sequence."
+            )
+            + "\n"
+            + link
+        )
+        subject = gettext("Spam complaint from %(address)s") % {"address": address}
+    send_mail(header_text(subject), body, None, recipients)
     return len(recipients)

@@ -18,10 +18,13 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from candidates.models import Activity, Candidate, Suppression
 from candidates.search import search_candidates
@@ -377,20 +380,41 @@ def update_preferences(
 
     Returns what changed, in words ("Topics: Data, Platform" by the topics' names, "Fewer messages"…)."""
     now = now or timezone.now()
-    changes = []
-    if sorted(topics) != sorted(candidate.topics or []):
-        names = Topic.names(topics)
-        changes.append(f"Topics: {', '.join(names[t] for t in topics)}" if topics else "No topics")
-    if fewer_messages != candidate.fewer_messages:
-        changes.append("Fewer messages" if fewer_messages else "Usual number of messages")
-    if check_back_after != candidate.snoozed_until:
-        changes.append(
-            f"Check back after {check_back_after:%-d %b %Y}" if check_back_after else "No check-back date"
-        )
-    if (title, company) != (candidate.title, candidate.company):
-        changes.append(f"Current role: {title or 'no title'}{f' at {company}' if company else ''}")
+
+    def described() -> list[str]:
+        changes = []
+        if sorted(topics) != sorted(candidate.topics or []):
+            names = Topic.names(topics)
+            changes.append(
+                gettext("Topics: %(names)s") % {"names": ", ".join(names[t] for t in topics)}
+                if topics
+                else gettext("No topics")
+            )
+        if fewer_messages != candidate.fewer_messages:
+            changes.append(
+                gettext("Fewer messages") if fewer_messages else gettext("Usual number of messages")
+            )
+        if check_back_after != candidate.snoozed_until:
+            changes.append(
+                gettext("Check back after %(date)s") % {"date": date_format(check_back_after, "j M Y")}
+                if check_back_after
+                else gettext("No check-back date")
+            )
+        if (title, company) != (candidate.title, candidate.company):
+            role = title or gettext("no title")
+            changes.append(
+                gettext("Current role: %(title)s at %(company)s") % {"title": role, "company": company}
+                if company
+                else gettext("Current role: %(title)s") % {"title": role}
+            )
+        return changes
+
+    # The page answers in the reader's language; the timeline, which recruiters read, in the default one.
+    changes = described()
     if not changes:
         return []
+    with translation.override(settings.LANGUAGE_CODE):
+        recorded = described()
     candidate.topics = topics
     candidate.fewer_messages = fewer_messages
     candidate.title, candidate.company = title, company
@@ -406,7 +430,7 @@ def update_preferences(
     record_activity(
         candidate=candidate,
         kind=Activity.Kind.PREFERENCE,
-        summary=f"Preferences: {'; '.join(changes)}",
+        summary=f"Preferences: {'; '.join(recorded)}",
         data={
             "topics": topics,
             "fewer_messages": fewer_messages,

@@ -19,7 +19,8 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ from candidates.models import Activity, Candidate, CustomField, DataRequest, Sup
 from pipelines.models import Application, Card, CareersSettings, Pipeline
 
 from . import tokens
-from .email import absolute
+from .email import absolute, candidate_language
 from .models import EngagementEvent, Meeting, Reply, Touch
 from .outbox import queue_email
 
@@ -312,20 +313,22 @@ def build_data_file(request_id: int, *, now: datetime | None = None) -> DataRequ
 def _email_ready(request: DataRequest) -> None:
     candidate = request.candidate
     expires = timezone.localtime(request.expires_at)
-    body = _(
-        "Hi %(name)s,\n\nThe copy of your data you asked for is ready. Download it (a JSON file) until "
-        "%(expires)s:\n\n%(url)s\n\nAfter that date the file is deleted; you can ask again from the email "
-        "preferences page.\n\n%(company)s"
-    ) % {
-        "name": plain(candidate.first_name),
-        "expires": f"{expires:%-d %b %Y %H:%M} ({expires.tzname()})",
-        "url": download_url(request),
-        "company": plain(CareersSettings.current().company_name),
-    }
+    with translation.override(candidate_language(candidate)):  # the person's language, where known
+        body = _(
+            "Hi %(name)s,\n\nThe copy of your data you asked for is ready. Download it (a JSON file) until "
+            "%(expires)s:\n\n%(url)s\n\nAfter that date the file is deleted; you can ask again from the email "
+            "preferences page.\n\n%(company)s"
+        ) % {
+            "name": plain(candidate.first_name),
+            "expires": f"{date_format(expires, 'j M Y H:i')} ({expires.tzname()})",
+            "url": download_url(request),
+            "company": plain(CareersSettings.current().company_name),
+        }
+        subject = _("Your data is ready to download")
     queue_email(
         candidate,
         sender=None,
-        subject=_("Your data is ready to download"),
+        subject=subject,
         body=body,
         kind=Touch.Kind.PRIVACY,
         personal=True,

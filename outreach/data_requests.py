@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from candidates.models import Activity, Candidate, DataRequest
@@ -28,7 +28,7 @@ from pipelines.models import CareersSettings
 
 from . import tasks, tokens
 from .data_export import plain, write_file
-from .email import absolute
+from .email import absolute, candidate_language
 from .models import Touch
 from .outbox import queue_email
 
@@ -120,20 +120,22 @@ def ask_for_data(*, candidate: Candidate, now: datetime | None = None) -> DataRe
                 )
         except IntegrityError as error:  # the one-unconfirmed-request constraint
             raise AlreadyAsked(_("We already emailed you a confirmation link.")) from error
-        body = _(
-            "Hi %(name)s,\n\nYou asked for a copy of the data %(company)s holds about you. To confirm that it "
-            "was you, open this link within %(hours)s hours:\n\n%(url)s\n\nIf you did not ask, ignore this "
-            "email: nothing is sent without your confirmation.\n\n%(company)s"
-        ) % {
-            "name": plain(candidate.first_name),
-            "company": plain(CareersSettings.current().company_name),
-            "hours": settings.DATA_REQUEST_CONFIRM_HOURS,
-            "url": confirm_url(request),
-        }
+        with translation.override(candidate_language(candidate)):  # the person's language, where known
+            body = _(
+                "Hi %(name)s,\n\nYou asked for a copy of the data %(company)s holds about you. To confirm that it "
+                "was you, open this link within %(hours)s hours:\n\n%(url)s\n\nIf you did not ask, ignore this "
+                "email: nothing is sent without your confirmation.\n\n%(company)s"
+            ) % {
+                "name": plain(candidate.first_name),
+                "company": plain(CareersSettings.current().company_name),
+                "hours": settings.DATA_REQUEST_CONFIRM_HOURS,
+                "url": confirm_url(request),
+            }
+            subject = _("Confirm your request for a copy of your data")
         queue_email(
             candidate,
             sender=None,
-            subject=_("Confirm your request for a copy of your data"),
+            subject=subject,
             body=body,
             kind=Touch.Kind.PRIVACY,
             send_at=now,

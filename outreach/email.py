@@ -11,7 +11,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends import smtp
 from django.core.mail.message import SafeMIMEText
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from candidates.mail_headers import header_text, mailbox
 from candidates.models import Candidate, PrivacyPolicy
@@ -21,26 +24,38 @@ from . import placeholders, tokens
 from .booking_links import booking_url
 from .models import MeetingType, SenderIdentity, Touch
 
-PRIVACY_NOTICE = (
+PRIVACY_NOTICE = _(
     "Why you are hearing from us: we have your details from {origin}, and think you could be a great fit for "
     "roles we hire for. We keep your name, contact details and professional background to contact you about "
     "such roles, on the basis of our legitimate interest in recruiting, for up to {retention} after our last "
     "contact. You can object at any time: unsubscribe with the link below and we will not contact you again."
 )
 # A personal message has no unsubscribe link: the person objects by answering.
-PERSONAL_PRIVACY_NOTICE = (
+PERSONAL_PRIVACY_NOTICE = _(
     "Why you are hearing from us: we have your details from {origin}. We keep your name, contact details and "
     "professional background to contact you about roles we hire for, on the basis of our legitimate interest "
     "in recruiting, for up to {retention} after our last contact. You can object at any time: reply to this "
     "email and we will not contact you again."
 )
 ORIGINS = {
-    "sourced": "your public professional profile",
-    "referral": "a recommendation by someone who knows you",
-    "event": "an event you attended",
-    "database": "an earlier conversation with you",
-    "silver_medalist": "your earlier application",
+    "sourced": _("your public professional profile"),
+    "referral": _("a recommendation by someone who knows you"),
+    "event": _("an event you attended"),
+    "database": _("an earlier conversation with you"),
+    "silver_medalist": _("your earlier application"),
 }
+
+
+def candidate_language(candidate: Candidate) -> str:
+    """The language of the system text in an email to this person: theirs where known, else the default."""
+    return candidate.language or settings.LANGUAGE_CODE
+
+
+def retention_text(days: int) -> str:
+    if days >= 60:
+        months = days // 30
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 def absolute(path: str) -> str:
@@ -183,14 +198,21 @@ class OutboxMessage(EmailMultiAlternatives):
 def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAlternatives:
     """The email for a touch of any kind: rendered placeholders, tracked links, the Art. 14 notice when due;
     for marketing the preference and unsubscribe footer and headers; threading headers for a reply; the
-    sender identity's From and Reply-To; an iCalendar part and invite.ics for an invitation."""
+    sender identity's From and Reply-To; an iCalendar part and invite.ics for an invitation. The system text
+    (notice, footer) is in the candidate's language when the email is theirs; what a person wrote is as written."""
+    language = candidate_language(touch.candidate) if touch.to_candidate else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _build_message(touch, privacy_notice=privacy_notice)
+
+
+def _build_message(touch: Touch, *, privacy_notice: bool) -> EmailMultiAlternatives:
     values = message_values(touch)
     marketing = is_marketing(touch)
 
     def track(link: placeholders.Link) -> str:
         return click_url(touch, link)
 
-    subject = header_text(placeholders.render_text(touch.subject, values)) or "Hello"
+    subject = header_text(placeholders.render_text(touch.subject, values)) or gettext("Hello")
     # Emails a user writes are signed when written; a sequence step, as it goes out in its sender's name.
     body = (
         with_signature(touch.body, message_sender(touch)) if touch.kind == Touch.Kind.SEQUENCE else touch.body
@@ -199,10 +221,9 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     html = placeholders.render_html(body, values, link_url=track)
     notice = ""
     if privacy_notice:
-        origin = ORIGINS.get(touch.candidate.source, "a public source")
-        days = PrivacyPolicy.current().retention_days
-        retention = f"{days // 30} months" if days >= 60 else f"{days} days"
-        notice = (PRIVACY_NOTICE if marketing else PERSONAL_PRIVACY_NOTICE).format(
+        origin = str(ORIGINS.get(touch.candidate.source, _("a public source")))
+        retention = retention_text(PrivacyPolicy.current().retention_days)
+        notice = str(PRIVACY_NOTICE if marketing else PERSONAL_PRIVACY_NOTICE).format(
             origin=origin, retention=retention
         )
         text += f"\n\n{notice}"
@@ -210,11 +231,14 @@ def build_message(touch: Touch, *, privacy_notice: bool = False) -> EmailMultiAl
     headers = {"Message-ID": touch.message_id}
     if marketing:
         unsubscribe, preferences = unsubscribe_url(touch), preferences_url(touch)
-        text += f"\n\nEmail preferences (topics, fewer emails, check back later): {preferences}\n"
-        text += f"Not interested? Unsubscribe: {unsubscribe}\n"
+        text += "\n\n" + gettext("Email preferences (topics, fewer emails, check back later): %(url)s") % {
+            "url": preferences
+        }
+        text += "\n" + gettext("Not interested? Unsubscribe: %(url)s") % {"url": unsubscribe} + "\n"
         html += (
-            f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(preferences)}">Email preferences</a>'
-            f' · <a href="{escape(unsubscribe)}">Unsubscribe</a></p>'
+            f'\n<p style="color:#5f6877;font-size:12px"><a href="{escape(preferences)}">'
+            f"{escape(gettext('Email preferences'))}</a>"
+            f' · <a href="{escape(unsubscribe)}">{escape(gettext("Unsubscribe"))}</a></p>'
         )
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

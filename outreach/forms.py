@@ -216,20 +216,20 @@ class RoleForm(forms.Form):
 
 class PreferencesForm(forms.Form):
     topics = forms.MultipleChoiceField(
-        label="Topics you care about",
+        label=_("Topics you care about"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="We'll only write about what you pick. Pick none to hear about all of them.",
+        help_text=_("We'll only write about what you pick. Pick none to hear about all of them."),
     )
-    fewer_messages = forms.BooleanField(label="Fewer emails, please (at most one a month)", required=False)
+    fewer_messages = forms.BooleanField(label=_("Fewer emails, please (at most one a month)"), required=False)
     check_back_after = forms.DateField(
-        label="Check back after",
+        label=_("Check back after"),
         required=False,
         widget=DateInput,
-        help_text="We will not email you before then.",
+        help_text=_("We will not email you before then."),
     )
-    title = forms.CharField(label="Current title", max_length=150, required=False)
-    company = forms.CharField(label="Current company", max_length=150, required=False)
+    title = forms.CharField(label=_("Current title"), max_length=150, required=False)
+    company = forms.CharField(label=_("Current company"), max_length=150, required=False)
 
     def __init__(self, *args, topics: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,7 +239,7 @@ class PreferencesForm(forms.Form):
     def clean_check_back_after(self):
         day = self.cleaned_data["check_back_after"]
         if day is not None and day <= timezone.localdate():
-            raise forms.ValidationError("Choose a date in the future.")
+            raise forms.ValidationError(_("Choose a date in the future."))
         return day
 
 
@@ -390,18 +390,21 @@ class MeetingTypeForm(forms.ModelForm):
         return cleaned
 
 
+# The draft a booking-link email starts from, offered in the candidate's language (the recruiter may change it).
+BOOKING_LINK_SUBJECT = _("A quick call?")
+BOOKING_LINK_BODY = _(
+    'Hi {{ first_name | "there" }},\n\nThanks for getting back to me. Pick a time that suits you for a short call: '
+    "{{ booking_link }}\n\n{{ sender_first_name }}"
+)
+
+
 class BookingLinkForm(forms.Form):
     """The email that carries a booking link; {{ booking_link }} is the link to the chosen type."""
 
     meeting_type = forms.ModelChoiceField(queryset=MeetingType.objects.none(), empty_label=None)
-    subject = forms.CharField(max_length=200, initial="A quick call?")
+    subject = forms.CharField(max_length=200, initial=BOOKING_LINK_SUBJECT)
     body = forms.CharField(
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        initial=(
-            'Hi {{ first_name | "there" }},\n\nThanks for getting back to me. Pick a time that suits you for a '
-            "short call: {{ booking_link }}\n\n{{ sender_first_name }}"
-        ),
+        max_length=20000, widget=forms.Textarea(attrs={"rows": 8}), initial=BOOKING_LINK_BODY
     )
 
     def __init__(self, *args, **kwargs):

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.utils.translation import gettext
 
 from candidates.roles import is_admin
 from candidates.templatetags.longlist import display_name
@@ -163,12 +164,20 @@ def send_test_email(*, identity: SenderIdentity, by: User) -> TestResult:
     """Send a short email from the identity to its own address through its server, and say in plain words
     what the server answered."""
     check_sender(by, identity.user)
-    where = f"{identity.smtp_host}:{identity.smtp_port}" if identity.smtp_host else "the site's mail settings"
+    where = (
+        f"{identity.smtp_host}:{identity.smtp_port}"
+        if identity.smtp_host
+        else gettext("the site's mail settings")
+    )
+    # In the language of the page that asked for it (the user's).
     message = EmailMessage(
-        subject="Longlist test email",
+        subject=gettext("Longlist test email"),
         body=(
-            "This is a test from Longlist: your sending identity works.\n\n"
-            f"From: {identity.display_name} <{identity.address}>\nServer: {where}\n"
+            gettext("This is a test from Longlist: your sending identity works.")
+            + "\n\n"
+            + gettext("From: %(sender)s\nServer: %(server)s")
+            % {"sender": f"{identity.display_name} <{identity.address}>", "server": where}
+            + "\n"
         ),
         from_email=identity_mailbox(identity),
         to=[identity.address],

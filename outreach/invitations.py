@@ -11,14 +11,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from candidates.models import Candidate
 from candidates.templatetags.longlist import display_name
 
 from .booking_links import absolute, meeting_url
+from .email import candidate_language
 from .models import Meeting, Touch
 from .outbox import queue_email
 
@@ -89,12 +93,15 @@ def feed(user: User, meetings: Iterable[Meeting]) -> bytes:
 
 
 def _when(moment: datetime, zone_name: str) -> str:
+    """The moment in the zone, written for the active language ("Monday 7 December 2026, 14:00 (Europe/Berlin)",
+    "Montag, 7. Dezember 2026, 14:00 (Europe/Berlin)")."""
     try:
         zone = ZoneInfo(zone_name or "UTC")
     except (ValueError, KeyError):
         zone = ZoneInfo("UTC")
     local = moment.astimezone(zone)
-    return f"{local:%A %-d %B %Y, %H:%M} ({zone.key})"
+    # Translators: a meeting's date and time in Django's date format syntax (l: weekday, j: day, F: month).
+    return f"{date_format(local, pgettext('meeting time', 'l j F Y, H:i'))} ({zone.key})"
 
 
 def _plain(text: str) -> str:
@@ -103,11 +110,18 @@ def _plain(text: str) -> str:
 
 
 def _details(meeting: Meeting, zone_name: str) -> str:
+    minutes = meeting.meeting_type.duration_minutes
+    where = str(meeting.meeting_type.get_location_display()) + (
+        f", {_plain(meeting.location)}" if meeting.location else ""
+    )
     lines = [
-        f"What: {_plain(meeting.meeting_type.name)} ({meeting.meeting_type.duration_minutes} minutes)",
-        f"When: {_when(meeting.starts_at, zone_name)}",
-        f"Where: {meeting.meeting_type.get_location_display()}"
-        + (f", {_plain(meeting.location)}" if meeting.location else ""),
+        gettext("What: %(name)s (%(duration)s)")
+        % {
+            "name": _plain(meeting.meeting_type.name),
+            "duration": ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes},
+        },
+        gettext("When: %(when)s") % {"when": _when(meeting.starts_at, zone_name)},
+        gettext("Where: %(where)s") % {"where": where},
     ]
     return "\n".join(lines)
 
@@ -125,32 +139,40 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
     candidate: Candidate = meeting.candidate
     organiser = hosts[0]
     name = _plain(meeting.meeting_type.name)
-    subjects = {
-        "booked": f"Invitation: {name}",
-        "moved": f"Updated invitation: {name}",
-        "cancelled": f"Cancelled: {name}",
-    }
+
+    def subject_of(change: str) -> str:
+        return {
+            "booked": gettext("Invitation: %(name)s"),
+            "moved": gettext("Updated invitation: %(name)s"),
+            "cancelled": gettext("Cancelled: %(name)s"),
+        }[change] % {"name": name}
+
     touches = []
     if candidate.email:
-        manage = (
-            ""
-            if method == CANCEL
-            else f"\n\nNeed another time, or cannot make it? Reschedule or cancel here: {meeting_url(meeting)}"
-        )
-        body = (
-            f"Hi {_plain(candidate.first_name)},\n\n"
-            + {
-                "booked": "Your call is booked.",
-                "moved": "Your call has a new time.",
-                "cancelled": "Your call is cancelled.",
-            }[change]
-            + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(display_name(organiser))}"
-        )
+        with translation.override(candidate_language(candidate)):
+            manage = (
+                ""
+                if method == CANCEL
+                else "\n\n"
+                + gettext("Need another time, or cannot make it? Reschedule or cancel here: %(url)s")
+                % {"url": meeting_url(meeting)}
+            )
+            body = (
+                gettext("Hi %(first_name)s,") % {"first_name": _plain(candidate.first_name)}
+                + "\n\n"
+                + {
+                    "booked": gettext("Your call is booked."),
+                    "moved": gettext("Your call has a new time."),
+                    "cancelled": gettext("Your call is cancelled."),
+                }[change]
+                + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(display_name(organiser))}"
+            )
+            subject = subject_of(change)
         touches.append(
             queue_email(
                 candidate,
                 sender=organiser,
-                subject=subjects[change],
+                subject=subject,
                 body=body,
                 kind=Touch.Kind.MEETING,
                 personal=True,
@@ -162,15 +184,17 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
     for host in hosts:
         if not host.email:
             continue
-        body = (
-            f"{_plain(candidate.full_name)}: {change}.\n\n{_details(meeting, _host_timezone(host))}\n\n"
-            f"Your meetings: {page}"
-        )
+        with translation.override(settings.LANGUAGE_CODE):  # staff emails stay in the default language
+            body = (
+                f"{_plain(candidate.full_name)}: {change}.\n\n{_details(meeting, _host_timezone(host))}\n\n"
+                f"Your meetings: {page}"
+            )
+            host_subject = f"{subject_of(change)} with {_plain(candidate.full_name)}"
         touches.append(
             queue_email(
                 candidate,
                 sender=organiser,
-                subject=f"{subjects[change]} with {_plain(candidate.full_name)}",
+                subject=host_subject,
                 body=body,
                 kind=Touch.Kind.MEETING,
                 to_address=host.email,
@@ -189,19 +213,29 @@ def queue_reminders(meeting: Meeting) -> list[Touch]:
     subject = f"Tomorrow: {_plain(meeting.meeting_type.name)}"
     touches = []
     if candidate.email:
-        body = (
-            f"Hi {_plain(candidate.first_name)},\n\nA reminder of our call.\n\n"
-            f"{_details(meeting, meeting.candidate_timezone)}\n\n"
-            f"Reschedule or cancel: {meeting_url(meeting)}"
-        )
+        with translation.override(candidate_language(candidate)):
+            body = (
+                gettext("Hi %(first_name)s,") % {"first_name": _plain(candidate.first_name)}
+                + "\n\n"
+                + gettext("A reminder of our call.")
+                + f"\n\n{_details(meeting, meeting.candidate_timezone)}\n\n"
+                + gettext("Reschedule or cancel: %(url)s") % {"url": meeting_url(meeting)}
+            )
+            candidate_subject = gettext("Tomorrow: %(name)s") % {"name": _plain(meeting.meeting_type.name)}
         touches.append(
             queue_email(
-                candidate, sender=hosts[0], subject=subject, body=body, kind=Touch.Kind.MEETING, personal=True
+                candidate,
+                sender=hosts[0],
+                subject=candidate_subject,
+                body=body,
+                kind=Touch.Kind.MEETING,
+                personal=True,
             )
         )
     for host in hosts:
         if host.email:
-            body = f"With {_plain(candidate.full_name)}.\n\n{_details(meeting, _host_timezone(host))}"
+            with translation.override(settings.LANGUAGE_CODE):
+                body = f"With {_plain(candidate.full_name)}.\n\n{_details(meeting, _host_timezone(host))}"
             touches.append(
                 queue_email(
                     candidate,

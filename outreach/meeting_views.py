@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from candidates.selectors import get_candidate
@@ -21,12 +22,20 @@ from pipelines.selectors import get_card_for_user
 
 from . import invitations, meetings, selectors
 from .booking_links import booking_token, meeting_token, read_booking_token, read_meeting_token
-from .email import default_meeting_type
-from .forms import AvailabilityForm, BookingLinkForm, MeetingTypeForm, ScheduleForm, SlotForm
+from .email import candidate_language, default_meeting_type
+from .forms import (
+    BOOKING_LINK_BODY,
+    BOOKING_LINK_SUBJECT,
+    AvailabilityForm,
+    BookingLinkForm,
+    MeetingTypeForm,
+    ScheduleForm,
+    SlotForm,
+)
 from .models import Meeting, MeetingType
 
 DAYS_SHOWN = 5  # days with free times on one booking page; "Later times" shows the next ones
-TAKEN = "Sorry, someone has just booked that time. Here are the times still free."
+TAKEN = _("Sorry, someone has just booked that time. Here are the times still free.")
 ZONES = available_timezones()
 ZONE_NAMES = sorted(ZONES)
 
@@ -185,7 +194,12 @@ def meeting_reschedule(request, pk):
 @permission_required("outreach.send_booking_link", raise_exception=True)
 def booking_link_send(request, candidate_id):
     candidate = get_candidate(candidate_id)
-    initial = {"meeting_type": default_meeting_type()}
+    with translation.override(candidate_language(candidate)):  # the draft in the person's language
+        initial = {
+            "meeting_type": default_meeting_type(),
+            "subject": str(BOOKING_LINK_SUBJECT),
+            "body": str(BOOKING_LINK_BODY),
+        }
     form = BookingLinkForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not candidate.email:
@@ -289,7 +303,7 @@ def book(request, token):
                     reverse("outreach:meeting_manage", args=[meeting_token(meeting)]) + "?booked=1"
                 )
         else:
-            error = "Choose a time first."
+            error = _("Choose a time first.")
     slots = meetings.offered_slots(meeting_type, hosts)
     days, more = slot_days(slots, zone, after=request.GET.get("after", ""))
     context = {
@@ -352,7 +366,7 @@ def meeting_reschedule_public(request, token):
     meeting = _meeting_from(token)
     form = SlotForm(request.POST)
     zone = _zone(request.POST.get("tz"), meeting.candidate_timezone)
-    error = "Choose a time first."
+    error = _("Choose a time first.")
     if form.is_valid() and meeting.status == Meeting.Status.BOOKED:
         try:
             meetings.reschedule_meeting(

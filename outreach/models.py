@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidate, TalentPool
 
@@ -669,9 +670,9 @@ class MeetingType(models.Model):
     """A kind of call or interview admins offer: how long, where, and who hosts it."""
 
     class Location(models.TextChoices):
-        PHONE = "phone", "Phone call"
-        VIDEO = "video", "Video call"
-        ADDRESS = "address", "In person"
+        PHONE = "phone", _("Phone call")
+        VIDEO = "video", _("Video call")
+        ADDRESS = "address", _("In person")
 
     class Hosting(models.TextChoices):
         OWNER = "owner", "The candidate's owner"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from candidates.models import Activity, Candidate, LawfulBasis, Resume, SeekingStatus, Source
 from candidates.normalize import normalize_email, normalize_linkedin_url
@@ -24,7 +25,7 @@ class AlreadyApplied(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(
-            "You have already applied for this role. We have your application and will be in touch."
+            gettext("You have already applied for this role. We have your application and will be in touch.")
         )
 
 
@@ -38,19 +39,23 @@ def update_careers_settings(**fields: Any) -> CareersSettings:
 
 
 def _applicant(
-    *, first_name: str, last_name: str, email: str, phone: str, linkedin_url: str
+    *, first_name: str, last_name: str, email: str, phone: str, linkedin_url: str, language: str = ""
 ) -> tuple[Candidate, bool]:
     """The person this application is for, and whether the record is new.
 
     An anonymous form proves nothing about who sent it, so it never writes into an existing record: the person
     holding this email (any case, their own or an alias) gets the application, the card and the résumé, but
     none of their contact details, status or source change (what the form gave is on the timeline entry), and
-    the confirmation goes to their address. Anyone else is a new active applicant; when the LinkedIn profile
+    the confirmation goes to their address; only a language they never had is taken from the page they applied
+    in (it says which language their emails' system text is in, nothing about who they are). Anyone else is a new active applicant; when the LinkedIn profile
     given is someone else's, the new record does not take it (it is that person's) and is flagged as a
     possible duplicate of theirs, for a recruiter to merge or leave apart.
     """
     existing = find_existing_candidate(email=email)
     if existing is not None:
+        if language and not existing.language:
+            Candidate.objects.filter(pk=existing.pk, language="").update(language=language)
+            existing.language = language
         return existing, False
     holder = find_existing_candidate(linkedin_url=linkedin_url) if linkedin_url else None
     candidate = create_candidate(
@@ -63,6 +68,7 @@ def _applicant(
         seeking_status=SeekingStatus.ACTIVE,
         source=Source.APPLIED,
         lawful_basis=LawfulBasis.CONSENT,
+        language=language,
     )
     return candidate, True
 
@@ -103,6 +109,7 @@ def submit_application(
     phone: str = "",
     linkedin_url: str = "",
     message: str = "",
+    language: str = "",
 ) -> Application:
     """A visitor applies for a published role.
 
@@ -114,12 +121,15 @@ def submit_application(
     application recorded on the timeline; the emails are queued for after commit (pipelines.tasks, which log
     and retry a failed send). Raises ValidationError with a message for the visitor; when it does, nothing is
     left behind (not even the stored file). Once the application has committed nothing undoes it: an email
-    that cannot be queued is logged, and the stored file is never deleted.
+    that cannot be queued is logged, and the stored file is never deleted. `language` is the careers page's: a
+    new applicant's emails are in it (Candidate.language).
     """
     if not Requisition.objects.published().filter(pk=requisition.pk).exists():
-        raise ValidationError("This role is no longer open for applications.")
+        raise ValidationError(gettext("This role is no longer open for applications."))
     if not consent:
-        raise ValidationError({"consent": "Please agree to the privacy notice so we can consider you."})
+        raise ValidationError(
+            {"consent": gettext("Please agree to the privacy notice so we can consider you.")}
+        )
     email = normalize_email(email)
     try:
         linkedin_url = normalize_linkedin_url(linkedin_url)
@@ -138,7 +148,7 @@ def submit_application(
                 "phone": phone,
                 "linkedin_url": linkedin_url,
             }
-            candidate, is_new = _applicant(email=email, **given)
+            candidate, is_new = _applicant(email=email, language=language, **given)
             # The résumé's text fills contact details only on the applicant's own new record.
             stored = attach_resume(
                 candidate=candidate, upload=resume, checked=checked, fill_contact_details=is_new

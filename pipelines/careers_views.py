@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import applications, selectors
@@ -71,7 +72,9 @@ def careers_role(request, pk):
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
             try:
-                applications.submit_application(requisition=requisition, **data)
+                applications.submit_application(
+                    requisition=requisition, language=translation.get_language() or "", **data
+                )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, messages_ in error.message_dict.items():

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from candidates.bounds import BoundedText
 from candidates.custom_field_forms import CustomValuesMixin
@@ -263,39 +264,48 @@ class ForecastSettingsForm(forms.ModelForm):
 class ApplicationForm(forms.Form):
     """The apply form of the careers page. ``website`` is the honeypot: hidden from people, filled by bots."""
 
-    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     phone = forms.CharField(
-        max_length=40, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     linkedin_url = forms.CharField(
-        label="LinkedIn profile",
+        label=_("LinkedIn profile"),
         max_length=200,
         required=False,
-        help_text="e.g. linkedin.com/in/your-name",
+        help_text=_("e.g. linkedin.com/in/your-name"),
         widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
     )
     resume = forms.FileField(
-        label="Résumé",
-        help_text="PDF or Word (.docx), up to 10 MB",
+        label=_("Résumé"),
+        help_text=_("PDF or Word (.docx), up to 10 MB"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     message = forms.CharField(
-        label="A short message",
+        label=_("A short message"),
         max_length=2000,
         required=False,
-        help_text="Why this role, when you could start, anything we should know",
+        help_text=_("Why this role, when you could start, anything we should know"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     consent = forms.BooleanField(
-        label="I agree that my details and résumé are used as the privacy notice describes",
+        label=_("I agree that my details and résumé are used as the privacy notice describes"),
         widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-notice"}),
-        error_messages={"required": "Please agree to the privacy notice so we can consider you."},
+        error_messages={"required": _("Please agree to the privacy notice so we can consider you.")},
     )
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 

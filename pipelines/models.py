@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from candidates.models import Candidate, Resume, SilverMedal, Skill, TalentPool
 from candidates.roles import is_hiring_manager, is_recruiting_team
@@ -367,7 +368,8 @@ class ForecastSettings(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
-DEFAULT_PRIVACY_NOTICE = (
+# Stored in English as the field's default; shown in the visitor's language while admins leave it unchanged.
+DEFAULT_PRIVACY_NOTICE = gettext_noop(
     "We use the details and résumé you send only to consider you for this role and similar ones. They are "
     "seen by our recruiting team and the role's hiring manager, kept for up to two years after we were last "
     "in touch, and deleted sooner if you ask. You can ask to see, correct or delete them at any time by "
@@ -407,6 +409,13 @@ class CareersSettings(models.Model):
     @classmethod
     def current(cls) -> "CareersSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def shown_privacy_notice(self) -> str:
+        """The notice as visitors read it: the admins' own words, or the default one in the page's language."""
+        if self.privacy_notice == DEFAULT_PRIVACY_NOTICE:
+            return gettext(DEFAULT_PRIVACY_NOTICE)
+        return self.privacy_notice
 
     @property
     def brand_text_colour(self) -> str:

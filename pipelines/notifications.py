@@ -1,7 +1,8 @@
 """The emails pipelines sends by itself, run by its Celery tasks (pipelines.tasks) once the change that
 caused them has committed: an application's confirmation to the applicant and its note to the role's recruiter,
 a hiring manager's shortlist decision to the recruiter, and a referral's outcome (hired, not selected) to
-the referrer. Subjects and texts are templates in
+the referrer. The applicant's confirmation is in their language (Candidate.language); the notes to staff are in
+the default language. Subjects and texts are templates in
 templates/pipelines/email/ (<name>_subject.txt and <name>.txt); the subject is one cleaned line
 (candidates.mail_headers), whatever a visitor typed as their name."""
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from candidates.mail_headers import header_text
 from candidates.models import Referral
@@ -17,7 +19,13 @@ from candidates.models import Referral
 from .models import Application, CareersSettings, ShortlistReview
 
 
-def _send(template: str, context: dict[str, Any], to: str) -> None:
+def _send(template: str, context: dict[str, Any], to: str, language: str = settings.LANGUAGE_CODE) -> None:
+    """Renders and sends one email in `language` (staff's: the default)."""
+    with translation.override(language):
+        _render_and_send(template, context, to)
+
+
+def _render_and_send(template: str, context: dict[str, Any], to: str) -> None:
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     subject = header_text(render_to_string(f"pipelines/email/{template}_subject.txt", context))
     body = render_to_string(f"pipelines/email/{template}.txt", context).strip() + "\n"
@@ -34,9 +42,11 @@ def _application_context(application: Application) -> dict[str, Any]:
 
 
 def send_application_confirmation(application: Application) -> None:
-    """The applicant's confirmation (none when their record no longer has an email)."""
-    if application.candidate.email:
-        _send("application_confirmation", _application_context(application), application.candidate.email)
+    """The applicant's confirmation, in their language (none when their record no longer has an email)."""
+    candidate = application.candidate
+    if candidate.email:
+        language = candidate.language or settings.LANGUAGE_CODE
+        _send("application_confirmation", _application_context(application), candidate.email, language)
 
 
 def send_new_application_note(application: Application) -> None:

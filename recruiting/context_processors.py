@@ -11,64 +11,64 @@ from outreach import selectors as outreach_selectors
 SETTINGS_AREA = "settings"  # the navigation's Settings link shows when the user may open one settings page
 
 NAVIGATION = [
-    ("", [("Home", "home", None)]),
+    ("", [(_("Home"), "home", None)]),
     (
-        "Find",
+        _("Find"),
         [
-            ("Candidates", "candidates:list", "candidates.view_candidate"),
-            ("Talent pools", "candidates:pools", "candidates.view_talentpool"),
+            (_("Candidates"), "candidates:list", "candidates.view_candidate"),
+            (_("Talent pools"), "candidates:pools", "candidates.view_talentpool"),
         ],
     ),
     (
-        "Engage",
+        _("Engage"),
         [
-            ("Sequences", "outreach:sequences", "outreach.view_sequence"),
-            ("My tasks", "outreach:tasks", "outreach.view_task_queue"),
-            ("Replies", "outreach:replies", "outreach.view_reply"),
+            (_("Sequences"), "outreach:sequences", "outreach.view_sequence"),
+            (_("My tasks"), "outreach:tasks", "outreach.view_task_queue"),
+            (_("Replies"), "outreach:replies", "outreach.view_reply"),
         ],
     ),
     (
-        "Hire",
+        _("Hire"),
         [
-            ("Requisitions", "pipelines:requisitions", "pipelines.list_requisitions"),
-            ("Talent board", "pipelines:talent_board", "pipelines.view_board"),
-            ("Decisions waiting", "pipelines:decisions", "pipelines.view_board"),
-            ("My meetings", "outreach:meetings", "outreach.host_meetings"),
-            ("Referrals inbox", "candidates:referrals", "candidates.manage_referrals"),
+            (_("Requisitions"), "pipelines:requisitions", "pipelines.list_requisitions"),
+            (_("Talent board"), "pipelines:talent_board", "pipelines.view_board"),
+            (_("Decisions waiting"), "pipelines:decisions", "pipelines.view_board"),
+            (_("My meetings"), "outreach:meetings", "outreach.host_meetings"),
+            (_("Referrals inbox"), "candidates:referrals", "candidates.manage_referrals"),
         ],
     ),
     (
-        "Insights",
+        _("Insights"),
         [
-            ("Reports", "reports", "recruiting.view_reports"),
-            ("Forecast", "pipelines:forecast", "pipelines.view_forecast"),
+            (_("Reports"), "reports", "recruiting.view_reports"),
+            (_("Forecast"), "pipelines:forecast", "pipelines.view_forecast"),
         ],
     ),
     (
-        "Referrals",
+        _("Referrals"),
         [
-            ("Refer someone", "candidates:referral_create", "candidates.add_referral"),
-            ("My referrals", "candidates:my_referrals", "candidates.add_referral"),
+            (_("Refer someone"), "candidates:referral_create", "candidates.add_referral"),
+            (_("My referrals"), "candidates:my_referrals", "candidates.add_referral"),
         ],
     ),
-    ("Settings", [("Settings", "settings", SETTINGS_AREA)]),
+    (_("Settings"), [(_("Settings"), "settings", SETTINGS_AREA)]),
 ]
 
 # What higher apps can do with a set of candidates, offered on lower apps' pages (candidate search, a pool, the
 # forecast) that name no higher app: the url takes `?candidates=<id>,<id>` or `?pool=<id>`.
 # (label, short label, url name, permission that shows it, offered for a pool and on a profile too)
 CANDIDATE_ACTIONS = [
-    ("Enroll in a sequence", "Enroll", "outreach:enroll", "outreach.add_enrollment", True),
-    ("Add to a role", "Add to role", "pipelines:add_to_role", "pipelines.add_to_requisition", True),
+    (_("Enroll in a sequence"), _("Enroll"), "outreach:enroll", "outreach.add_enrollment", True),
+    (_("Add to a role"), _("Add to role"), "pipelines:add_to_role", "pipelines.add_to_requisition", True),
     # Selections only: a pool is a sequence's audience, and the profile has its own "Write email".
-    ("Email the selected people", "Email", "outreach:bulk_email", "outreach.send_email", False),
+    (_("Email the selected people"), _("Email"), "outreach:bulk_email", "outreach.send_email", False),
 ]
 
 # What higher apps can do with one card, offered in a board card's menu (pipelines, which names no higher app):
 # (label, url name taking one id, whose id: "card" or "candidate", permission that shows it)
 CARD_ACTIONS = [
-    ("Schedule a call or interview", "outreach:card_schedule", "card", "outreach.schedule_meeting"),
-    ("Send booking link", "outreach:booking_link_send", "candidate", "outreach.send_booking_link"),
+    (_("Schedule a call or interview"), "outreach:card_schedule", "card", "outreach.schedule_meeting"),
+    (_("Send booking link"), "outreach:booking_link_send", "candidate", "outreach.send_booking_link"),
 ]
 _ID = 987654321  # an id no url contains otherwise: the url around it is what the menu puts the real id into
 
@@ -159,118 +159,128 @@ class SettingsPage:
 # open it. A new settings page is added here, not to the navigation.
 SETTINGS_PAGES: list[tuple[str, list[SettingsPage]]] = [
     (
-        "Email and outreach",
+        _("Email and outreach"),
         [
             SettingsPage(
-                "Sending identity",
+                _("Sending identity"),
                 "outreach:identity",
                 "outreach.view_senderidentity",
-                "Who your emails are from: name, address, signature, daily limit, and your own mail server.",
+                _(
+                    "Who your emails are from: name, address, signature, daily limit, and your own mail server."
+                ),
             ),
             SettingsPage(
-                "Rejection emails",
+                _("Rejection emails"),
                 "outreach:rejection_templates",
                 "outreach.view_rejectiontemplate",
-                "The templates offered when someone is turned down, and the delay before they are sent.",
+                _("The templates offered when someone is turned down, and the delay before they are sent."),
             ),
             SettingsPage(
-                "Dispatcher",
+                _("Dispatcher"),
                 "outreach:dispatcher",
                 "outreach.view_dispatcher",
-                "Whether sequence emails are going out: what is due, sending, failed or held.",
+                _("Whether sequence emails are going out: what is due, sending, failed or held."),
             ),
             SettingsPage(
-                "Deliverability",
+                _("Deliverability"),
                 "outreach:deliverability",
                 "outreach.view_deliverability",
-                "SPF, DKIM and DMARC of each sending domain, and each identity's bounce and unsubscribe rates.",
+                _(
+                    "SPF, DKIM and DMARC of each sending domain, and each identity's bounce and unsubscribe rates."
+                ),
             ),
         ],
     ),
     (
-        "Hiring",
+        _("Hiring"),
         [
             SettingsPage(
-                "Careers page",
+                _("Careers page"),
                 "pipelines:careers_settings",
                 "pipelines.change_careerssettings",
-                "Company name, logo and words on the careers page and every page candidates see.",
+                _("Company name, logo and words on the careers page and every page candidates see."),
             ),
             SettingsPage(
-                "Stages of a role",
+                _("Stages of a role"),
                 "pipelines:requisitions",
                 "pipelines.edit_stages",
-                "Each role has its own stages: open the requisition, then Stages.",
+                _("Each role has its own stages: open the requisition, then Stages."),
             ),
         ],
     ),
     (
-        "Calls and interviews",
+        _("Calls and interviews"),
         [
             SettingsPage(
-                "My availability",
+                _("My availability"),
                 "outreach:availability",
                 "outreach.host_meetings",
-                "Your weekly hours, buffers and notice for calls and interviews, and your private calendar feed.",
+                _(
+                    "Your weekly hours, buffers and notice for calls and interviews, and your private calendar feed."
+                ),
             ),
             SettingsPage(
-                "Meeting types",
+                _("Meeting types"),
                 "outreach:meeting_types",
                 "outreach.view_meetingtype",
-                "What people can book: length, place, who hosts, and where a booked person's card moves.",
+                _("What people can book: length, place, who hosts, and where a booked person's card moves."),
             ),
         ],
     ),
     (
-        "Insights",
+        _("Insights"),
         [
             SettingsPage(
-                "Report alerts",
+                _("Report alerts"),
                 "reports",
                 "recruiting.change_insightsettings",
-                "When a person counts as stale and which unsubscribe and bounce rates raise an alert.",
+                _("When a person counts as stale and which unsubscribe and bounce rates raise an alert."),
                 "insight-settings",
             ),
             SettingsPage(
-                "Forecast",
+                _("Forecast"),
                 "pipelines:forecast",
                 "pipelines.change_forecastsettings",
-                "The engagement score that counts as warm and the coverage each role should have.",
+                _("The engagement score that counts as warm and the coverage each role should have."),
                 "forecast-settings",
             ),
         ],
     ),
     (
-        "Integrations",
+        _("Integrations"),
         [
             SettingsPage(
-                "Single sign-on",
+                _("Single sign-on"),
                 "sso_settings",
                 "recruiting.change_singlesignonsettings",
-                "Sign in through your company's identity provider, and which of its groups get which role.",
+                _(
+                    "Sign in through your company's identity provider, and which of its groups get which role."
+                ),
             ),
             SettingsPage(
-                "Webhooks",
+                _("Webhooks"),
                 "webhooks",
                 "recruiting.view_webhookendpoint",
-                "Tell other systems what happens in Longlist: endpoints, their events and the delivery log.",
+                _(
+                    "Tell other systems what happens in Longlist: endpoints, their events and the delivery log."
+                ),
             ),
         ],
     ),
     (
-        "People and privacy",
+        _("People and privacy"),
         [
             SettingsPage(
-                "Custom fields",
+                _("Custom fields"),
                 "candidates:custom_fields",
                 "candidates.view_customfield",
-                "The fields your team adds to candidates and requisitions: text, number, date or choices.",
+                _("The fields your team adds to candidates and requisitions: text, number, date or choices."),
             ),
             SettingsPage(
-                "Privacy",
+                _("Privacy"),
                 "candidates:privacy",
                 "candidates.review_privacy",
-                "The privacy notice, how long people are kept, and who is due a notice or erasure.",
+                _("The privacy notice, how long people are kept, and who is due a notice or erasure."),
             ),
             SettingsPage(
                 _("Data requests"),

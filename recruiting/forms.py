@@ -1,7 +1,9 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 from candidates.bounds import DateFilter
 from outreach.models import Sequence
@@ -90,3 +92,14 @@ class SingleSignOnSettingsForm(forms.ModelForm):
         model = SingleSignOnSettings
         fields = ["role_claim", "role_mapping", "default_role"]
         widgets = {"role_mapping": forms.Textarea(attrs={"rows": 5})}
+
+
+class UserLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("As my browser says")), *settings.LANGUAGES],
+        help_text=_(
+            "The language of Longlist's pages for you. Emails to candidates follow each candidate's own."
+        ),
+    )

@@ -224,3 +224,23 @@ class SingleSignOnIdentity(models.Model):
 
     def __str__(self):
         return f"{self.subject} at {self.issuer}"
+
+
+class UserPreferences(models.Model):
+    """A staff user's own preferences: the language of the pages they see (blank: their browser's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language of Longlist's pages for you; blank follows your browser",
+    )
+
+    class Meta:
+        verbose_name_plural = "user preferences"
+
+    def __str__(self):
+        return f"Preferences of {self.user}"

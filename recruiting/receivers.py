@@ -1,6 +1,7 @@
 """Receivers of the project as a whole."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
@@ -9,8 +10,16 @@ from candidates.signals import candidates_created
 from outreach.signals import candidate_unsubscribed, meeting_booked, reply_received
 from pipelines.signals import application_received, candidate_hired, card_moved
 
+from . import services
 from .models import WebhookEvent
 from .webhooks import events
+
+
+@receiver(user_logged_in, dispatch_uid="recruiting.remember_user_language")
+def remember_user_language(sender, request, user, **kwargs) -> None:
+    """A user who chose a language sees Longlist in it from their first page on (local login or single sign-on)."""
+    if request is not None and hasattr(request, "session"):
+        services.remember_user_language(request.session, services.user_language(user))
 
 
 @receiver(user_locked_out, dispatch_uid="recruiting.refuse_locked_out_api_request")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -33,10 +34,13 @@ candidate_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
+    # The careers pages' language switcher (POST with CSRF; the django_language cookie), open to anyone.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("metrics", health.metrics, name="metrics"),
     path("reports/", views.reports_page, name="reports"),
     path("reports/settings/", views.insight_settings, name="insight_settings"),
     path("settings/", views.settings_area, name="settings"),
+    path("settings/language/", views.my_language, name="my_language"),
     path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
     path("oidc/authenticate/", sso_views.SignInView.as_view(), name="oidc_authentication_init"),
     path("oidc/callback/", sso_views.CallbackView.as_view(), name="oidc_authentication_callback"),

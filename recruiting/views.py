@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from candidates import selectors as candidate_selectors
 from candidates.custom_fields import active_fields, shown_values
@@ -19,7 +20,7 @@ from pipelines import selectors as pipeline_selectors
 
 from . import reports, selectors, services
 from .context_processors import settings_pages_for
-from .forms import InsightSettingsForm, ReportFilterForm
+from .forms import InsightSettingsForm, ReportFilterForm, UserLanguageForm
 from .models import InsightSettings
 from .reports import deliverability
 from .reports.common import ReportFilters, Tabular
@@ -146,6 +147,20 @@ def settings_area(request):
     if not sections:
         raise PermissionDenied
     return render(request, "recruiting/settings.html", {"sections": sections})
+
+
+@require_http_methods(["GET", "POST"])
+def my_language(request):
+    """Any signed-in user's own language for Longlist's pages (blank: the browser's)."""
+    form = UserLanguageForm(request.POST or None, initial={"language": services.user_language(request.user)})
+    if request.method == "POST" and form.is_valid():
+        services.update_user_language(
+            user=request.user, language=form.cleaned_data["language"], session=request.session
+        )
+        translation.activate(form.cleaned_data["language"] or translation.get_language_from_request(request))
+        messages.success(request, _("Your language is saved."))
+        return redirect("my_language")
+    return render(request, "recruiting/my_language.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def bad_request(request, exception):

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import AdminFactory, EmployeeFactory, HiringManagerFactory, RecruiterFactory
 
@@ -23,6 +24,15 @@ def _test_settings(settings):
         settings.CACHES = {
             "default": {**settings.CACHES["default"], "LOCATION": _redis_cache_of_this_worker()}
         }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: LocaleMiddleware leaves a request's language active in its thread
+    (the next request sets its own), so a German request would otherwise reach the next test's plain code."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _redis_cache_of_this_worker() -> str:

@@ -47,6 +47,7 @@ class CandidateSerializer(CountryFieldMixin, serializers.ModelSerializer):
             "country",
             "city",
             "timezone",
+            "language",
             "seeking_status",
             "source",
             "owner",

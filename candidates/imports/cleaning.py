@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Field, Model
@@ -58,6 +59,7 @@ COLUMNS = (
     Column("city", "City", ("city", "location", "town")),
     Column("country", "Country", ("country", "country code")),
     Column("timezone", "Timezone", ("timezone", "time zone", "tz")),
+    Column("language", "Language", ("language", "preferred language", "lang", "locale")),
     Column("skills", "Skills", ("skills", "skill", "key skills")),
     Column(
         "years_experience",
@@ -155,6 +157,8 @@ def clean_cells(cells: dict[str, str], source: str) -> tuple[dict[str, Any], lis
             raise InvalidRow(
                 f"Unknown timezone {_shown(cells['timezone'])} (use a name such as Europe/London)."
             )
+    if "language" in cells:
+        values["language"] = _language(cells["language"])
     if "years_experience" in cells:
         if not _YEARS.fullmatch(cells["years_experience"]):
             raise InvalidRow(f"Years of experience {_shown(cells['years_experience'])} is not a number.")
@@ -186,6 +190,20 @@ def clean_custom_cells(
         raise InvalidRow(f"{custom[key].label}: {messages[0]}") from None
     missing = tuple(d.label for key, d in custom.items() if d.required and key not in cleaned)
     return cleaned, missing
+
+
+def _language(text: str) -> str:
+    """A shipped language's code from its code, English name or own name ("de", "German", "Deutsch", "de-AT");
+    anything else raises InvalidRow."""
+    known = {code: code for code, _ in settings.LANGUAGES}
+    known.update({name.lower(): code for code, name in settings.LANGUAGES})
+    known.update({"english": "en", "german": "de", "french": "fr", "francais": "fr"})
+    key = text.strip().lower()
+    code = known.get(key) or known.get(key.replace("_", "-").split("-")[0])
+    if code is None:
+        names = ", ".join(code for code, _ in settings.LANGUAGES)
+        raise InvalidRow(f"Unknown language {_shown(text)} (use one of {names}, or leave it empty).")
+    return code
 
 
 def _skills(text: str) -> list[str]:

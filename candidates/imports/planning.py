@@ -27,6 +27,7 @@ FILLABLE = (
     "city",
     "country",
     "timezone",
+    "language",
     "years_experience",
     "notes",
 )

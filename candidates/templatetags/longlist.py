@@ -3,6 +3,8 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -13,6 +15,12 @@ def display_name(user, empty="—"):
     if user is None:
         return empty
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def names_and(users):
+    """People's names as one phrase in the active language: "Ana, Ben and Carla", "Ana, Ben und Carla"."""
+    return get_text_list([display_name(user) for user in users], gettext("and"))
 
 
 @register.filter

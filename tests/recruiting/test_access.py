@@ -75,6 +75,7 @@ def objects(hiring_manager, settings, tmp_path):
 # (url name, object key for the argument or None, expected status for admin, recruiter, manager, employee)
 PAGES = [
     ("home", None, (200, 200, 200, 200)),
+    ("my_language", None, (200, 200, 200, 200)),
     ("candidates:list", None, (200, 200, 403, 403)),
     ("candidates:create", None, (200, 200, 403, 403)),
     ("candidates:detail", "candidate", (200, 200, 403, 403)),
