@@ -8,13 +8,13 @@ transaction is IMMEDIATE, so bookings run one after the other. Either way the lo
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, QuerySet
 from django.utils import timezone
 
 from candidates.mail_headers import header_text
@@ -328,44 +328,35 @@ def mark_no_show(*, meeting: Meeting, no_show: bool, by: User) -> Meeting:
     return meeting
 
 
+def _claim_each(due: QuerySet[Meeting], stamp: str, now: datetime, act: Callable[[Meeting], object]) -> int:
+    """Run `act` on each due meeting once, however many workers run this at once: each is claimed by a
+    conditional UPDATE of `stamp` (empty until then) in the transaction that does the work. Returns how many."""
+    done = 0
+    for meeting_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            if Meeting.objects.filter(pk=meeting_id, **{f"{stamp}__isnull": True}).update(**{stamp: now}):
+                act(Meeting.objects.select_related("meeting_type", "candidate").get(pk=meeting_id))
+                done += 1
+    return done
+
+
 def send_due_reminders(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
-    """Queue the reminders of meetings starting within `ahead`. Each meeting is claimed with a conditional
-    UPDATE in the transaction that queues its emails, so workers running this at once send each reminder once."""
+    """Queue the reminders of meetings starting within `ahead`, each meeting's once."""
     now = now or timezone.now()
     due = Meeting.objects.booked().filter(
         reminder_sent_at__isnull=True, starts_at__gt=now, starts_at__lte=now + ahead
     )
-    sent = 0
-    for meeting_id in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            if Meeting.objects.filter(pk=meeting_id, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            ):
-                invitations.queue_reminders(
-                    Meeting.objects.select_related("meeting_type", "candidate").get(pk=meeting_id)
-                )
-                sent += 1
-    return sent
+    return _claim_each(due, "reminder_sent_at", now, invitations.queue_reminders)
 
 
 def request_feedback(*, now: datetime | None = None) -> int:
     """Ask each host of an interview that is over (for a card, candidate not marked absent) for feedback;
-    claimed like the reminders, so each interview asks once."""
+    each interview asks once."""
     now = now or timezone.now()
     over = Meeting.objects.booked().filter(
         card__isnull=False, no_show=False, feedback_requested_at__isnull=True, ends_at__lte=now
     )
-    asked = 0
-    for meeting_id in list(over.values_list("pk", flat=True)):
-        with transaction.atomic():
-            if Meeting.objects.filter(pk=meeting_id, feedback_requested_at__isnull=True).update(
-                feedback_requested_at=now
-            ):
-                invitations.queue_feedback_requests(
-                    Meeting.objects.select_related("meeting_type", "candidate").get(pk=meeting_id)
-                )
-                asked += 1
-    return asked
+    return _claim_each(over, "feedback_requested_at", now, invitations.queue_feedback_requests)
 
 
 @transaction.atomic
