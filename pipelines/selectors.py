@@ -1,17 +1,17 @@
 """Read queries for requisitions and boards."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
+from typing import overload
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -61,40 +61,12 @@ class BoardCard:
     entered_stage_at: datetime
     candidate_id: int
     candidate: BoardCandidate
-    # The hiring manager's decisions, newest first (the card shows the latest).
-    latest_reviews: list[ShortlistReview] = field(default_factory=list)
-    # The recommendations of its structured feedback (the card lists them).
-    feedback_given: list[int] = field(default_factory=list)
     # The person's next booked call or interview (Card.next_meeting_at; the card shows it while ahead).
     next_meeting_at: datetime | None = None
-
-
-# The columns of a BoardCard (with next_meeting_at before candidate_id) and its BoardCandidate, in that order.
-BOARD_CARD_COLUMNS = (
-    "pk",
-    "stage_id",
-    "position",
-    "version",
-    "entered_stage_at",
-    "next_meeting_at",
-    "candidate_id",
-    "candidate__first_name",
-    "candidate__last_name",
-    "candidate__title",
-    "candidate__seeking_status",
-    "candidate__engagement_score",
-    "candidate__last_contacted_at",
-)
-# What a card shows of a hiring manager's decision.
-REVIEW_FIELDS = (
-    "card",
-    "decision",
-    "comment",
-    "reviewer",
-    "reviewer__first_name",
-    "reviewer__last_name",
-    "reviewer__username",
-)
+    # The hiring manager's latest decision, with its reviewer's names (the card shows it).
+    latest_review: ShortlistReview | None = None
+    # The recommendations of its structured feedback, oldest first (the card lists them).
+    feedback_given: list[int] = field(default_factory=list)
 
 
 def column_page_size() -> int:
@@ -156,6 +128,17 @@ class BoardFilters:
         return match
 
     @cached_property
+    def cards_sql(self) -> tuple[str, list]:
+        """cards() as `FROM … WHERE …` for the board's queries written in SQL, which add their conditions with
+        AND: the card table by its name, pipelines_card, joined to candidates_candidate when a filter reads the
+        person. The ORM compiles it, so that the rule stays cards()."""
+        query = Card.objects.filter(self.cards()).query
+        compiler = query.get_compiler(connection=connection)
+        tables, table_params = compiler.get_from_clause()
+        where, where_params = compiler.compile(query.where)
+        return f"FROM {' '.join(tables)} WHERE {where}", [*table_params, *where_params]
+
+    @cached_property
     def as_query(self) -> str:
         """The filters as a query string, for the links that keep them (each column's "Show more")."""
         return urlencode(
@@ -171,122 +154,150 @@ class BoardFilters:
         )
 
 
-def _board_cards(filters: BoardFilters) -> QuerySet[Card]:
-    return Card.objects.filter(filters.cards())
+# The board's reads, in SQL: on every load the ORM took longer to build them than the database took to answer.
+# A card row's columns, in the order _board_rows reads them; the card is `card`, its candidate `person`.
+CARD_COLUMNS = (
+    "card.id, card.stage_id, card.position, card.version, card.entered_stage_at, card.candidate_id, "
+    "person.first_name, person.last_name, person.title, person.seeking_status, person.engagement_score, "
+    "person.last_contacted_at, card.next_meeting_at"
+)
 
 
-def _raw_condition(sql: str, params: list) -> RawSQL:
-    """A WHERE condition written out. The board's page conditions (a clause per column, an id list of about 140
-    cards) cost the ORM more to build, value by value, than PostgreSQL takes to run the query."""
-    return RawSQL(sql, params, output_field=BooleanField())
+@overload
+def _as_datetime(value: datetime | str) -> datetime: ...
+@overload
+def _as_datetime(value: None) -> None: ...
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    """A datetime read with a plain cursor, aware: PostgreSQL gives one; SQLite gives the naive UTC datetime,
+    or its text through a subquery, that the ORM would convert."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
-def _ids_in(model: type[Model], column: str, ids: list[int]) -> RawSQL:
-    table = connection.ops.quote_name(model._meta.db_table)
-    return _raw_condition(
-        f"{table}.{connection.ops.quote_name(column)} IN ({', '.join(['%s'] * len(ids))})", ids
-    )
+def _id_list(ids: Iterable[int]) -> tuple[str, list[int]]:
+    """`%s, %s, …` for an IN list, and its values."""
+    values = list(ids)
+    return ", ".join(["%s"] * len(values)), values
 
 
-def _board_rows(cards: QuerySet[Card]) -> list[BoardCard]:
-    """The cards as BoardCards, each with its hiring-manager decisions and its feedback's recommendations (one
-    more query for each, however many cards)."""
-    rows = [
-        BoardCard(
-            pk,
-            stage_id,
-            position,
-            version,
-            entered,
-            candidate_id,
-            BoardCandidate(*candidate),
-            next_meeting_at=meeting,
+def _board_rows(cards: str, params: list, order: str = "card.position, card.id") -> list[BoardCard]:
+    """The cards `cards` reads (a FROM item naming them `card`: the table or a subquery) as BoardCards in
+    `order`, each with its hiring manager's latest decision and its feedback's recommendations (one more
+    query for each, however many cards)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {CARD_COLUMNS} FROM {cards} "
+            f"JOIN candidates_candidate person ON person.id = card.candidate_id ORDER BY {order}",
+            params,
         )
-        for pk, stage_id, position, version, entered, meeting, candidate_id, *candidate in cards.values_list(
-            *BOARD_CARD_COLUMNS
+        rows = [
+            BoardCard(
+                pk,
+                stage_id,
+                position,
+                version,
+                _as_datetime(entered),
+                candidate_id,
+                BoardCandidate(first, last, title, seeking, score, _as_datetime(contacted)),
+                next_meeting_at=_as_datetime(meeting),
+            )
+            for pk, stage_id, position, version, entered, candidate_id, first, last, title, seeking, score, contacted, meeting in cursor.fetchall()
+        ]
+        if not rows:
+            return rows
+        by_id = {row.pk: row for row in rows}
+        marks, ids = _id_list(by_id)
+        cursor.execute(
+            "SELECT review.card_id, review.decision, review.comment, reviewer.first_name, reviewer.last_name, "
+            "reviewer.username FROM pipelines_shortlistreview review JOIN auth_user reviewer "
+            f"ON reviewer.id = review.reviewer_id WHERE review.card_id IN ({marks}) "
+            "ORDER BY review.created_at DESC, review.id DESC",
+            ids,
         )
-    ]
-    if not rows:
-        return rows
-    by_card = {row.pk: row.latest_reviews for row in rows}
-    reviews = (
-        ShortlistReview.objects.filter(_ids_in(ShortlistReview, "card_id", list(by_card)))
-        .select_related("reviewer")
-        .only(*REVIEW_FIELDS)
-        .order_by("-created_at")
-    )
-    for review in reviews:
-        by_card[review.card_id].append(review)
-    feedback = {row.pk: row.feedback_given for row in rows}
-    for card_id, recommendation in (
-        Feedback.objects.filter(_ids_in(Feedback, "card_id", list(feedback)))
-        .order_by("created_at", "pk")
-        .values_list("card_id", "recommendation")
-    ):
-        feedback[card_id].append(recommendation)
+        for card_id, decision, comment, first, last, username in cursor.fetchall():
+            if by_id[card_id].latest_review is None:
+                reviewer = User(first_name=first, last_name=last, username=username)
+                by_id[card_id].latest_review = ShortlistReview(
+                    decision=decision, comment=comment, reviewer=reviewer
+                )
+        cursor.execute(
+            "SELECT card_id, recommendation FROM pipelines_feedback "
+            f"WHERE card_id IN ({marks}) ORDER BY created_at, id",
+            ids,
+        )
+        for card_id, recommendation in cursor.fetchall():
+            by_id[card_id].feedback_given.append(recommendation)
     return rows
 
 
 def stage_counts(
     pipeline: Pipeline, filters: BoardFilters = BoardFilters(), only: set[int] | None = None
-) -> QuerySet[Stage]:
-    """A board's stages, each with how many active cards match the filters (`card_count`); `only` limits them
-    to these stage ids."""
-    stages = pipeline.stages.annotate(card_count=Count("cards", filter=filters.cards("cards__")))
-    return stages if only is None else stages.filter(pk__in=only)
+) -> list[Stage]:
+    """A board's stages in order, each with how many active cards match the filters (`card_count`); `only`
+    limits them to these stage ids."""
+    matching, params = filters.cards_sql
+    sql = (
+        f"SELECT stage.*, (SELECT COUNT(*) {matching} AND pipelines_card.stage_id = stage.id) AS card_count "
+        "FROM pipelines_stage stage WHERE stage.pipeline_id = %s"
+    )
+    params = [*params, pipeline.pk]
+    if only is not None:
+        marks, ids = _id_list(only)
+        sql, params = f"{sql} AND stage.id IN ({marks or 'NULL'})", [*params, *ids]
+    return list(Stage.objects.raw(f"{sql} ORDER BY stage.position", params))
 
 
 def board_columns(
     pipeline: Pipeline, filters: BoardFilters = BoardFilters(), only: set[int] | None = None
 ) -> list[Stage]:
-    """Stages with their first column_page_size() matching cards, in a constant number of queries.
+    """Stages with their first column_page_size() matching cards, in a constant number of queries; `only`
+    limits them to these stage ids.
 
-    Each stage comes with the position of its last card on the first page (`page_end`, read through the
-    (stage, position) index), so the cards query reads about a page a column, however long the columns are,
-    rather than ranking every card of the board. `only` limits the result to these stage ids."""
-    size = column_page_size()
-    page_end = (
-        Card.objects.filter(filters.cards(), stage=OuterRef("pk"))
-        .order_by("position", "pk")
-        .values("position")[size - 1 : size]
-    )
-    columns: list[Stage] = list(stage_counts(pipeline, filters, only).annotate(page_end=Subquery(page_end)))
-    by_stage: dict[int, list[BoardCard]] = {s.pk: [] for s in columns}
+    On PostgreSQL each column's page is read through the (stage, position) index (a LATERAL join), however
+    long the columns are; SQLite (small installations) numbers the columns' cards and keeps the first ones."""
+    columns = stage_counts(pipeline, filters, only)
     if not columns:
         return columns
-    table, quote = connection.ops.quote_name(Card._meta.db_table), connection.ops.quote_name
-    in_stage, position = f"{table}.{quote('stage_id')}", f"{table}.{quote('position')}"
-    clauses: list[str] = []
-    params: list[int] = []
-    for column in columns:  # each column's first page: its cards up to its page's last position
-        last = getattr(column, "page_end", None)
-        if last is None:
-            clauses.append(f"{in_stage} = %s")
-            params.append(column.pk)
-        else:
-            clauses.append(f"({in_stage} = %s AND {position} <= %s)")
-            params += [column.pk, last]
-    on_first_page = _raw_condition(" OR ".join(clauses), params)
-    for card in _board_rows(
-        _board_cards(filters).filter(on_first_page).order_by("stage_id", "position", "pk")
-    ):
+    matching, params = filters.cards_sql
+    marks, stage_ids = _id_list(stage.pk for stage in columns)
+    order = "pipelines_card.position, pipelines_card.id"
+    if connection.vendor == "postgresql":
+        cards = (
+            f"(SELECT page.* FROM pipelines_stage stage CROSS JOIN LATERAL (SELECT pipelines_card.* {matching} "
+            f"AND pipelines_card.stage_id = stage.id ORDER BY {order} LIMIT %s) page "
+            f"WHERE stage.id IN ({marks})) card"
+        )
+        params = [*params, column_page_size(), *stage_ids]
+    else:
+        cards = (
+            f"(SELECT * FROM (SELECT pipelines_card.*, ROW_NUMBER() OVER (PARTITION BY pipelines_card.stage_id "
+            f"ORDER BY {order}) AS place {matching} AND pipelines_card.stage_id IN ({marks})) WHERE place <= %s) card"
+        )
+        params = [*params, *stage_ids, column_page_size()]
+    by_stage: dict[int, list[BoardCard]] = {stage.pk: [] for stage in columns}
+    for card in _board_rows(cards, params, order="card.stage_id, card.position, card.id"):
         by_stage[card.stage_id].append(card)
     for stage in columns:
-        stage.board_cards = by_stage[stage.pk][:size]  # cards sharing the last position may come along
+        stage.board_cards = by_stage[stage.pk]
     return columns
 
 
 def column_cards(stage: Stage, filters: BoardFilters, offset: int) -> list[BoardCard]:
     """The next column_page_size() cards of a column, for "show more"."""
-    size = column_page_size()
-    return _board_rows(
-        _board_cards(filters).filter(stage=stage).order_by("position", "pk")[offset : offset + size]
+    matching, params = filters.cards_sql
+    cards = (
+        f"(SELECT pipelines_card.* {matching} AND pipelines_card.stage_id = %s "
+        "ORDER BY pipelines_card.position, pipelines_card.id LIMIT %s OFFSET %s) card"
     )
+    return _board_rows(cards, [*params, stage.pk, column_page_size(), offset])
 
 
 def board_card(card_id: int) -> BoardCard:
     """One card as the board shows it (a moved card, drawn again in its new place)."""
-    return _board_rows(Card.objects.filter(pk=card_id))[0]
+    return _board_rows("(SELECT * FROM pipelines_card WHERE id = %s) card", [card_id])[0]
 
 
 def card_before(card: BoardCard, filters: BoardFilters) -> int | None:

@@ -55,14 +55,13 @@ DECISION = (
 
 
 def card_html(card, candidate_prefix: str, menu_url: str) -> str:
-    """One card's markup, every value escaped: a card with its candidate and `latest_reviews` (newest first)."""
+    """One card's markup, every value escaped: a card with its candidate and its `latest_review`."""
     candidate = card.candidate
     last_touch = ""
     if candidate.last_contacted_at:
         last_touch = " · last touch " + escape(short_date(candidate.last_contacted_at))
     decision = ""
-    if card.latest_reviews:
-        review = card.latest_reviews[0]
+    if review := card.latest_review:
         decision = DECISION.format(
             decision=escape(review.decision),
             decision_display=escape(DECISIONS.get(review.decision, review.decision)),

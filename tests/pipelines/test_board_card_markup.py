@@ -91,7 +91,7 @@ def test_the_tag_writes_what_the_template_wrote(person, settings):
 
     drawn = Template(TEMPLATE).render(Context({"card": card, "now": NOW, **links}))
     row = BoardCard(7, 1, 0, 3, entered, 41, BoardCandidate(first, last, title, seeking, score, contacted))
-    row.latest_reviews = card.latest_reviews
+    row.latest_review = card.latest_reviews[0] if card.latest_reviews else None
     row.feedback_given = [feedback.recommendation for feedback in card.feedback_given]
     row.next_meeting_at = next_meeting
     assert card_html(row, **links) == drawn

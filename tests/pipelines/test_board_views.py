@@ -6,8 +6,14 @@ import pytest
 from django.urls import reverse
 
 from pipelines import services
-from pipelines.models import Card
-from tests.factories import CandidateFactory, RequisitionFactory, stage_named
+from pipelines.models import Card, ShortlistReview
+from tests.factories import (
+    CandidateFactory,
+    HiringManagerFactory,
+    RecruiterFactory,
+    RequisitionFactory,
+    stage_named,
+)
 
 
 @pytest.fixture
@@ -196,6 +202,60 @@ def test_a_column_first_page_is_its_first_cards_in_order_with_ties_and_filters(c
     assert first_pages(q="P") == {"Sourced": ["P1", "P2", "P3"], "Screen": []}
     Card.objects.filter(pk=cards[2].pk).update(position=10)
     assert first_pages()["Sourced"] == ["P1", "P3", "P4"]
+
+
+def test_every_filter_holds_for_the_counts_the_first_page_and_show_more(client, recruiter, settings):
+    """The board's queries are written in SQL around the filters' one rule: each filter, and several at once,
+    gives the same cards to the column's count, its first page and its "show more"."""
+    settings.BOARD_COLUMN_PAGE_SIZE = 2
+    requisition = RequisitionFactory()
+    other = RecruiterFactory()
+    people = [
+        CandidateFactory(
+            first_name=f"Kimo{i}",
+            last_name="Lee",
+            title="Engineer" if i % 2 else "Designer",
+            owner=recruiter if i < 3 else other,
+            seeking_status="active" if i % 3 == 0 else "passive",
+        )
+        for i in range(6)
+    ]
+    cards = [services.add_card(pipeline=requisition.pipeline, candidate=person) for person in people]
+    Card.objects.filter(pk=cards[4].pk).update(status=Card.Status.REJECTED)
+    sourced = cards[0].stage
+    client.force_login(recruiter)
+    expected = {
+        (): [0, 1, 2, 3, 5],
+        (("q", "ENGINEER"),): [1, 3, 5],
+        (("owner", recruiter.pk),): [0, 1, 2],
+        (("seeking", "active"),): [0, 3],
+        (("q", "kimo lee engineer"), ("owner", other.pk), ("seeking", "passive")): [5],
+    }
+    for query, indexes in expected.items():
+        ids = [cards[i].pk for i in indexes]
+        column = client.get(reverse("pipelines:board", args=[requisition.pk]), dict(query)).context[
+            "columns"
+        ][0]
+        assert (column.pk, column.card_count) == (sourced.pk, len(ids)), query
+        assert [card.pk for card in column.board_cards] == ids[:2], query
+        more = client.get(reverse("pipelines:column_more", args=[sourced.pk]), {**dict(query), "offset": 2})
+        assert [int(pk) for pk in re.findall(r'data-card="(\d+)"', more.content.decode())] == ids[2:4], query
+
+
+def test_a_card_shows_the_latest_decision_with_its_reviewer(client, recruiter, requisition):
+    card = Card.objects.get(candidate__first_name="Ada")
+    first, second = (
+        HiringManagerFactory(first_name="Hana"),
+        HiringManagerFactory(first_name="Omar", last_name=""),
+    )
+    ShortlistReview.objects.create(card=card, reviewer=first, decision="decline", comment="Too junior")
+    ShortlistReview.objects.create(
+        card=card, reviewer=second, decision="advance", comment="On reflection <yes>"
+    )
+    client.force_login(recruiter)
+    html = client.get(reverse("pipelines:board", args=[requisition.pk])).content.decode()
+    assert "decision-badge-advance" in html and "Omar: On reflection &lt;yes&gt;" in html
+    assert "decision-badge-decline" not in html and "Too junior" not in html
 
 
 def test_board_query_count_does_not_grow_with_cards(client, recruiter, django_assert_max_num_queries):
