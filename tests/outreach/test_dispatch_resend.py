@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ def possibly_delivered_touch() -> Touch:
     )
 
 
+@time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=UTC))  # a Monday in the sequence's window
 def test_an_admin_sees_a_possibly_delivered_email_and_resends_it(client):
     touch = possibly_delivered_touch()
     admin = AdminFactory()
