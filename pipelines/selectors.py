@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -412,11 +412,19 @@ def suggestions_for(requisition: Requisition, limit: int = 10) -> list[Suggestio
     )
 
 
-def board_owners(pipeline: Pipeline) -> QuerySet:
+def board_owners(pipeline: Pipeline) -> list[User]:
     """The owners of the candidates on a board, for the owner filter: each user (a short table) is looked for
-    on the board, rather than every card's owner collected and made distinct."""
-    on_board = Card.objects.filter(pipeline=pipeline, candidate__owner=OuterRef("pk"))
-    return get_user_model().objects.filter(Exists(on_board)).order_by("first_name")
+    on the board, rather than every card's owner collected and made distinct. In SQL, as the board's other
+    reads."""
+    return list(
+        User.objects.raw(
+            "SELECT u.id, u.username, u.first_name, u.last_name FROM auth_user u "
+            "WHERE EXISTS (SELECT 1 FROM pipelines_card card JOIN candidates_candidate person "
+            "ON person.id = card.candidate_id WHERE person.owner_id = u.id AND card.pipeline_id = %s) "
+            "ORDER BY u.first_name, u.id",
+            [pipeline.pk],
+        )
+    )
 
 
 def decisions_waiting(user: User) -> QuerySet[ShortlistReview]:

@@ -231,6 +231,10 @@ def test_every_filter_holds_for_the_counts_the_first_page_and_show_more(client, 
         (("seeking", "active"),): [0, 3],
         (("q", "kimo lee engineer"), ("owner", other.pk), ("seeking", "passive")): [5],
     }
+    owners = client.get(reverse("pipelines:board", args=[requisition.pk])).context["owners"]
+    assert sorted(owner.pk for owner in owners) == sorted(
+        [recruiter.pk, other.pk]
+    )  # the owner filter's choices
     for query, indexes in expected.items():
         ids = [cards[i].pk for i in indexes]
         column = client.get(reverse("pipelines:board", args=[requisition.pk]), dict(query)).context[
