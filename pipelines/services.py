@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F, Q, Subquery
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -80,13 +80,21 @@ class StaleCard(Exception):
     """The card moved since the user last saw it; the caller shows the fresh columns."""
 
 
-def _active_column(stage_id: int, exclude: int):
-    return (
-        Card.objects.filter(stage_id=stage_id, status=Card.Status.ACTIVE)
-        .exclude(pk=exclude)
-        .order_by("position", "pk")
-        .values_list("position", flat=True)
-    )
+def _column_positions(
+    stage_id: int, exclude: int, *, offset: int, limit: int, from_end: bool = False
+) -> list[int]:
+    """`limit` position keys of a column's active cards (all but `exclude`) from `offset`, in column order or,
+    `from_end`, from its last card up. In SQL, as _renumber: every drop runs it, and the ORM took longer to
+    build it than the database took to answer."""
+    table = connection.ops.quote_name(Card._meta.db_table)
+    order = "position DESC, id DESC" if from_end else "position, id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT position FROM {table} WHERE stage_id = %s AND status = %s AND id <> %s ORDER BY {order} "
+            "LIMIT %s OFFSET %s",
+            [stage_id, Card.Status.ACTIVE, exclude, limit, offset],
+        )
+        return [position for (position,) in cursor.fetchall()]
 
 
 def _renumber(stage_id: int, exclude: int) -> None:
@@ -106,14 +114,13 @@ def _position_at(stage_id: int, index: int, exclude: int) -> int:
     """The position key for a card going to `index` (0-based) among a column's other active cards: before the
     first, after the last, or halfway between its two neighbours, renumbering the column first when there is no
     key left between them. Called with the stage locked."""
-    column = _active_column(stage_id, exclude)
     if index == 0:
-        first = column.first()
-        return 0 if first is None else first - POSITION_GAP
-    neighbours = list(column[index - 1 : index + 1])
+        first = _column_positions(stage_id, exclude, offset=0, limit=1)
+        return first[0] - POSITION_GAP if first else 0
+    neighbours = _column_positions(stage_id, exclude, offset=index - 1, limit=2)
     if not neighbours:  # past the end
-        last = column.last()
-        return 0 if last is None else last + POSITION_GAP
+        last = _column_positions(stage_id, exclude, offset=0, limit=1, from_end=True)
+        return last[0] + POSITION_GAP if last else 0
     if len(neighbours) == 1:
         return neighbours[0] + POSITION_GAP
     before, after = neighbours
@@ -144,20 +151,32 @@ def move_card(
     """
     if to_stage.pipeline_id != card.pipeline_id:
         raise ValueError("A card can only move within its own board.")
-    # The stage the card is in as stored now (the caller's copy may be older), read in the locking statement.
-    stored_stage = Subquery(Card.objects.filter(pk=card.pk).values("stage_id"))
-    stages = Stage.objects.select_for_update().filter(Q(pk=to_stage.pk) | Q(pk=stored_stage)).order_by("pk")
+    # The two stages, locked in id order: the one the card goes to and the one it is in as stored now (the
+    # caller's copy may be older), read in the locking statement. Then the card's row. In SQL: the ORM took
+    # longer to build these two statements than the database took to run them (Django's select_for_update
+    # likewise drops FOR UPDATE on a database without it, SQLite, where a write transaction is exclusive).
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    stages = Stage.objects.raw(
+        "SELECT * FROM pipelines_stage WHERE id = %s OR id = (SELECT stage_id FROM pipelines_card WHERE id = %s) "
+        f"ORDER BY id{for_update}",
+        [to_stage.pk, card.pk],
+    )
     locked = {s.pk: s for s in stages}
-    stored = Card.objects.select_for_update().values("version", "status", "stage_id").get(pk=card.pk)
-    stale = stored["version"] != expected_version or stored["status"] != Card.Status.ACTIVE
-    if stale or stored["stage_id"] not in locked:  # or it moved between the two reads
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, status, stage_id FROM pipelines_card WHERE id = %s{for_update}", [card.pk]
+        )
+        row = cursor.fetchone()
+    if row is None:  # erased meanwhile (with its person)
         raise StaleCard
-    from_stage_id = stored["stage_id"]
+    version, status, from_stage_id = row
+    if version != expected_version or status != Card.Status.ACTIVE or from_stage_id not in locked:
+        raise StaleCard  # (not in locked: it moved between the two reads)
     moved_stage = from_stage_id != to_stage.pk
     changes: dict[str, Any] = {
         "stage": to_stage,
         "position": _position_at(to_stage.pk, max(0, position), exclude=card.pk),
-        "version": stored["version"] + 1,
+        "version": version + 1,
         **({"entered_stage_at": timezone.now()} if moved_stage else {}),
     }
     Card.objects.filter(pk=card.pk).update(**changes)
