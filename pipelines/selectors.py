@@ -183,6 +183,17 @@ def _id_list(ids: Iterable[int]) -> tuple[str, list[int]]:
     return ", ".join(["%s"] * len(values)), values
 
 
+def _board_card(row: tuple) -> BoardCard:
+    """A BoardCard from a row of CARD_COLUMNS."""
+    pk, stage, position, version, entered, person, first, last, title, seeking, score, contacted, meeting = (
+        row
+    )
+    candidate = BoardCandidate(first, last, title, seeking, score, _as_datetime(contacted))
+    return BoardCard(
+        pk, stage, position, version, _as_datetime(entered), person, candidate, _as_datetime(meeting)
+    )
+
+
 def _board_rows(cards: str, params: list, order: str = "card.position, card.id") -> list[BoardCard]:
     """The cards `cards` reads (a FROM item naming them `card`: the table or a subquery) as BoardCards in
     `order`, each with its hiring manager's latest decision and its feedback's recommendations (one more
@@ -193,19 +204,7 @@ def _board_rows(cards: str, params: list, order: str = "card.position, card.id")
             f"JOIN candidates_candidate person ON person.id = card.candidate_id ORDER BY {order}",
             params,
         )
-        rows = [
-            BoardCard(
-                pk,
-                stage_id,
-                position,
-                version,
-                _as_datetime(entered),
-                candidate_id,
-                BoardCandidate(first, last, title, seeking, score, _as_datetime(contacted)),
-                next_meeting_at=_as_datetime(meeting),
-            )
-            for pk, stage_id, position, version, entered, candidate_id, first, last, title, seeking, score, contacted, meeting in cursor.fetchall()
-        ]
+        rows = [_board_card(row) for row in cursor.fetchall()]
         if not rows:
             return rows
         by_id = {row.pk: row for row in rows}
