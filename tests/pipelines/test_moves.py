@@ -99,6 +99,16 @@ def test_a_stale_move_is_refused(board):
     assert column(screen) == ["Ada", "Hedy"]
 
 
+def test_a_card_erased_before_its_move_is_refused_as_stale(board):
+    """The page showed the card, then its person was erased (a privacy request): the move is refused, not a 500."""
+    _, _, screen, cards = board
+    ada = cards["Ada"]
+    ada.candidate.delete()
+    with pytest.raises(services.StaleCard):
+        services.move_card(card=ada, to_stage=screen, position=0, expected_version=ada.version)
+    assert column(screen) == ["Hedy"]
+
+
 def test_a_card_cannot_move_to_another_board(board):
     _, _, _, cards = board
     other = RequisitionFactory()
