@@ -32,6 +32,7 @@ from . import tokens
 from .email import absolute, candidate_language
 from .models import EngagementEvent, Meeting, Reply, Touch
 from .outbox import queue_email
+from .placeholders import plain
 
 logger = logging.getLogger(__name__)
 
@@ -333,11 +334,6 @@ def _email_ready(request: DataRequest) -> None:
         kind=Touch.Kind.PRIVACY,
         personal=True,
     )
-
-
-def plain(text: str) -> str:
-    """A value written into a message body, which the outbox reads in the placeholder syntax: no brace pairs."""
-    return text.replace("{{", "{ {").replace("}}", "} }").replace("](", "] (")
 
 
 def delete_file(request: DataRequest) -> None:

@@ -27,10 +27,11 @@ from candidates.services import record_activity
 from pipelines.models import CareersSettings
 
 from . import tasks, tokens
-from .data_export import plain, write_file
+from .data_export import write_file
 from .email import absolute, candidate_language
 from .models import Touch
 from .outbox import queue_email
+from .placeholders import plain
 
 
 class AlreadyAsked(ValidationError):

@@ -25,6 +25,7 @@ from .booking_links import absolute, meeting_url
 from .email import candidate_language
 from .models import Meeting, Touch
 from .outbox import queue_email
+from .placeholders import plain
 
 PRODID = "-//Longlist//Meetings//EN"
 REQUEST = "REQUEST"
@@ -104,20 +105,15 @@ def _when(moment: datetime, zone_name: str) -> str:
     return f"{date_format(local, pgettext('meeting time', 'l j F Y, H:i'))} ({zone.key})"
 
 
-def _plain(text: str) -> str:
-    """A value written into a message body, which the outbox reads in the placeholder syntax: no braces pairs."""
-    return text.replace("{{", "{ {").replace("}}", "} }").replace("](", "] (")
-
-
 def _details(meeting: Meeting, zone_name: str) -> str:
     minutes = meeting.meeting_type.duration_minutes
     where = str(meeting.meeting_type.get_location_display()) + (
-        f", {_plain(meeting.location)}" if meeting.location else ""
+        f", {plain(meeting.location)}" if meeting.location else ""
     )
     lines = [
         gettext("What: %(name)s (%(duration)s)")
         % {
-            "name": _plain(meeting.meeting_type.name),
+            "name": plain(meeting.meeting_type.name),
             "duration": ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes},
         },
         gettext("When: %(when)s") % {"when": _when(meeting.starts_at, zone_name)},
@@ -138,7 +134,7 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
     calendar = invitation(meeting, hosts, method)
     candidate: Candidate = meeting.candidate
     organiser = hosts[0]
-    name = _plain(meeting.meeting_type.name)
+    name = plain(meeting.meeting_type.name)
 
     def subject_of(change: str) -> str:
         return {
@@ -158,14 +154,14 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
                 % {"url": meeting_url(meeting)}
             )
             body = (
-                gettext("Hi %(first_name)s,") % {"first_name": _plain(candidate.first_name)}
+                gettext("Hi %(first_name)s,") % {"first_name": plain(candidate.first_name)}
                 + "\n\n"
                 + {
                     "booked": gettext("Your call is booked."),
                     "moved": gettext("Your call has a new time."),
                     "cancelled": gettext("Your call is cancelled."),
                 }[change]
-                + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{_plain(display_name(organiser))}"
+                + f"\n\n{_details(meeting, meeting.candidate_timezone)}{manage}\n\n{plain(display_name(organiser))}"
             )
             subject = subject_of(change)
         touches.append(
@@ -186,10 +182,10 @@ def queue_invitations(meeting: Meeting, *, method: str, change: str, by: User | 
             continue
         with translation.override(settings.LANGUAGE_CODE):  # staff emails stay in the default language
             body = (
-                f"{_plain(candidate.full_name)}: {change}.\n\n{_details(meeting, _host_timezone(host))}\n\n"
+                f"{plain(candidate.full_name)}: {change}.\n\n{_details(meeting, _host_timezone(host))}\n\n"
                 f"Your meetings: {page}"
             )
-            host_subject = f"{subject_of(change)} with {_plain(candidate.full_name)}"
+            host_subject = f"{subject_of(change)} with {plain(candidate.full_name)}"
         touches.append(
             queue_email(
                 candidate,
@@ -210,18 +206,18 @@ def queue_reminders(meeting: Meeting) -> list[Touch]:
     """The reminder a day before, to the candidate and every host."""
     hosts = meeting.host_list()
     candidate = meeting.candidate
-    subject = f"Tomorrow: {_plain(meeting.meeting_type.name)}"
+    subject = f"Tomorrow: {plain(meeting.meeting_type.name)}"
     touches = []
     if candidate.email:
         with translation.override(candidate_language(candidate)):
             body = (
-                gettext("Hi %(first_name)s,") % {"first_name": _plain(candidate.first_name)}
+                gettext("Hi %(first_name)s,") % {"first_name": plain(candidate.first_name)}
                 + "\n\n"
                 + gettext("A reminder of our call.")
                 + f"\n\n{_details(meeting, meeting.candidate_timezone)}\n\n"
                 + gettext("Reschedule or cancel: %(url)s") % {"url": meeting_url(meeting)}
             )
-            candidate_subject = gettext("Tomorrow: %(name)s") % {"name": _plain(meeting.meeting_type.name)}
+            candidate_subject = gettext("Tomorrow: %(name)s") % {"name": plain(meeting.meeting_type.name)}
         touches.append(
             queue_email(
                 candidate,
@@ -235,12 +231,12 @@ def queue_reminders(meeting: Meeting) -> list[Touch]:
     for host in hosts:
         if host.email:
             with translation.override(settings.LANGUAGE_CODE):
-                body = f"With {_plain(candidate.full_name)}.\n\n{_details(meeting, _host_timezone(host))}"
+                body = f"With {plain(candidate.full_name)}.\n\n{_details(meeting, _host_timezone(host))}"
             touches.append(
                 queue_email(
                     candidate,
                     sender=hosts[0],
-                    subject=f"{subject} with {_plain(candidate.full_name)}",
+                    subject=f"{subject} with {plain(candidate.full_name)}",
                     body=body,
                     kind=Touch.Kind.MEETING,
                     to_address=host.email,
@@ -263,9 +259,9 @@ def queue_feedback_requests(meeting: Meeting) -> list[Touch]:
                 queue_email(
                     candidate,
                     sender=host,
-                    subject=f"Your feedback on {_plain(candidate.full_name)}",
+                    subject=f"Your feedback on {plain(candidate.full_name)}",
                     body=(
-                        f"How did the {_plain(meeting.meeting_type.name)} with {_plain(candidate.full_name)} go? "
+                        f"How did the {plain(meeting.meeting_type.name)} with {plain(candidate.full_name)} go? "
                         f"Leave your feedback: {link}"
                     ),
                     kind=Touch.Kind.MEETING,

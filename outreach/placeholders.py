@@ -103,6 +103,11 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
     return _TAG.sub(replace, text)
 
 
+def plain(text: str) -> str:
+    """A value written into a message body, which the outbox reads in the placeholder syntax: no brace pairs."""
+    return text.replace("{{", "{ {").replace("}}", "} }").replace("](", "] (")
+
+
 LinkUrl = Callable[[Link], str]
 
 
