@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -26,7 +25,7 @@ from .data_requests import (
     read_link,
 )
 from .forms import DataRequestAnswerForm
-from .models import Touch
+from .selectors import touch_for_link
 
 PAGE = "outreach/data_request.html"
 
@@ -45,11 +44,7 @@ def _expired(request):
 @login_not_required
 def data_request_ask(request, token):
     """The preference centre's "Email me a copy of my data": its signed link is the proof of who asks."""
-    try:
-        touch_id = tokens.read(tokens.PREFERENCES, token)["t"]
-    except signing.BadSignature as error:
-        raise Http404("This link is not valid.") from error
-    touch = get_object_or_404(Touch.objects.select_related("candidate"), pk=touch_id)
+    touch, _payload = touch_for_link(tokens.PREFERENCES, token)
     if touch.candidate.erased_at:
         raise Http404("This link is not valid.")
     try:

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -16,7 +17,7 @@ from candidates.models import Candidate
 from candidates.roles import is_admin
 from pipelines.models import Card, Requisition
 
-from . import engagement, placeholders, threads
+from . import engagement, placeholders, threads, tokens
 from .email import default_meeting_type, message_sender, placeholder_values
 from .models import (
     Availability,
@@ -484,3 +485,13 @@ def snooze_offer(candidate: Candidate, today: date) -> InboundMessage | None:
     if candidate.snoozed_until:
         offers = offers.filter(return_date__gt=candidate.snoozed_until)
     return offers.order_by("-received_at", "-pk").first()
+
+
+def touch_for_link(kind: str, token: str) -> tuple[Touch, dict]:
+    """The email a signed link of it names (with its person), and the link's payload; 404 when the signature
+    is bad or the email is gone."""
+    try:
+        payload = tokens.read(kind, token)
+    except signing.BadSignature as error:
+        raise Http404("This link is not valid.") from error
+    return get_object_or_404(Touch.objects.select_related("candidate"), pk=payload["t"]), payload

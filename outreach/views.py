@@ -3,7 +3,6 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -370,20 +369,12 @@ def task_complete(request, pk):
     return render(request, "outreach/tasks.html#task-done", {"task": task, "done": True, "counts": counts})
 
 
-def _touch_from(kind: str, token: str) -> tuple[Touch, dict]:
-    try:
-        payload = tokens.read(kind, token)
-    except signing.BadSignature as error:
-        raise Http404("This link is not valid.") from error
-    return get_object_or_404(Touch.objects.select_related("candidate"), pk=payload["t"]), payload
-
-
 @login_not_required
 @csrf_exempt
 def unsubscribe(request, token):
     """GET shows a confirmation (mail scanners fetch links); POST unsubscribes, with no cookie or login
     (RFC 8058 one-click from the mail client, or the button on the page)."""
-    touch, _ = _touch_from(tokens.UNSUBSCRIBE, token)
+    touch, _ = selectors.touch_for_link(tokens.UNSUBSCRIBE, token)
     if request.method == "POST":
         conversation.unsubscribe(candidate=touch.candidate, touch=touch)
         return render(
@@ -395,7 +386,7 @@ def unsubscribe(request, token):
 
 @login_not_required
 def click(request, token):
-    touch, payload = _touch_from(tokens.CLICK, token)
+    touch, payload = selectors.touch_for_link(tokens.CLICK, token)
     engagement.record_click(touch=touch, url=payload["u"], topics=payload.get("topics", []))
     return HttpResponseRedirect(payload["u"])
 
@@ -405,7 +396,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 @login_not_required
 def open_pixel(request, token):
-    touch, _ = _touch_from(tokens.OPEN, token)
+    touch, _ = selectors.touch_for_link(tokens.OPEN, token)
     engagement.record_open(touch=touch)
     return HttpResponse(PIXEL, content_type="image/gif", headers={"Cache-Control": "no-store"})
 
@@ -555,7 +546,7 @@ def snooze_until_back(request, candidate_id, message_id):
 def preferences(request, token):
     """The page the "Email preferences" link of every email opens: signed, no login, CSRF-protected form.
     Unsubscribing posts to the one-click unsubscribe URL."""
-    touch, _ = _touch_from(tokens.PREFERENCES, token)
+    touch, _ = selectors.touch_for_link(tokens.PREFERENCES, token)
     candidate = touch.candidate
     if candidate.erased_at:
         raise Http404("This link is not valid.")
