@@ -10,15 +10,8 @@ from django.views.decorators.http import require_POST
 
 from . import custom_fields
 from .custom_field_forms import CustomFieldForm
+from .forms import add_service_errors
 from .models import CustomField
-
-
-def _form_errors(form: CustomFieldForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, field_messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, field_messages)
 
 
 @permission_required("candidates.view_customfield", raise_exception=True)
@@ -44,7 +37,7 @@ def custom_field_list(request):
                     by=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Field “%(label)s” added.") % {"label": field.label})
                 return redirect("candidates:custom_fields")
@@ -80,7 +73,7 @@ def custom_field_edit(request, pk):
                     by=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Field “%(label)s” saved.") % {"label": data["label"]})
                 return redirect("candidates:custom_fields")

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .bounds import BoundedText
 from .custom_field_forms import CustomValuesMixin
@@ -9,6 +10,17 @@ from .models import Candidate, CustomField, Referral, Source, TalentPool
 from .normalize import normalize_email, normalize_linkedin_url
 from .resumes import ACCEPT, check_resume
 from .selectors import find_existing_candidate
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form that called it: each message on its field when the form
+    has one, on the form as a whole otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
 
 TIMEZONE_CHOICES = [("", "—")] + [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
+from candidates.forms import add_service_errors
+
 from . import applications, selectors
 from .forms import ApplicationForm, CareersSettingsForm
 from .models import CareersSettings
@@ -76,11 +78,7 @@ def careers_role(request, pk):
                     requisition=requisition, language=translation.get_language() or "", **data
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, messages_ in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, messages_)
-                else:
-                    form.add_error(None, error.messages)
+                add_service_errors(form, error)
             else:
                 return redirect("pipelines:careers_thanks", requisition.pk)
         status = 422

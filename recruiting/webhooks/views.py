@@ -6,14 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from candidates.forms import add_service_errors
+
 from ..models import WebhookDelivery, WebhookEndpoint
 from . import endpoints, selectors
 from .forms import WebhookEndpointForm
-
-
-def _form_errors(form: WebhookEndpointForm, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @permission_required("recruiting.view_webhookendpoint", raise_exception=True)
@@ -28,7 +25,7 @@ def webhook_list(request):
             try:
                 endpoint = endpoints.create_endpoint(**form.cleaned_data, by=request.user)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Endpoint added. Its signing secret is on its page.")
                 return redirect(endpoint)
@@ -50,7 +47,7 @@ def webhook_detail(request, pk):
             try:
                 endpoints.update_endpoint(endpoint=endpoint, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Endpoint saved.")
                 return redirect(endpoint)
