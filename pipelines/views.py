@@ -7,12 +7,12 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from candidates.custom_fields import active_fields, shown_values
+from candidates.links import url_around_id, url_of
 from candidates.models import CustomField, Resume, SilverMedal
 from candidates.resumes import CONTENT_TYPES, download_name
 
@@ -95,13 +95,13 @@ def board_filters(request) -> selectors.BoardFilters:
 
 
 def card_links() -> dict:
-    """The addresses a card links to, built once per response: a card appends its ids (no reverse() per card)."""
-    column_more_before, column_more_after = reverse("pipelines:column_more", args=[0]).rsplit("/0/", 1)
+    """The addresses a card links to, built once per process: a card appends its ids (no reverse() per card)."""
+    column_more_before, column_more_after = url_around_id("pipelines:column_more")
     return {
-        "menu_url": reverse("pipelines:card_menu"),
-        "candidate_prefix": reverse("candidates:detail", args=[0]).removesuffix("0/"),
-        "column_more_before": column_more_before + "/",  # a column's "Show more": before and after its id
-        "column_more_after": "/" + column_more_after,
+        "menu_url": url_of("pipelines:card_menu"),
+        "candidate_prefix": url_around_id("candidates:detail")[0],
+        "column_more_before": column_more_before,  # a column's "Show more": before and after its id
+        "column_more_after": column_more_after,
     }
 
 

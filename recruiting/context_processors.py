@@ -1,9 +1,9 @@
 from dataclasses import dataclass
-from functools import cache
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from candidates.links import url_around_id, url_of
 from candidates.roles import has_role_perm, role_names
 from outreach import selectors as outreach_selectors
 
@@ -70,19 +70,6 @@ CARD_ACTIONS = [
     (_("Schedule a call or interview"), "outreach:card_schedule", "card", "outreach.schedule_meeting"),
     (_("Send booking link"), "outreach:booking_link_send", "candidate", "outreach.send_booking_link"),
 ]
-_ID = 987654321  # an id no url contains otherwise: the url around it is what the menu puts the real id into
-
-
-@cache
-def _url(url_name: str, script_prefix: str) -> str:
-    """reverse() of a url that takes no arguments, once per process: the navigation is on every page."""
-    return reverse(url_name)
-
-
-@cache
-def _url_around_id(url_name: str, script_prefix: str) -> tuple[str, str]:
-    before, after = reverse(url_name, args=[_ID]).split(str(_ID))
-    return before, after
 
 
 def navigation(request):
@@ -95,7 +82,7 @@ def navigation(request):
             if perm == SETTINGS_AREA and not may_open_settings(user):
                 continue
             if perm in (None, SETTINGS_AREA) or has_role_perm(user, perm):
-                url = _url(url_name, get_script_prefix())
+                url = url_of(url_name)
                 current = request.path == url if url == "/" else request.path.startswith(url)
                 items.append({"group": group, "label": label, "url": url, "current": current})
     return {"nav_items": items, "user_roles": role_names(user)}
@@ -121,7 +108,7 @@ def candidate_actions(request):
             {
                 "label": label,
                 "short_label": short_label,
-                "url": _url(url_name, get_script_prefix()),
+                "url": url_of(url_name),
                 "for_one": for_one,
             }
             for label, short_label, url_name, perm, for_one in CANDIDATE_ACTIONS
@@ -141,7 +128,7 @@ def card_actions(request):
     actions = []
     for label, url_name, of, perm in CARD_ACTIONS:
         if has_role_perm(user, perm):
-            before, after = _url_around_id(url_name, get_script_prefix())
+            before, after = url_around_id(url_name)
             actions.append({"label": label, "before": before, "of": of, "after": after})
     return {"card_actions": actions}
 
