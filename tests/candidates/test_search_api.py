@@ -19,9 +19,12 @@ def api(recruiter):
 
 @pytest.fixture
 def people(recruiter):
+    # Fixed names, titles and companies: Faker's (an "Adams", a "Canada") would match the text searches below.
+    fixed = {"last_name": "Lee", "title": "Engineer", "company": "Acme"}
     return {
         "ada": CandidateFactory(
             first_name="Ada",
+            **fixed,
             industry="Fintech",
             years_experience=10,
             engagement_score=80,
@@ -29,12 +32,15 @@ def people(recruiter):
         ),
         "grace": CandidateFactory(
             first_name="Grace",
+            **fixed,
             industry="Fintech",
             seeking_status="active",
             engagement_score=40,
             skills=["Python"],
         ),
-        "linus": CandidateFactory(first_name="Linus", industry="Software", years_experience=25, skills=["C"]),
+        "linus": CandidateFactory(
+            first_name="Linus", **fixed, industry="Software", years_experience=25, skills=["C"]
+        ),
     }
 
 
